@@ -1,0 +1,5 @@
+"""stratsim: test a service strategy before you live it."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
