@@ -1,0 +1,175 @@
+"""The ``stratsim`` command line: parse, call the library, print. Nothing is computed here.
+
+Every error a user can cause is a :class:`~stratsim.errors.StratsimError`; it is printed as
+one line per problem on standard error and the command exits with status 2 — never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from stratsim import __version__
+from stratsim.analysis.capacity import LoadCheck, capacity_checks, hour_label, window_warnings
+from stratsim.engine.compile import compile_scenario
+from stratsim.engine.model import Model
+from stratsim.errors import ScenarioError, StratsimError
+from stratsim.runner.evaluators import evaluator_for
+from stratsim.runner.output import abandon, commit, plan_output
+from stratsim.runner.results import manifest, write_run_files
+from stratsim.runner.simulation import simulate
+from stratsim.scenario import load_scenario, scenario_json_schema
+
+EXIT_USER_ERROR = 2
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+#: KPIs shown per service in the run table (all KPIs are in summary.json).
+SERVICE_COLUMNS = ("served", "wait_mean_min", "wait_p90_min", "sla_attainment", "utilization",
+                   "blocked_share", "reneged_share", "satisfaction", "profit")
+
+
+def fail(error: StratsimError) -> None:
+    """Print a user error, one line per problem, and exit with status 2."""
+    lines = [str(issue) for issue in error.issues] if isinstance(error, ScenarioError) else [str(error)]
+    for line in lines:
+        err.print(f"[red]error[/red] {line}", soft_wrap=True, markup=True)
+    if isinstance(error, ScenarioError) and len(lines) > 1:
+        err.print(f"{len(lines)} errors")
+    sys.exit(EXIT_USER_ERROR)
+
+
+def fmt(value: float | None, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if float(value).is_integer() and abs(value) >= 1:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def fmt_stat(stat: dict) -> str:
+    if stat["mean"] is None:
+        return "–"
+    if stat["ci95"] is None:
+        return fmt(stat["mean"])
+    low, high = stat["ci95"]
+    return f"{fmt(stat['mean'])} [{fmt(low)}, {fmt(high)}]"
+
+
+def print_capacity(model: Model) -> list[str]:
+    """Print the capacity table and return the warnings it raised."""
+    checks: list[LoadCheck] = capacity_checks(model)
+    table = Table(title="Capacity: offered load (Erlangs = λ·E[S]) against staff", title_justify="left")
+    for column in ("service", "mean load", "mean staff", "tightest hour", "load there",
+                   "staff there", "hours load ≥ staff"):
+        table.add_column(column, justify="left" if column == "service" else "right")
+    for c in checks:
+        table.add_row(c.service, f"{c.mean_load:.2f}", f"{c.mean_staff:.2f}", hour_label(c.peak_hour),
+                      f"{c.peak_load:.2f}", f"{c.staff_at_peak:g}", str(c.overloaded_hours))
+    out.print(table)
+    warnings = [w for c in checks for w in c.warnings()] + window_warnings(model)
+    for warning in warnings:
+        err.print(f"[yellow]warning[/yellow] {warning}", soft_wrap=True)
+    return warnings
+
+
+def print_summary(summary: dict) -> None:
+    portfolio = Table(title=f"{summary['scenario']}: portfolio KPIs, mean [95% CI] over "
+                            f"{summary['replications']} replications", title_justify="left")
+    portfolio.add_column("KPI")
+    portfolio.add_column("value", justify="right")
+    for name, stat in summary["kpis"].items():
+        portfolio.add_row(name, fmt_stat(stat))
+    out.print(portfolio)
+    services = Table(title="per service", title_justify="left")
+    services.add_column("service")
+    for name in SERVICE_COLUMNS:
+        services.add_column(name, justify="right")
+    for service, kpis in summary["services"].items():
+        services.add_row(service, *(fmt_stat(kpis[k]) if k in kpis else "–" for k in SERVICE_COLUMNS))
+    out.print(services)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stratsim")
+def main() -> None:
+    """stratsim: test a service strategy before you live it."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check scenario files: exit 0 when all are valid, 2 with every located error otherwise."""
+    failed = False
+    for file in files:
+        try:
+            model = compile_scenario(load_scenario(file))
+        except ScenarioError as error:
+            failed = True
+            for issue in error.issues:
+                err.print(f"[red]error[/red] {issue}", soft_wrap=True)
+            continue
+        out.print(f"{file}: valid")
+        print_capacity(model)
+    sys.exit(EXIT_USER_ERROR if failed else 0)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors)."""
+    click.echo(json.dumps(scenario_json_schema(), indent=2))
+
+
+@main.command()
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--replications", "-r", type=click.IntRange(min=1), help="Override the file's replications.")
+@click.option("--seed", "-s", type=click.IntRange(min=0), help="Override the file's seed.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; results are identical for any number.")
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
+              help="Write into this folder (new or empty) instead of results/<name>/<time>/.")
+@click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
+@click.option("--no-report", is_flag=True, help="Skip charts and report (none are made yet).")
+def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: int,
+        out_dir: Path | None, force: bool, no_report: bool) -> None:
+    """Simulate SCENARIO_FILE and write summary.json, replications.csv, timeseries.csv, manifest.json."""
+    try:
+        scenario = load_scenario(scenario_file)
+        warnings = print_capacity(compile_scenario(scenario))
+        plan = plan_output(scenario.name, out_dir, force)
+    except StratsimError as error:
+        fail(error)
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    start = time.perf_counter()
+    evaluator = evaluator_for(jobs)
+    total = replications or scenario.replications
+    try:
+        with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as progress:
+            task = progress.add_task("run", total=total)
+            result = simulate(scenario, replications=replications, seed=seed, evaluator=evaluator,
+                              timeseries_dir=plan.staging,
+                              on_done=lambda: progress.advance(task))
+        info = manifest(result, scenario_file=scenario_file, jobs=jobs, backend=evaluator.name,
+                        started_at=started_at, wall_time_s=time.perf_counter() - start,
+                        warnings=warnings)
+        write_run_files(plan.staging, result, info)
+        target = commit(plan)
+    except BaseException:
+        abandon(plan)
+        raise
+    print_summary(result.summary)
+    out.print(f"results in {target}/")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,178 @@
+"""Compile a validated :class:`~stratsim.scenario.Scenario` into the engine's :class:`Model`.
+
+Compilation does, once, everything that does not change during a run: durations to hours,
+profiles and mix and static price response multiplied into one rate per hour of the week,
+roster windows to staff change points, tiers to queue levels, stream keys from ids.
+"""
+
+from __future__ import annotations
+
+import math
+
+from stratsim.engine import distributions
+from stratsim.engine.distributions import DurationDistribution
+from stratsim.engine.model import (
+    HOURS_PER_WEEK,
+    DemandSpec,
+    Model,
+    SegmentSpec,
+    StationSpec,
+    TierSpec,
+)
+from stratsim.engine.rng import entity_key, pair_id
+from stratsim.errors import Issue, ScenarioError
+from stratsim.scenario.models import Scenario, Segment, Service
+from stratsim.scenario.profiles import resolve_daily, resolve_weekly
+from stratsim.strategy.rosters import weekly_schedule
+
+HOURS_PER_YEAR = 8760.0
+DEFAULT_TIER = "default"
+
+
+def compile_distribution(dist) -> DurationDistribution:
+    """The engine's form of a scenario distribution (all values already in hours)."""
+    kind = dist.dist
+    if kind == "exponential":
+        return distributions.exponential(dist.mean)
+    if kind == "lognormal":
+        return distributions.lognormal(dist.mean, dist.cv)
+    if kind == "gamma":
+        return distributions.gamma(dist.mean, dist.cv)
+    if kind == "deterministic":
+        return distributions.deterministic(dist.value)
+    if kind == "uniform":
+        return distributions.uniform(dist.min, dist.max)
+    if kind == "triangular":
+        return distributions.triangular(dist.min, dist.mode, dist.max)
+    if kind == "empirical":
+        return distributions.empirical(tuple(dist.values))
+    raise ValueError(f"unknown distribution {kind!r}")
+
+
+def compile_tiers(service: Service) -> tuple[TierSpec, ...]:
+    """Tiers with queue levels: distinct priorities ranked, 0 = served first.
+
+    A service without declared tiers has one implicit tier, ``default``.
+    """
+    service_sla = service.sla.wait if service.sla is not None else None
+    if not service.tiers:
+        return (TierSpec(DEFAULT_TIER, 0, 0, 1.0, service_sla),)
+    ranks = {p: level for level, p in enumerate(sorted({t.priority for t in service.tiers}))}
+    return tuple(
+        TierSpec(t.id, t.priority, ranks[t.priority], t.price_factor,
+                 t.sla.wait if t.sla is not None else service_sla)
+        for t in service.tiers
+    )
+
+
+def compile_station(scenario: Scenario, service: Service, index: int) -> StationSpec:
+    windows = scenario.strategy.pattern.rosters.get(service.id, [])
+    return StationSpec(
+        id=service.id,
+        index=index,
+        base_staff=service.staff,
+        schedule=weekly_schedule(windows, service.staff),
+        queue_capacity=service.queue_capacity,
+        service_time=compile_distribution(service.service_time),
+        tiers=compile_tiers(service),
+        has_declared_tiers=bool(service.tiers),
+        price=0.0 if service.internal else service.price,
+        staff_hour_cost=service.costs.staff_hour,
+        per_request_cost=service.costs.per_request,
+        fixed_cost_per_day=service.costs.fixed_per_day,
+    )
+
+
+def tier_choice(segment: Segment, station: StationSpec) -> tuple[tuple[float, int], ...]:
+    """Cumulative tier shares of a segment at a station; without a tier mix, the last tier.
+
+    "Last" is the lowest-priority tier (largest priority number; the later one on a tie).
+    """
+    if segment.tiers:
+        choice, cumulative = [], 0.0
+        for index, tier in enumerate(station.tiers):
+            share = segment.tiers.get(tier.id, 0.0)
+            if share > 0:
+                cumulative += share
+                choice.append((cumulative, index))
+        last_cumulative, last_index = choice[-1]
+        choice[-1] = (1.0, last_index)  # guard against rounding: a uniform draw is always < 1
+        return tuple(choice)
+    lowest = max(range(len(station.tiers)), key=lambda i: (station.tiers[i].priority, i))
+    return ((1.0, lowest),)
+
+
+def price_response(scenario: Scenario, segment: Segment, segment_index: int, service: Service) -> float:
+    """Demand factor ``(price / reference price) ^ elasticity`` at the list price.
+
+    The reference is the position's market price for the service, else its own price, so
+    ``rate`` is the demand at the reference price.
+    """
+    if segment.price_elasticity == 0:
+        return 1.0
+    reference = scenario.strategy.position.market_price.get(service.id, service.price)
+    if service.price == reference:
+        return 1.0
+    if service.price <= 0:
+        raise ScenarioError([Issue(
+            "<scenario>", None, None, f"segments[{segment_index}].price_elasticity",
+            f"price elasticity needs a positive price for service {service.id!r}, "
+            f"which is free while its market price is {reference}",
+        )])
+    return (service.price / reference) ** segment.price_elasticity
+
+
+def compile_demand(
+    scenario: Scenario, segment: Segment, segment_index: int, station: StationSpec, service: Service
+) -> DemandSpec:
+    daily = resolve_daily(segment.daily_profile)
+    weekly = resolve_weekly(segment.weekly_profile)
+    base = segment.rate * segment.mix[service.id] * price_response(scenario, segment, segment_index, service)
+    rates = tuple(base * daily[h % 24] * weekly[h // 24] for h in range(HOURS_PER_WEEK))
+    return DemandSpec(
+        segment_index=segment_index,
+        station_index=station.index,
+        entity=entity_key(pair_id(segment.id, service.id)),
+        rate_by_hour=rates,
+        growth_per_hour=math.log1p(segment.growth_per_year) / HOURS_PER_YEAR,
+        tier_choice=tier_choice(segment, station),
+        patience=compile_distribution(segment.patience) if segment.patience is not None else None,
+        balk_at=segment.balk_at,
+    )
+
+
+def check_stream_keys(scenario: Scenario) -> None:
+    """Refuse a scenario whose ids collide on their 32-bit stream keys (astronomically rare)."""
+    ids = [s.id for s in scenario.services] + [s.id for s in scenario.segments]
+    ids += [pair_id(seg.id, sid) for seg in scenario.segments for sid in seg.mix]
+    seen: dict[int, str] = {}
+    for entity in ids:
+        key = entity_key(entity)
+        if key in seen and seen[key] != entity:
+            raise ScenarioError([Issue(
+                "<scenario>", None, None, "",
+                f"ids {seen[key]!r} and {entity!r} share a random-stream key; rename one of them",
+            )])
+        seen[key] = entity
+
+
+def compile_scenario(scenario: Scenario) -> Model:
+    """The engine model of a validated scenario."""
+    check_stream_keys(scenario)
+    stations = tuple(compile_station(scenario, s, i) for i, s in enumerate(scenario.services))
+    by_id = {s.id: (s, st) for s, st in zip(scenario.services, stations)}
+    demands = tuple(
+        compile_demand(scenario, segment, index, by_id[sid][1], by_id[sid][0])
+        for index, segment in enumerate(scenario.segments)
+        for sid, share in segment.mix.items()
+        if share > 0
+    )
+    return Model(
+        name=scenario.name,
+        horizon_h=scenario.horizon,
+        warmup_h=scenario.warmup,
+        time_bin_h=scenario.time_bin,
+        stations=stations,
+        segments=tuple(SegmentSpec(s.id, i) for i, s in enumerate(scenario.segments)),
+        demands=demands,
+    )

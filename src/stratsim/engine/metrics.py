@@ -1,0 +1,107 @@
+"""KPIs of one replication, from the measured cells and the stations' window sums.
+
+The result is a :data:`KpiRecord`, a nested dict shaped like ``summary.json`` but with one
+number per KPI::
+
+    {"kpis": {...}, "services": {id: {..., "tiers": {tier: {...}}}}, "segments": {id: {...}}}
+
+A KPI that is undefined in a replication (a mean wait when nobody started service, a share
+of zero arrivals) is ``None``; statistics over replications skip it and say so in ``n``.
+Definitions are those of DESIGN.md §4 (contract).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from stratsim.engine.cells import Cell
+from stratsim.engine.histogram import quantile_of_counts
+from stratsim.engine.model import Model, StationSpec
+from stratsim.engine.recording import StationSums
+
+KpiRecord = dict[str, Any]
+MINUTES_PER_HOUR = 60.0
+COUNT_KPIS = (
+    "arrivals", "served", "blocked", "balked", "reneged", "unavailable", "deferred",
+    "in_system_at_horizon",
+)
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def customer_kpis(cells: list[Cell]) -> dict[str, float | int | None]:
+    """Counts, shares, waits, SLA attainment, satisfaction and revenue of a group of cells."""
+    counts = {name: sum(getattr(cell, name) for cell in cells) for name in COUNT_KPIS}
+    arrivals = counts["arrivals"]
+    started = sum(cell.started for cell in cells)
+    kpis: dict[str, float | int | None] = dict(counts)
+    for name in ("blocked", "balked", "reneged"):
+        kpis[f"{name}_share"] = _ratio(counts[name], arrivals)
+    wait_sum_h = sum(cell.wait_sum_h for cell in cells)
+    kpis["wait_mean_min"] = _ratio(wait_sum_h * MINUTES_PER_HOUR, started)
+    histogram = np.zeros_like(cells[0].waits.counts)
+    for cell in cells:
+        cell.waits.flush()
+        histogram += cell.waits.counts
+    p90 = quantile_of_counts(histogram, 0.9)
+    kpis["wait_p90_min"] = None if p90 is None else p90 * MINUTES_PER_HOUR
+    with_sla = [cell for cell in cells if cell.has_sla]
+    if with_sla:
+        judged = sum(cell.started + cell.reneged for cell in with_sla)
+        kpis["sla_attainment"] = _ratio(sum(cell.sla_hits for cell in with_sla), judged)
+    scored = started + sum(cell.lost for cell in cells)
+    kpis["satisfaction"] = _ratio(sum(cell.satisfaction_sum for cell in cells), scored)
+    kpis["revenue"] = sum(cell.revenue for cell in cells)
+    return kpis
+
+
+def station_kpis(spec: StationSpec, sums: StationSums, served: int, window_h: float) -> dict[str, float | None]:
+    """Time-based KPIs of one service over the window, and its cost.
+
+    cost = staff_hour × staffed hours + per_request × served + fixed_per_day × window days.
+    """
+    return {
+        "utilization": _ratio(sums.busy_area, sums.staffed_area),
+        "staffed_hours": sums.staffed_area,
+        "queue_mean": sums.queue_area / window_h,
+        "cost": spec.staff_hour_cost * sums.staffed_area
+        + spec.per_request_cost * served
+        + spec.fixed_cost_per_day * window_h / 24.0,
+    }
+
+
+def _with_profit(kpis: dict[str, Any]) -> dict[str, Any]:
+    kpis["profit"] = kpis["revenue"] - kpis["cost"]
+    return kpis
+
+
+def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[StationSums]) -> KpiRecord:
+    """The KPI record of one replication."""
+    cells = list(cells)
+    services: dict[str, Any] = {}
+    total_cost = 0.0
+    total_staffed = 0.0
+    for spec, sums in zip(model.stations, window_sums):
+        own = [cell for cell in cells if cell.station == spec.index]
+        kpis = customer_kpis(own)
+        kpis.update(station_kpis(spec, sums, int(kpis["served"]), model.window_h))
+        total_cost += kpis["cost"]
+        total_staffed += kpis["staffed_hours"]
+        if spec.has_declared_tiers:
+            kpis["tiers"] = {
+                tier.id: customer_kpis([cell for cell in own if cell.tier == t])
+                for t, tier in enumerate(spec.tiers)
+            }
+        services[spec.id] = _with_profit(kpis)
+    portfolio = customer_kpis(cells)
+    portfolio.update(cost=total_cost, staffed_hours=total_staffed)
+    segments = {
+        segment.id: customer_kpis([cell for cell in cells if cell.segment == segment.index])
+        for segment in model.segments
+    }
+    return {"kpis": _with_profit(portfolio), "services": services, "segments": segments}

@@ -1,0 +1,123 @@
+"""The compiled model: what one replication needs, in plain, picklable data.
+
+A validated :class:`~stratsim.scenario.Scenario` is compiled once (``engine.compile``) into
+these frozen dataclasses: durations in hours, profiles multiplied into one rate per hour of
+the week, roster windows turned into staff change points, tiers resolved to queue levels.
+The engine reads nothing else, so it never depends on how the scenario was written, and the
+model can be shipped to worker processes as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stratsim.engine.distributions import DurationDistribution
+
+HOURS_PER_WEEK = 168
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    """A service tier: its queue ``level`` (0 is served first), price factor and SLA wait."""
+
+    id: str
+    priority: int
+    level: int
+    price_factor: float
+    sla_wait_h: float | None
+
+
+@dataclass(frozen=True)
+class StaffSchedule:
+    """Staff over a week as change points ``(hour_of_week, staff)``, sorted by time.
+
+    The staff at hour-of-week ``h`` is that of the last change point at or before ``h``,
+    wrapping around from the end of the week; an empty schedule means the base staff always.
+    """
+
+    changes: tuple[tuple[float, int], ...]
+
+    def staff_at(self, hour_of_week: float, base_staff: int) -> int:
+        if not self.changes:
+            return base_staff
+        current = self.changes[-1][1]
+        for hour, staff in self.changes:
+            if hour <= hour_of_week:
+                current = staff
+            else:
+                break
+        return current
+
+
+@dataclass(frozen=True)
+class StationSpec:
+    """A service as the engine sees it: servers, waiting room, work, tiers, money."""
+
+    id: str
+    index: int
+    base_staff: int
+    schedule: StaffSchedule
+    queue_capacity: int | None
+    service_time: DurationDistribution
+    tiers: tuple[TierSpec, ...]
+    has_declared_tiers: bool
+    price: float
+    staff_hour_cost: float
+    per_request_cost: float
+    fixed_cost_per_day: float
+
+    @property
+    def levels(self) -> int:
+        """Number of distinct priority levels (queues) at this station."""
+        return 1 + max(tier.level for tier in self.tiers)
+
+    def staff_at(self, hour_of_week: float) -> int:
+        return self.schedule.staff_at(hour_of_week, self.base_staff)
+
+
+@dataclass(frozen=True)
+class DemandSpec:
+    """The demand of one segment for one service: a non-homogeneous Poisson process.
+
+    ``rate_by_hour`` holds the arrival rate (per hour) for each of the 168 hours of the
+    week, at time 0; the rate at time t is that times ``exp(growth_per_hour * t)``.
+    ``tier_choice`` lists ``(cumulative share, tier index)`` pairs; a single entry means no
+    draw is needed.
+    """
+
+    segment_index: int
+    station_index: int
+    entity: int
+    rate_by_hour: tuple[float, ...]
+    growth_per_hour: float
+    tier_choice: tuple[tuple[float, int], ...]
+    patience: DurationDistribution | None
+    balk_at: int | None
+
+    @property
+    def is_constant_rate(self) -> bool:
+        return self.growth_per_hour == 0.0 and len(set(self.rate_by_hour)) == 1
+
+
+@dataclass(frozen=True)
+class SegmentSpec:
+    id: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything one replication simulates."""
+
+    name: str
+    horizon_h: float
+    warmup_h: float
+    time_bin_h: float
+    stations: tuple[StationSpec, ...]
+    segments: tuple[SegmentSpec, ...]
+    demands: tuple[DemandSpec, ...]
+
+    @property
+    def window_h(self) -> float:
+        """Length of the measured window [warmup, horizon)."""
+        return self.horizon_h - self.warmup_h

@@ -1,0 +1,61 @@
+"""Controlled random streams: one independent stream per (replication, role, entity).
+
+Every random number in a replication comes from a stream keyed by
+``SeedSequence(seed, spawn_key=(replication, role, entity))``:
+
+* ``role`` says what the numbers are for (:class:`Role`); the registry is append-only so
+  that adding a new kind of draw never shifts the numbers an existing one sees;
+* ``entity`` is a stable 32-bit integer derived from the id of a segment, a service or a
+  (segment, service) pair by SHA-256 (:func:`entity_key`) — never Python's ``hash()``, which
+  is salted per process, and never the position in the file, which moves when a planner
+  reorders the file.
+
+The scenario is not in the key, so two scenarios that share an entity see the same draws
+(common random numbers), and the worker is not in the key, so results never depend on how
+replications were spread over processes or machines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from enum import IntEnum
+
+import numpy as np
+
+#: Numbers are drawn from numpy in blocks of this size and handed out one by one: a numpy
+#: call per draw would cost more than the rest of a customer's simulation.
+BATCH_SIZE = 1024
+
+
+class Role(IntEnum):
+    """What a stream's numbers are for. Append only: never renumber or reuse a value."""
+
+    ARRIVALS = 0
+    WORK = 1
+    PATIENCE = 2
+    TIER = 3
+    DEPENDENCY = 4
+    CHOICE = 5
+
+
+def entity_key(entity_id: str) -> int:
+    """The stable stream key of an entity id: the first 4 bytes of its SHA-256, big-endian."""
+    return int.from_bytes(hashlib.sha256(entity_id.encode("utf-8")).digest()[:4], "big")
+
+
+def pair_id(segment_id: str, service_id: str) -> str:
+    """The entity id of the demand of one segment for one service."""
+    return f"{segment_id}->{service_id}"
+
+
+def make_stream(seed: int, replication: int, role: Role, entity: int) -> np.random.Generator:
+    """The generator of one stream (PCG64 bit generator)."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(replication, int(role), entity))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def batched(draw_batch: Callable[[int], np.ndarray]) -> Iterator[float]:
+    """An endless iterator over numbers drawn ``BATCH_SIZE`` at a time by ``draw_batch``."""
+    while True:
+        yield from draw_batch(BATCH_SIZE).tolist()

@@ -1,0 +1,45 @@
+"""Run-time staffing: applies a station's weekly roster change points on the clock."""
+
+from __future__ import annotations
+
+from simpy.core import Environment
+from simpy.events import Event
+
+from stratsim.engine.events import Callback
+from stratsim.engine.model import HOURS_PER_WEEK, StaffSchedule
+from stratsim.engine.station import Station
+
+
+class RosterDriver:
+    """Sets a station's staff at every change point of its weekly schedule, week after week.
+
+    It keeps going after the horizon, so customers still in the system at the horizon are
+    served by the roster that would really be on duty while the system drains.
+    """
+
+    def __init__(self, env: Environment, station: Station, schedule: StaffSchedule) -> None:
+        self.env = env
+        self.station = station
+        self.changes = schedule.changes
+        self.week = 0
+        self.index = 0
+        # Change points at hour 0 of the first week are already in force.
+        while self.index < len(self.changes) and self.changes[self.index][0] <= 0.0:
+            self.index += 1
+
+    def start(self) -> None:
+        if self.changes:
+            self._schedule_next()
+
+    def _schedule_next(self) -> None:
+        if self.index == len(self.changes):
+            self.index = 0
+            self.week += 1
+        hour, staff = self.changes[self.index]
+        self.index += 1
+        at = self.week * HOURS_PER_WEEK + hour
+        Callback(self.env, at - self.env._now, self._apply, staff)
+
+    def _apply(self, event: Event) -> None:
+        self.station.set_staff(event._value)
+        self._schedule_next()

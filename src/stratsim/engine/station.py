@@ -1,0 +1,167 @@
+"""A service station: servers, a waiting room with priority levels, and its own clock sums.
+
+Semantics (DESIGN.md §2, contract):
+
+* a customer who finds a free server starts at once; otherwise, if ``queue_capacity``
+  waiting places are taken, they are **blocked**; else if the number waiting is at least
+  their segment's ``balk_at`` they **balk**; else they wait;
+* the waiting room holds one FIFO queue per priority level; the lowest level is served first,
+  never preempting a customer in service;
+* a waiting customer whose patience runs out **reneges**; reneged customers are left in
+  their deque and skipped when reached (removal from the middle of a deque would cost
+  O(queue) per customer), so ``waiting`` — not the deques' lengths — is the queue length;
+* when staff drops below the number busy, the extra servers finish their customers first and
+  count as staffed until they do: staffed servers are ``max(staff, busy)`` at all times.
+
+The station integrates the number waiting, busy and staffed over time (``*_area`` in
+server-hours) so that time averages over any window are differences of two snapshots.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from simpy.core import Environment
+from simpy.events import Event
+
+from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
+from stratsim.engine.cells import Cell
+from stratsim.engine.events import Callback
+from stratsim.engine.model import StationSpec
+
+WAITING = 0
+IN_SERVICE = 1
+GONE = 2
+
+#: Stands for "no limit" in integer comparisons on the hot path.
+UNLIMITED = 1 << 62
+
+
+class Customer:
+    """One customer (or request) at a station, with the attributes drawn at arrival."""
+
+    __slots__ = ("arrival_h", "work_h", "level", "cell", "state")
+
+    def __init__(self, arrival_h: float, work_h: float, level: int, cell: Cell) -> None:
+        self.arrival_h = arrival_h
+        self.work_h = work_h
+        self.level = level
+        self.cell = cell
+        self.state = WAITING
+
+
+class Station:
+    """The run-time state of one service."""
+
+    def __init__(self, env: Environment, spec: StationSpec, staff: int) -> None:
+        self.env = env
+        self.spec = spec
+        self.staff = staff
+        self.busy = 0
+        self.waiting = 0
+        self.capacity = UNLIMITED if spec.queue_capacity is None else spec.queue_capacity
+        self.queues: list[deque[Customer]] = [deque() for _ in range(spec.levels)]
+        self.arrivals_total = 0
+        self.last_h = 0.0
+        self.queue_area = 0.0
+        self.busy_area = 0.0
+        self.staffed_area = 0.0
+
+    # -- clock sums -------------------------------------------------------------------
+    def advance(self, now: float) -> None:
+        """Add the time since the last change to the waiting/busy/staffed integrals."""
+        dt = now - self.last_h
+        if dt > 0.0:
+            busy = self.busy
+            self.queue_area += self.waiting * dt
+            self.busy_area += busy * dt
+            self.staffed_area += (self.staff if self.staff > busy else busy) * dt
+            self.last_h = now
+
+    @property
+    def in_system(self) -> int:
+        return self.waiting + self.busy
+
+    # -- customer journey -------------------------------------------------------------
+    def arrive(self, customer: Customer, now: float, balk_at: int) -> bool:
+        """Admit, start, block or balk an arriving customer; True if they now wait in queue."""
+        cell = customer.cell
+        cell.arrivals += 1
+        self.arrivals_total += 1
+        self.advance(now)
+        if self.busy < self.staff:
+            cell.in_system += 1
+            self._start(customer, now)
+            return False
+        waiting = self.waiting
+        if waiting >= self.capacity:
+            cell.blocked += 1
+            cell.satisfaction_sum += SCORE_LOST
+            return False
+        if waiting >= balk_at:
+            cell.balked += 1
+            cell.satisfaction_sum += SCORE_LOST
+            return False
+        self.waiting = waiting + 1
+        cell.in_system += 1
+        self.queues[customer.level].append(customer)
+        return True
+
+    def renege(self, event: Event) -> None:
+        """Patience ran out: leave the queue if still waiting (else nothing happens)."""
+        customer: Customer = event._value
+        if customer.state != WAITING:
+            return
+        self.advance(self.env._now)
+        customer.state = GONE
+        self.waiting -= 1
+        cell = customer.cell
+        cell.reneged += 1
+        cell.in_system -= 1
+        cell.satisfaction_sum += SCORE_LOST
+
+    def set_staff(self, staff: int) -> None:
+        """Change the number of servers on duty; new servers take waiting customers at once."""
+        now = self.env._now
+        self.advance(now)
+        self.staff = staff
+        self._start_waiting(now)
+
+    def _start(self, customer: Customer, now: float) -> None:
+        customer.state = IN_SERVICE
+        self.busy += 1
+        wait = now - customer.arrival_h
+        cell = customer.cell
+        cell.started += 1
+        cell.wait_sum_h += wait
+        cell.waits.add(wait)
+        if wait <= cell.sla_wait_h:
+            cell.sla_hits += 1
+        tolerance = cell.tolerance_h
+        cell.satisfaction_sum += BEST if wait <= tolerance else score_served(wait, tolerance)
+        Callback(self.env, customer.work_h, self._depart, customer)
+
+    def _depart(self, event: Event) -> None:
+        customer: Customer = event._value
+        now = self.env._now
+        self.advance(now)
+        self.busy -= 1
+        cell = customer.cell
+        cell.served += 1
+        cell.in_system -= 1
+        cell.revenue += cell.unit_price
+        if self.waiting:
+            self._start_waiting(now)
+
+    def _start_waiting(self, now: float) -> None:
+        while self.waiting and self.busy < self.staff:
+            self.waiting -= 1
+            self._start(self._pop(), now)
+
+    def _pop(self) -> Customer:
+        for queue in self.queues:
+            while queue:
+                customer = queue.popleft()
+                if customer.state == WAITING:
+                    return customer
+        raise AssertionError("waiting count is positive but every queue is empty")

@@ -1,0 +1,1 @@
+"""Running replications and turning their KPI records into statistics and result files."""

@@ -1,0 +1,77 @@
+"""Replications of one compiled model: tasks, time-series parts, results in order."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from stratsim.engine.metrics import KpiRecord
+from stratsim.engine.model import Model
+from stratsim.engine.recording import TIMESERIES_FIELDS, BinRow
+from stratsim.engine.replication import run_replication
+from stratsim.runner.evaluators import Evaluator, SerialEvaluator
+
+
+@dataclass(frozen=True)
+class ReplicationTask:
+    """Replication ``replication`` of ``model`` under ``seed``; time series to ``timeseries_path``."""
+
+    model: Model
+    seed: int
+    replication: int
+    timeseries_path: str | None = None
+
+
+def run_task(task: ReplicationTask) -> KpiRecord:
+    """Run one task (in whatever process the evaluator chose)."""
+    if task.timeseries_path is None:
+        return run_replication(task.model, task.seed, task.replication)
+    with open(task.timeseries_path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        replication = task.replication
+
+        def sink(row: BinRow) -> None:
+            writer.writerow((replication, *row.as_tuple()))
+
+        return run_replication(task.model, task.seed, replication, sink)
+
+
+def run_replications(
+    model: Model,
+    seed: int,
+    replications: int,
+    evaluator: Evaluator | None = None,
+    timeseries_dir: Path | None = None,
+    on_done: Callable[[], None] | None = None,
+) -> list[KpiRecord]:
+    """KPI records of replications ``0 .. replications-1``, in order.
+
+    With ``timeseries_dir``, each replication streams its bins to a part file there; join
+    them with :func:`join_timeseries`.
+    """
+    tasks = [
+        ReplicationTask(
+            model, seed, r,
+            str(timeseries_part(timeseries_dir, r)) if timeseries_dir is not None else None,
+        )
+        for r in range(replications)
+    ]
+    return (evaluator or SerialEvaluator()).map(run_task, tasks, on_done)
+
+
+def timeseries_part(folder: Path, replication: int) -> Path:
+    return folder / f"timeseries.part{replication:06d}.csv"
+
+
+def join_timeseries(folder: Path, replications: int, target: Path) -> None:
+    """Concatenate the part files in replication order under one header, deleting the parts."""
+    with open(target, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerow(("replication", *TIMESERIES_FIELDS))
+        for r in range(replications):
+            part = timeseries_part(folder, r)
+            with open(part, encoding="utf-8") as handle:
+                shutil.copyfileobj(handle, out)
+            part.unlink()

@@ -1,0 +1,82 @@
+"""The simulation API: a scenario in, replications run, a summary out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stratsim import __version__
+from stratsim.engine.compile import compile_scenario
+from stratsim.engine.metrics import KpiRecord
+from stratsim.engine.model import Model
+from stratsim.runner.evaluators import Evaluator, evaluator_for
+from stratsim.runner.replications import run_replications
+from stratsim.runner.statistics import summarize_records
+from stratsim.scenario import Scenario, load_scenario
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What a run produced: per-replication KPI records and their summary (``summary.json``)."""
+
+    scenario: Scenario
+    model: Model
+    seed: int
+    replications: int
+    records: list[KpiRecord]
+    summary: dict[str, Any]
+
+
+def scenario_sha256(scenario: Scenario) -> str:
+    """SHA-256 of the validated scenario as canonical JSON (``extends`` already merged in)."""
+    canonical = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def build_summary(scenario: Scenario, seed: int, records: list[KpiRecord]) -> dict[str, Any]:
+    """The contract ``summary.json`` document (no wall time, backend or worker count)."""
+    stats = summarize_records(records)
+    return {
+        "stratsim_version": __version__,
+        "scenario": scenario.name,
+        "scenario_sha256": scenario_sha256(scenario),
+        "replications": len(records),
+        "seed": seed,
+        "horizon_hours": scenario.horizon,
+        "warmup_hours": scenario.warmup,
+        "kpis": stats["kpis"],
+        "services": stats["services"],
+        "segments": stats["segments"],
+    }
+
+
+def simulate(
+    scenario: Scenario | str | Path,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int = 1,
+    evaluator: Evaluator | None = None,
+    timeseries_dir: Path | None = None,
+    on_done: Callable[[], None] | None = None,
+) -> SimulationResult:
+    """Simulate a scenario (object or file path); ``replications``/``seed`` override the file's.
+
+    Results are identical for any ``jobs`` or ``evaluator``.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    replications = scenario.replications if replications is None else replications
+    seed = scenario.seed if seed is None else seed
+    if replications < 1:
+        raise ValueError(f"replications must be at least 1, got {replications}")
+    model = compile_scenario(scenario)
+    records = run_replications(
+        model, seed, replications, evaluator or evaluator_for(jobs), timeseries_dir, on_done
+    )
+    return SimulationResult(scenario, model, seed, replications, records,
+                            build_summary(scenario, seed, records))
