@@ -1,5 +1,25 @@
-"""stratsim: test a service strategy before you live it."""
+"""stratsim: test a service strategy before you live it.
+
+The Python API (contract): :func:`load_scenario` reads and validates a scenario file,
+:func:`simulate` runs its replications and returns the per-replication KPI records and their
+summary (the content of ``summary.json``).
+"""
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from stratsim.errors import ScenarioError, StratsimError  # noqa: E402
+from stratsim.runner.simulation import SimulationResult, simulate  # noqa: E402
+from stratsim.scenario import Scenario, load_scenario, load_scenario_text  # noqa: E402
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "SimulationResult",
+    "StratsimError",
+    "__version__",
+    "load_scenario",
+    "load_scenario_text",
+    "simulate",
+]

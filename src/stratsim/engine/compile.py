@@ -86,9 +86,10 @@ def compile_station(scenario: Scenario, service: Service, index: int) -> Station
 def tier_choice(segment: Segment, station: StationSpec) -> tuple[tuple[float, int], ...]:
     """Cumulative tier shares of a segment at a station; without a tier mix, the last tier.
 
-    "Last" is the lowest-priority tier (largest priority number; the later one on a tie).
+    "Last" is the lowest-priority tier (largest priority number; the later one on a tie). A
+    station without declared tiers has only its default tier, whatever the segment's mix.
     """
-    if segment.tiers:
+    if segment.tiers and station.has_declared_tiers:
         choice, cumulative = [], 0.0
         for index, tier in enumerate(station.tiers):
             share = segment.tiers.get(tier.id, 0.0)

@@ -1,0 +1,58 @@
+"""Shared fixtures: small scenario files written into a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+#: A small two-service, two-segment scenario exercising rosters, tiers, patience and balking,
+#: sized to run its replications in well under a second.
+SMALL_SCENARIO = """\
+stratsim: 1
+name: small
+horizon: 8d
+warmup: 1d
+replications: 3
+seed: 5
+services:
+  - id: desk
+    staff: 2
+    queue_capacity: 10
+    service_time: {dist: lognormal, mean: 20min, cv: 0.8}
+    price: 40
+    costs: {staff_hour: 30, per_request: 2, fixed_per_day: 100}
+    sla: {wait: 15min}
+    tiers: [{id: gold, priority: 0, price_factor: 1.5}, {id: std, priority: 1}]
+  - id: backup
+    staff: 1
+    service_time: {dist: gamma, mean: 30min, cv: 0.5}
+    price: 60
+segments:
+  - id: staff
+    rate: 5
+    daily_profile: business-hours
+    mix: {desk: 0.8, backup: 0.2}
+    tiers: {gold: 0.2, std: 0.8}
+    patience: {dist: exponential, mean: 30min}
+    balk_at: 8
+  - id: branches
+    rate: 1
+    mix: {desk: 1}
+strategy:
+  pattern:
+    rosters:
+      desk:
+        - {days: mon-fri, from: "08:00", to: "18:00", staff: 4}
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_scenario(tmp_path: Path) -> Path:
+    return write(tmp_path, "small.yaml", SMALL_SCENARIO)

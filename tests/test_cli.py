@@ -1,0 +1,132 @@
+"""The command line end to end: files, folders, reproducibility, errors with exit status 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stratsim.cli import main
+from tests.conftest import SMALL_SCENARIO, write
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def run_ok(*args) -> None:
+    result = invoke("run", *args)
+    assert result.exit_code == 0, result.output
+
+
+def test_run_writes_every_result_file(small_scenario, tmp_path):
+    out = tmp_path / "out"
+    run_ok(small_scenario, "--out", out)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json", "replications.csv", "summary.json", "timeseries.csv"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["scenario"] == "small" and summary["replications"] == 3 and summary["seed"] == 5
+    assert summary["horizon_hours"] == 192 and summary["warmup_hours"] == 24
+    assert set(summary) == {"stratsim_version", "scenario", "scenario_sha256", "replications", "seed",
+                            "horizon_hours", "warmup_hours", "kpis", "services", "segments"}
+    wait = summary["services"]["desk"]["tiers"]["gold"]["wait_mean_min"]
+    assert set(wait) == {"mean", "ci95", "std", "n"} and wait["n"] == 3
+    assert "utilization" in summary["services"]["backup"] and "tiers" not in summary["services"]["backup"]
+    assert "utilization" not in summary["segments"]["staff"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["bit_generator"] == "PCG64" and manifest["jobs"] == 1 and "wall_time_s" in manifest
+    with open(out / "timeseries.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 3 * 2 * 192  # replications × services × hourly bins
+    with open(out / "replications.csv") as handle:
+        reps = {row["replication"] for row in csv.DictReader(handle)}
+    assert reps == {"0", "1", "2"}
+
+
+def test_same_seed_identical_any_jobs_and_other_seed_differs(small_scenario, tmp_path):
+    for name, extra in (("a", ()), ("b", ()), ("jobs2", ("--jobs", "2")), ("seed", ("--seed", "6"))):
+        run_ok(small_scenario, "--out", tmp_path / name, *extra)
+    summary = {n: (tmp_path / n / "summary.json").read_bytes() for n in ("a", "b", "jobs2", "seed")}
+    assert summary["a"] == summary["b"] == summary["jobs2"]
+    assert summary["seed"] != summary["a"]
+    assert (tmp_path / "a" / "timeseries.csv").read_bytes() == (tmp_path / "jobs2" / "timeseries.csv").read_bytes()
+
+
+def test_replications_option_overrides_file(small_scenario, tmp_path):
+    run_ok(small_scenario, "--out", tmp_path / "o", "--replications", "2")
+    assert json.loads((tmp_path / "o" / "summary.json").read_text())["replications"] == 2
+
+
+def test_out_folder_with_result_is_refused_without_force(small_scenario, tmp_path):
+    out = tmp_path / "o"
+    run_ok(small_scenario, "--out", out, "-r", "1")
+    refused = invoke("run", small_scenario, "--out", out, "-r", "1")
+    assert refused.exit_code == 2 and "--force" in refused.output
+    run_ok(small_scenario, "--out", out, "-r", "1", "--force")
+
+
+def test_default_folder_never_overwrites(small_scenario, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run_ok(small_scenario, "-r", "1")
+    run_ok(small_scenario, "-r", "1")
+    runs = [p for p in (tmp_path / "results" / "small").iterdir() if p.name != "latest"]
+    assert len(runs) == 2
+    assert (tmp_path / "results" / "small" / "latest" / "summary.json").exists()
+
+
+def test_validate_and_schema(small_scenario):
+    assert invoke("validate", small_scenario).exit_code == 0
+    schema = json.loads(invoke("schema").output)
+    assert {"services", "segments", "strategy", "horizon"} <= set(schema["properties"])
+
+
+BAD_INPUTS = {
+    # name: (edit of the small scenario, field path, words of the message); the error must be
+    # located on the edited line
+    "malformed yaml": (("    staff: 2\n", "    staff: 2\n\tprice: 3\n"), "", "invalid YAML"),
+    "unknown field": (("    staff: 2\n", "    stafff: 2\n"), "services[0].stafff", "did you mean 'staff'"),
+    "negative staff": (("    staff: 2\n", "    staff: -2\n"), "services[0].staff", "-2"),
+    "unknown service in mix": (("mix: {desk: 1}", "mix: {desks: 1}"), "segments[1].mix", "desks"),
+    "bad duration": (("horizon: 8d", "horizon: 8 weeks"), "horizon", "duration"),
+    "cv not positive": (("cv: 0.8}", "cv: 0}"), "services[0].service_time.cv", "cv must be > 0"),
+}
+
+
+def line_of(text: str, fragment: str) -> int:
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
+def test_bad_input_is_located_with_exit_2(case, tmp_path):
+    (old, new), field, words = BAD_INPUTS[case]
+    line = line_of(SMALL_SCENARIO, old) + (1 if case == "malformed yaml" else 0)
+    path = write(tmp_path, "bad.yaml", SMALL_SCENARIO.replace(old, new, 1))
+    for verb in ("run", "validate"):
+        result = invoke(verb, path, *(["--out", tmp_path / "o"] if verb == "run" else []))
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+        assert f"bad.yaml:{line}:" in result.output and field in result.output
+        assert words in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_empty_portfolio_is_located(tmp_path):
+    text = SMALL_SCENARIO.split("services:")[0] + "services: []\nsegments: []\n"
+    result = invoke("validate", write(tmp_path, "empty.yaml", text))
+    assert result.exit_code == 2
+    assert f"empty.yaml:{line_of(text, 'services: []')}:" in result.output
+    assert "services" in result.output
+
+
+def test_console_script_reports_without_traceback(tmp_path):
+    path = write(tmp_path, "bad.yaml", SMALL_SCENARIO.replace("    staff: 2\n", "    staff: -2\n", 1))
+    completed = subprocess.run([sys.executable, "-m", "stratsim.cli", "run", str(path)],
+                               capture_output=True, text=True, cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr and "bad.yaml:9:" in completed.stderr
+    assert not (tmp_path / "results").exists()
