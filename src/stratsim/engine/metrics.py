@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from stratsim.engine.cells import Cell
-from stratsim.engine.histogram import quantile_of_counts
+from stratsim.engine.histogram import N_LOG_BINS, quantile_of_counts
 from stratsim.engine.model import Model, StationSpec
 from stratsim.engine.recording import StationSums
 
@@ -44,7 +44,7 @@ def customer_kpis(cells: list[Cell]) -> dict[str, float | int | None]:
         kpis[f"{name}_share"] = _ratio(counts[name], arrivals)
     wait_sum_h = sum(cell.wait_sum_h for cell in cells)
     kpis["wait_mean_min"] = _ratio(wait_sum_h * MINUTES_PER_HOUR, started)
-    histogram = np.zeros_like(cells[0].waits.counts)
+    histogram = np.zeros(N_LOG_BINS + 2, dtype=np.int64)
     for cell in cells:
         cell.waits.flush()
         histogram += cell.waits.counts
