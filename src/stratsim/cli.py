@@ -33,11 +33,6 @@ EXIT_USER_ERROR = 2
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-#: KPIs shown per service in the run table (all KPIs are in summary.json).
-SERVICE_COLUMNS = ("served", "wait_mean_min", "wait_p90_min", "sla_attainment", "utilization",
-                   "blocked_share", "reneged_share", "satisfaction", "profit")
-
-
 def fail(error: StratsimError) -> None:
     """Print a user error, one line per problem, and exit with status 2."""
     lines = [str(issue) for issue in error.issues] if isinstance(error, ScenarioError) else [str(error)]
@@ -49,20 +44,23 @@ def fail(error: StratsimError) -> None:
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
+    """A number for a table: whole numbers and large values without decimals, else ``digits``
+    significant digits."""
     if value is None:
         return "–"
-    if float(value).is_integer() and abs(value) >= 1:
+    if abs(value) >= 100 or float(value).is_integer():
         return f"{value:,.0f}"
-    return f"{value:,.{digits}g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{value:.{digits}g}"
 
 
 def fmt_stat(stat: dict) -> str:
+    """``mean ± half-width of the 95 % CI`` (just the mean when there is no interval)."""
     if stat["mean"] is None:
         return "–"
     if stat["ci95"] is None:
         return fmt(stat["mean"])
     low, high = stat["ci95"]
-    return f"{fmt(stat['mean'])} [{fmt(low)}, {fmt(high)}]"
+    return f"{fmt(stat['mean'])} ± {fmt((high - low) / 2, 2)}"
 
 
 def print_capacity(model: Model) -> list[str]:
@@ -83,20 +81,17 @@ def print_capacity(model: Model) -> list[str]:
 
 
 def print_summary(summary: dict) -> None:
-    portfolio = Table(title=f"{summary['scenario']}: portfolio KPIs, mean [95% CI] over "
-                            f"{summary['replications']} replications", title_justify="left")
-    portfolio.add_column("KPI")
-    portfolio.add_column("value", justify="right")
-    for name, stat in summary["kpis"].items():
-        portfolio.add_row(name, fmt_stat(stat))
-    out.print(portfolio)
-    services = Table(title="per service", title_justify="left")
-    services.add_column("service")
-    for name in SERVICE_COLUMNS:
-        services.add_column(name, justify="right")
-    for service, kpis in summary["services"].items():
-        services.add_row(service, *(fmt_stat(kpis[k]) if k in kpis else "–" for k in SERVICE_COLUMNS))
-    out.print(services)
+    """KPIs as rows, the portfolio and each service as columns (every KPI is in summary.json)."""
+    columns = {"portfolio": summary["kpis"], **summary["services"]}
+    table = Table(title=f"{summary['scenario']}: mean ± 95% CI half-width over "
+                        f"{summary['replications']} replications", title_justify="left")
+    table.add_column("KPI")
+    for name in columns:
+        table.add_column(name, justify="right")
+    kpis = list(dict.fromkeys(k for level in columns.values() for k in level if k != "tiers"))
+    for kpi in kpis:
+        table.add_row(kpi, *(fmt_stat(level[kpi]) if kpi in level else "" for level in columns.values()))
+    out.print(table)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
