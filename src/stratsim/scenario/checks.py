@@ -1,0 +1,309 @@
+"""Whole-scenario checks: cross references, dependency cycles, rosters, unservable services.
+
+These rules involve several parts of a scenario, so no single field can check them.  They run on
+plain data (the mapping a YAML file holds, or a model dumped with its aliases) rather than on
+models, for one reason: a file with a field error (say a negative ``staff``) cannot become a
+model, yet its unknown service in a ``mix`` must still be reported in the same pass (DESIGN §3).
+Every check is therefore tolerant of values of the wrong type (those are field errors, reported
+elsewhere) and returns :class:`~stratsim.scenario.paths.Finding` objects, each with the path of
+the value at fault so the loader can give its file, line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .durations import parse_clock
+from .paths import Finding, Path, format_path, show
+from .rosters import first_overlap, format_week_hour, parse_days, window_intervals
+
+
+def _dict(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _mappings(value: Any) -> list[tuple[int, dict[Any, Any]]]:
+    """``(index, item)`` for the items of a list that are mappings."""
+    return [(i, item) for i, item in enumerate(_list(value)) if isinstance(item, dict)]
+
+
+def _number(value: Any) -> float | None:
+    """A finite real number, or None for anything else (booleans included)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _strings(value: Any) -> list[tuple[int, str]]:
+    return [(i, item) for i, item in enumerate(_list(value)) if isinstance(item, str)]
+
+
+@dataclass
+class _Scenario:
+    """Indexes of a raw scenario that the checks share."""
+
+    data: dict[Any, Any]
+    services: list[tuple[int, dict[Any, Any]]] = field(init=False)
+    segments: list[tuple[int, dict[Any, Any]]] = field(init=False)
+    service_ids: dict[str, int] = field(init=False)
+    segment_ids: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.services = _mappings(self.data.get("services"))
+        self.segments = _mappings(self.data.get("segments"))
+        self.service_ids = _first_ids(self.services)
+        self.segment_ids = _first_ids(self.segments)
+
+    def section(self, *keys: str) -> dict[Any, Any]:
+        """The mapping at ``strategy.<keys>``, or an empty one."""
+        node = _dict(self.data.get("strategy"))
+        for key in keys:
+            node = _dict(node.get(key))
+        return node
+
+
+def _first_ids(items: list[tuple[int, dict[Any, Any]]]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for index, item in items:
+        if isinstance(item.get("id"), str):
+            ids.setdefault(item["id"], index)
+    return ids
+
+
+def _unknown(kind: str, value: Any, known: dict[str, int]) -> str:
+    """Message for a reference to an id that does not exist, with a did-you-mean."""
+    close = difflib.get_close_matches(str(value), list(known), n=1)
+    hint = f" (did you mean {show(close[0])}?)" if close else ""
+    listing = ", ".join(known) if known else "none"
+    return f"unknown {kind} {show(value)}{hint}; the {kind}s are: {listing}"
+
+
+def _duplicate_ids(sc: _Scenario) -> Iterator[Finding]:
+    yield from _duplicates(sc.services, ("services",), "service")
+    yield from _duplicates(sc.segments, ("segments",), "segment")
+    for i, service in sc.services:
+        owner = show(service.get("id"))
+        yield from _duplicates(_mappings(service.get("tiers")), ("services", i, "tiers"),
+                               f"tier (in service {owner})")  # fmt: skip
+
+
+def _duplicates(
+    items: list[tuple[int, dict[Any, Any]]], base: Path, kind: str
+) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for index, item in items:
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            first = format_path(base + (seen[ident], "id"))
+            yield Finding(base + (index, "id"), f"duplicate {kind} id {show(ident)} (also {first})")
+        else:
+            seen[ident] = index
+
+
+def _mix_references(sc: _Scenario) -> Iterator[Finding]:
+    for i, segment in sc.segments:
+        for key in _dict(segment.get("mix")):
+            if key not in sc.service_ids:
+                yield Finding(("segments", i, "mix", key), _unknown("service", key, sc.service_ids))
+
+
+def _strategy_service_keys(sc: _Scenario) -> Iterator[Finding]:
+    sections = [(("pattern",), "rosters"), (("position",), "market_price")]
+    for keys, name in sections:
+        for key in _dict(sc.section(*keys).get(name)):
+            if key not in sc.service_ids:
+                path = ("strategy", *keys, name, key)
+                yield Finding(path, _unknown("service", key, sc.service_ids))
+
+
+def _plan_references(sc: _Scenario) -> Iterator[Finding]:
+    plan = sc.section("plan")
+    lists = [("pricing", "services", sc.service_ids, "service"),
+             ("promotions", "services", sc.service_ids, "service"),
+             ("promotions", "segments", sc.segment_ids, "segment")]  # fmt: skip
+    for section, key, known, kind in lists:
+        for k, item in _mappings(plan.get(section)):
+            for m, ref in _strings(item.get(key)):
+                if ref not in known:
+                    path = ("strategy", "plan", section, k, key, m)
+                    yield Finding(path, _unknown(kind, ref, known))
+    position = sc.section("position")
+    for m, ref in _strings(position.get("target_segments")):
+        if ref not in sc.segment_ids:
+            path = ("strategy", "position", "target_segments", m)
+            yield Finding(path, _unknown("segment", ref, sc.segment_ids))
+
+
+def _dependency_references(sc: _Scenario) -> Iterator[Finding]:
+    statuses = {svc["id"]: svc.get("status", "catalogue")
+                for _, svc in sc.services if isinstance(svc.get("id"), str)}  # fmt: skip
+    for i, service in sc.services:
+        own = service.get("id")
+        if not isinstance(own, str):
+            continue
+        for k, dep in _mappings(service.get("depends_on")):
+            target, path = dep.get("service"), ("services", i, "depends_on", k, "service")
+            if not isinstance(target, str):
+                continue
+            if target == own:
+                yield Finding(path, f"service {show(own)} depends on itself")
+            elif target not in sc.service_ids:
+                yield Finding(path, _unknown("service", target, sc.service_ids))
+            elif statuses.get(target) == "retired" and statuses.get(own) != "retired":
+                message = f"service {show(own)} depends on retired service {show(target)}"
+                yield Finding(path, message)
+        fallback = service.get("fallback")
+        if isinstance(fallback, str):
+            if fallback == own:
+                yield Finding(("services", i, "fallback"), "a service cannot fall back to itself")
+            elif fallback not in sc.service_ids:
+                message = _unknown("service", fallback, sc.service_ids)
+                yield Finding(("services", i, "fallback"), message)
+
+
+def _blocking_cycles(sc: _Scenario) -> Iterator[Finding]:
+    graph = nx.DiGraph()
+    for i, service in sc.services:
+        own = service.get("id")
+        for k, dep in _mappings(service.get("depends_on")):
+            target = dep.get("service")
+            if not isinstance(own, str) or not isinstance(target, str) or own == target:
+                continue
+            blocking = dep.get("mode") == "blocking" and target in sc.service_ids
+            if blocking and not graph.has_edge(own, target):
+                graph.add_edge(own, target, path=("services", i, "depends_on", k, "mode"))
+    components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    for component in sorted(components, key=lambda c: min(sc.service_ids[s] for s in c)):
+        start = min(component, key=lambda s: sc.service_ids[s])
+        edges = nx.find_cycle(graph.subgraph(component), source=start)
+        names = " → ".join([edges[0][0], *(target for _, target in edges)])
+        yield Finding(
+            graph.edges[edges[0]]["path"],
+            f"cycle of blocking dependencies: {names} (a customer would wait for itself)",
+        )
+
+
+def _segment_tiers(sc: _Scenario) -> Iterator[Finding]:
+    tiers_of = {
+        svc["id"]: [t.get("id") for _, t in _mappings(svc.get("tiers"))]
+        for _, svc in sc.services
+        if isinstance(svc.get("id"), str)
+    }
+    for i, segment in sc.segments:
+        # A service without declared tiers serves everyone in its one default tier, so a
+        # segment's tier mix only has to name tiers of the services that declare tiers.
+        used = [s for s, share in _dict(segment.get("mix")).items()
+                if tiers_of.get(s) and (_number(share) or 0) > 0]  # fmt: skip
+        for tier, share in _dict(segment.get("tiers")).items():
+            if (_number(share) or 0) <= 0:
+                continue
+            lacking = [s for s in used if tier not in tiers_of[s]]
+            for service in lacking:
+                defined = ", ".join(map(str, tiers_of[service])) or "none"
+                yield Finding(
+                    ("segments", i, "tiers", tier),
+                    f"tier {show(tier)} is not a tier of service {show(service)}, which this "
+                    f"segment's mix uses (its tiers: {defined})",
+                )
+
+
+def _unservable(sc: _Scenario) -> Iterator[Finding]:
+    rosters = _dict(sc.section("pattern").get("rosters"))
+    for i, service in sc.services:
+        own = service.get("id")
+        staff, capacity = service.get("staff"), service.get("queue_capacity", None)
+        if not isinstance(own, str) or isinstance(staff, bool) or _number(staff) != 0:
+            continue
+        if _number(capacity) == 0:
+            continue
+        rostered = [w for _, w in _mappings(rosters.get(own)) if (_number(w.get("staff")) or 0) > 0]
+        if rostered or not _has_demand(sc, own):
+            continue
+        yield Finding(
+            ("services", i, "staff"),
+            f"service {show(own)} has staff 0 and no roster window with staff > 0, so customers "
+            "could never be served; give it staff or a roster, or set queue_capacity: 0 to "
+            "turn every customer away (a pure loss system)",
+        )
+
+
+def _has_demand(sc: _Scenario, service_id: Any) -> bool:
+    """Whether some segment with a positive rate sends a positive share to the service."""
+    for _, segment in sc.segments:
+        share = _number(_dict(segment.get("mix")).get(service_id))
+        if share and share > 0 and (_number(segment.get("rate")) or 0) > 0:
+            return True
+    return False
+
+
+_ROSTERS: Path = ("strategy", "pattern", "rosters")
+
+
+def _roster_overlaps(sc: _Scenario) -> Iterator[Finding]:
+    for service, windows in _dict(sc.section("pattern").get("rosters")).items():
+        parsed: list[tuple[int, str, list[tuple[float, float]]]] = []
+        for k, window in _mappings(windows):
+            intervals = _window_intervals(window)
+            if intervals is None:
+                continue
+            for j, label, other in parsed:
+                both = first_overlap(intervals, other)
+                if both is not None:
+                    yield Finding(
+                        _ROSTERS + (service, k),
+                        f"roster window {_label(window)} overlaps window "
+                        f"{format_path(_ROSTERS + (service, j))} ({label}) from "
+                        f"{format_week_hour(both[0])} to {format_week_hour(both[1])}",
+                    )
+            parsed.append((k, _label(window), intervals))
+
+
+def _window_intervals(window: dict[Any, Any]) -> list[tuple[float, float]] | None:
+    """The hour-of-week intervals of a raw roster window, or None if it is malformed."""
+    try:
+        days = parse_days(window.get("days"))
+        start = parse_clock(window.get("from", window.get("from_")))
+        end = parse_clock(window.get("to"), end=True)
+    except ValueError:
+        return None
+    return window_intervals(days, start, end)
+
+
+def _label(window: dict[Any, Any]) -> str:
+    days = window.get("days")
+    days = ",".join(days) if isinstance(days, list) else days
+    return f"{days} {window.get('from', window.get('from_'))}-{window.get('to')}"
+
+
+CHECKS: tuple[Callable[[_Scenario], Iterator[Finding]], ...] = (
+    _duplicate_ids,
+    _mix_references,
+    _strategy_service_keys,
+    _dependency_references,
+    _blocking_cycles,
+    _plan_references,
+    _segment_tiers,
+    _unservable,
+    _roster_overlaps,
+)
+"""Every whole-scenario check, in reporting order."""
+
+
+def check_scenario(data: Any) -> list[Finding]:
+    """Run every whole-scenario check on plain scenario data; return all findings."""
+    if not isinstance(data, dict):
+        return []
+    scenario = _Scenario(data)
+    return [finding for check in CHECKS for finding in check(scenario)]

@@ -1,0 +1,232 @@
+"""The loader: located errors (file, line, column, path), all issues in one pass, YAML quirks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scenario_testkit import issues_of, only, position
+
+from stratsim.errors import ScenarioError
+from stratsim.scenario import Scenario, load_scenario, load_scenario_text
+
+
+def test_load_a_file(tmp_path: Path, valid_text: str) -> None:
+    path = tmp_path / "baseline.yaml"
+    path.write_text(valid_text, encoding="utf-8")
+    assert isinstance(load_scenario(path), Scenario)
+    assert load_scenario(str(path)).name == "helpdesk-baseline"
+
+
+def test_malformed_yaml_is_located_at_the_parser_position(valid_text: str) -> None:
+    text = valid_text.replace("    staff: 2\n", "    staff: [2\n")
+    (issue,) = issues_of(text, "broken.yaml")
+    assert issue.file == "broken.yaml"
+    assert issue.message.startswith("invalid YAML: ")
+    assert issue.line == position(text, "service_time: {dist: exponential")[0]
+
+
+def test_bad_indentation_is_located(valid_text: str) -> None:
+    text = valid_text.replace("    staff: 5\n", "    staff: 5\n      oops: 1\n")
+    (issue,) = issues_of(text)
+    assert issue.line == position(text, "oops")[0]
+    assert "mapping values are not allowed here" in issue.message
+
+
+def test_unknown_field_with_did_you_mean_at_line_and_column(valid_text: str) -> None:
+    text = valid_text.replace("    staff: 5\n", "    stafff: 5\n")
+    issues = issues_of(text, "helpdesk.yaml")
+    unknown = only(issues, "services[0].stafff")
+    assert unknown.message == "unknown field 'stafff' (did you mean 'staff'?)"
+    where = (unknown.file, unknown.line, unknown.column)
+    assert where == ("helpdesk.yaml", *position(text, "stafff"))
+    missing = only(issues, "services[0].staff")
+    assert missing.message.startswith("missing required field 'staff'")
+    assert missing.line == position(text, "id: helpdesk")[0]
+
+
+def test_unknown_top_level_field_suggests_extends(valid_text: str) -> None:
+    issue = only(issues_of(valid_text + "extend: base.yaml\n"), "extend")
+    assert issue.message == "unknown field 'extend' (did you mean 'extends'?)"
+
+
+def test_unknown_field_without_close_match_lists_fields(valid_text: str) -> None:
+    text = valid_text.replace("attainment: 0.8}", "zzz: 1}")
+    issue = only(issues_of(text), "services[0].sla.zzz")
+    assert issue.message == "unknown field 'zzz'; expected one of: wait, attainment"
+    assert (issue.line, issue.column) == position(text, "zzz")
+
+
+def test_unknown_alias_field_suggests_the_yaml_key(valid_text: str) -> None:
+    text = valid_text.replace('{days: mon-fri, from: "08:00"', '{days: mon-fri, form: "08:00"')
+    issues = issues_of(text)
+    assert only(issues, "strategy.pattern.rosters.helpdesk[0].form").message.endswith(
+        "(did you mean 'from'?)"
+    )
+    assert "strategy.pattern.rosters.helpdesk[0].from" in {i.path for i in issues}
+
+
+def test_negative_staff(valid_text: str) -> None:
+    text = valid_text.replace("    staff: 5\n", "    staff: -1\n")
+    (issue,) = issues_of(text, "s.yaml")
+    assert issue.path == "services[0].staff"
+    assert issue.message == "expected an integer ≥ 0, got -1"
+    assert (issue.file, issue.line, issue.column) == ("s.yaml", *position(text, "-1"))
+    assert str(issue) == f"s.yaml:{issue.line}:{issue.column}: services[0].staff: {issue.message}"
+
+
+def test_unknown_service_in_a_mix(valid_text: str) -> None:
+    text = valid_text.replace("mix: {helpdesk: 1}", "mix: {helpdeks: 1}")
+    (issue,) = issues_of(text, "mix.yaml")
+    assert issue.path == "segments[1].mix.helpdeks"
+    assert (issue.file, issue.line, issue.column) == ("mix.yaml", *position(text, "helpdeks"))
+    assert 'unknown service "helpdeks" (did you mean "helpdesk"?)' in issue.message
+
+
+def test_bad_duration(valid_text: str) -> None:
+    text = valid_text.replace("horizon: 28d", "horizon: 4 weeks")
+    (issue,) = issues_of(text)
+    assert issue.path == "horizon"
+    assert (issue.line, issue.column) == position(text, "4 weeks")
+    assert issue.message == (
+        'expected a duration such as "30s", "15min", "2h", "3d", "1w" or a number of hours, '
+        'got "4 weeks"'
+    )
+
+
+def test_cv_not_positive_drops_the_union_tag_from_the_path(valid_text: str) -> None:
+    text = valid_text.replace("cv: 0.8", "cv: -0.2")
+    (issue,) = issues_of(text)
+    assert issue.path == "services[0].service_time.cv"
+    assert "cv must be > 0" in issue.message and "got -0.2" in issue.message
+    assert (issue.line, issue.column) == position(text, "-0.2")
+
+
+def test_unknown_distribution_is_located_and_lists_names(valid_text: str) -> None:
+    text = valid_text.replace("{dist: exponential, mean: 10min}", "{dist: exponetial, mean: 10min}")
+    (issue,) = issues_of(text)
+    assert issue.path == "services[1].service_time"
+    assert (issue.line, issue.column) == position(text, "{dist: exponetial")
+    assert "unknown distribution \"exponetial\" (did you mean 'exponential'?)" in issue.message
+    assert "exponential, lognormal, gamma, deterministic, uniform, triangular, empirical" in (
+        issue.message
+    )
+
+
+def test_empty_portfolio(valid_text: str) -> None:
+    start = valid_text.index("services:\n")
+    end = valid_text.index("segments:\n")
+    text = valid_text[:start] + "services: []\n" + valid_text[end:]
+    issues = issues_of(text, "empty.yaml")
+    issue = only(issues, "services")
+    assert issue.message.startswith("empty portfolio")
+    assert (issue.file, issue.line) == ("empty.yaml", position(text, "[]")[0])
+
+
+def test_several_errors_are_all_reported_in_one_error(valid_text: str) -> None:
+    text = (
+        valid_text.replace("horizon: 28d", "horizon: soon")
+        .replace("    staff: 5\n", "    staff: -5\n")
+        .replace("cv: 0.8", "cv: 0")
+        .replace("mix: {helpdesk: 1}", "mix: {chatbot: 1}")
+        .replace("    rate: 2\n", "    rate: 2\n    customers: 10\n")
+        .replace("balk_at: 30", "balk_at: 30\n    balk_at: 31")
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_text(text, "many.yaml")
+    issues = caught.value.issues
+    assert [i.path for i in issues] == [
+        "horizon",
+        "services[0].staff",
+        "services[0].service_time.cv",
+        "segments[0].balk_at",
+        "segments[1].customers",
+        "segments[1].mix.chatbot",
+    ]
+    assert [i.line for i in issues] == sorted(i.line or 0 for i in issues)
+    assert all(i.file == "many.yaml" for i in issues)
+    assert str(caught.value).count("\n") == len(issues) - 1
+
+
+def test_duplicate_keys_are_reported(valid_text: str) -> None:
+    text = valid_text.replace("    staff: 5\n", "    staff: 5\n    price: 1\n    staff: 6\n")
+    issue = only(issues_of(text), "services[0].staff")
+    assert issue.message.startswith('duplicate key "staff": already defined at line ')
+    assert (issue.line, issue.column) == position(text, "staff: 6")
+    assert f"line {position(text, 'staff: 5')[0]}" in issue.message
+
+
+def test_duplicate_top_level_key(valid_text: str) -> None:
+    issue = only(issues_of(valid_text + "seed: 7\n"), "seed")
+    assert "duplicate key" in issue.message
+
+
+def test_anchors_aliases_and_merge_keys_are_fine(valid_text: str) -> None:
+    text = valid_text.replace(
+        "    service_time: {dist: exponential, mean: 10min}",
+        "    service_time: &quick {dist: exponential, mean: 10min}",
+    ).replace(
+        "    patience: {dist: exponential, mean: 45min}",
+        "    patience:\n      <<: *quick\n      mean: 45min",
+    )
+    scenario = load_scenario_text(text)
+    patience = scenario.segments[0].patience
+    assert patience is not None and patience.mean_hours == 0.75
+
+
+def test_recursive_alias_is_an_issue_not_a_crash(valid_text: str) -> None:
+    issues = issues_of(valid_text + "description2: &loop [*loop]\n")
+    assert any("alias" in i.message for i in issues)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("", "the file is empty", None),
+        ("# only a comment\n", "the file is empty", None),
+        ("- a\n- b\n", "expected a mapping of scenario fields", 1),
+        ("just text\n", 'got "just text"', 1),
+        ("---\na: 1\n---\nb: 2\n", "expected a single document", 3),
+        ("a: 1\n\tb: 2\n", "invalid YAML", 2),
+        ("a: !python/object:os.system x\n", "could not determine a constructor", 1),
+    ],
+)
+def test_not_a_scenario_mapping(text: str, message: str, line: int | None) -> None:
+    issues = issues_of(text, "odd.yaml")
+    issue = next(i for i in issues if message in i.message)
+    assert issue.line == line and issue.file == "odd.yaml"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(missing)
+    (issue,) = caught.value.issues
+    assert (issue.file, issue.line, issue.message) == (str(missing), None, "file not found")
+
+
+def test_a_folder_is_not_a_file(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="is a folder"):
+        load_scenario(tmp_path)
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ScenarioError, match="not UTF-8"):
+        load_scenario(path)
+
+
+def test_missing_required_fields_are_located_at_their_mapping(valid_text: str) -> None:
+    text = valid_text.replace("    rate: 2\n", "")
+    issue = only(issues_of(text), "segments[1].rate")
+    assert issue.message.startswith("missing required field 'rate': Customers per hour")
+    assert issue.line == position(text, "id: retail")[0]
+
+
+def test_wrong_container_types(valid_text: str) -> None:
+    text = valid_text.replace("mix: {helpdesk: 1}", "mix: helpdesk")
+    issue = only(issues_of(text), "segments[1].mix")
+    assert issue.message == 'expected a mapping (key: value pairs), got "helpdesk"'
+    text = valid_text.replace("    sla: {wait: 30min, attainment: 0.8}", "    sla: [30min]")
+    assert "expected a mapping" in only(issues_of(text), "services[0].sla").message

@@ -1,0 +1,89 @@
+"""Features the models accept but this release does not simulate: one located error each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from scenario_testkit import dump, issues_of, only
+
+from stratsim.scenario import load_scenario_text
+from stratsim.scenario.support import UNSUPPORTED, unsupported_features
+
+CASES: list[tuple[tuple[Any, ...], Any, str]] = [
+    (("services", 0, "depends_on"), [{"service": "identity", "share": 0.3}],
+     "services[0].depends_on"),
+    (("services", 0, "status"), "pipeline", "services[0].status"),
+    (("services", 0, "status"), "retired", "services[0].status"),
+    (("services", 0, "launch"), "14d", "services[0].launch"),
+    (("services", 0, "retire"), "20d", "services[0].retire"),
+    (("services", 0, "fallback"), "identity", "services[0].fallback"),
+    (("services", 0, "costs", "launch"), 20000, "services[0].costs.launch"),
+    (("segments", 1, "flexibility"), 0.2, "segments[1].flexibility"),
+    (("segments", 1, "customers"), 1200, "segments[1].customers"),
+    (("strategy", "perspective", "objectives"), {"profit": 1}, "strategy.perspective.objectives"),
+    (("strategy", "perspective", "constraints"), ["satisfaction >= 4"],
+     "strategy.perspective.constraints"),
+    (("strategy", "position", "target_segments"), ["retail"],
+     "strategy.position.target_segments"),
+    (("strategy", "plan", "budget"), {"per_month": 9000}, "strategy.plan.budget"),
+    (("strategy", "plan", "actions"), [{"at": "7d", "set_staff": {"helpdesk": 6}}],
+     "strategy.plan.actions"),
+    (("strategy", "plan", "pricing"),
+     [{"services": ["helpdesk"], "when": "hour < 8", "factor": 0.8}], "strategy.plan.pricing"),
+    (("strategy", "plan", "promotions"),
+     [{"segments": ["retail"], "services": ["helpdesk"], "from": "1d", "to": "2d",
+       "post_dip": {"for": "1d", "share": 0.1}}], "strategy.plan.promotions"),
+    (("strategy", "pattern", "rules"), [{"name": "surge"}], "strategy.pattern.rules"),
+    (("strategy", "pattern", "reviews"), [{"every": "30d"}], "strategy.pattern.reviews"),
+]  # fmt: skip
+
+
+def put(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    node: Any = data
+    for key in path[:-1]:
+        node = node.setdefault(key, {}) if isinstance(node, dict) else node[key]
+    node[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(("path", "value", "where"), CASES, ids=[c[2] for c in CASES])
+def test_each_unsupported_feature_is_a_located_error(
+    valid_data: dict[str, Any], path: tuple[Any, ...], value: Any, where: str
+) -> None:
+    text = dump(put(valid_data, path, value))
+    issue = only(issues_of(text), where)
+    assert issue.message.startswith("not supported yet (")
+    assert issue.message.endswith("; remove it to run this scenario")
+    key = where.rsplit(".", 1)[-1]
+    assert issue.line is not None and key in text.splitlines()[issue.line - 1]
+
+
+def test_every_table_line_is_covered_by_a_test() -> None:
+    patterns = {p.replace("[*]", "") for p, _, _ in UNSUPPORTED}
+    covered = {".".join(k for k in c[0] if isinstance(k, str)) for c in CASES}
+    assert patterns == covered
+
+
+def test_supported_values_and_defaults_are_not_reported(valid_data: dict[str, Any]) -> None:
+    valid_data["services"][0].update(depends_on=[], status="catalogue", launch=None, fallback=None)
+    valid_data["services"][0]["costs"]["launch"] = 0
+    valid_data["segments"][1].update(flexibility=0, customers=None)
+    valid_data["strategy"]["plan"] = {"actions": [], "pricing": [], "promotions": []}
+    scenario = load_scenario_text(dump(valid_data))
+    assert unsupported_features(scenario) == []
+
+
+def test_message_format_on_a_model(valid_data: dict[str, Any]) -> None:
+    findings = unsupported_features(put(valid_data, ("segments", 0, "customers"), 5))
+    assert [str(f) for f in findings] == [
+        "segments[0].customers: not supported yet (customer bases and churn are planned); "
+        "remove it to run this scenario"
+    ]
+
+
+def test_reported_together_with_field_errors(valid_data: dict[str, Any]) -> None:
+    valid_data["services"][0]["staff"] = -2
+    valid_data["services"][0]["fallback"] = "identity"
+    paths = {i.path for i in issues_of(dump(valid_data))}
+    assert paths == {"services[0].staff", "services[0].fallback"}
