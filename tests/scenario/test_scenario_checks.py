@@ -182,3 +182,10 @@ def test_checks_tolerate_garbage() -> None:
     }
     assert [f.where for f in check_scenario(garbage)] == ["strategy.pattern.rosters.b"]
     assert check_scenario([1, 2]) == []
+
+
+def test_elastic_demand_for_a_free_service_with_a_market_price(valid_data: dict[str, Any]) -> None:
+    valid_data["services"][0]["price"] = 0
+    located_issue(valid_data, "segments[0].price_elasticity", 'service "helpdesk"', "infinite")
+    valid_data["strategy"]["position"]["market_price"] = {}
+    assert not [f for f in check_scenario(valid_data) if "elasticity" in f.message]

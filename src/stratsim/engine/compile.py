@@ -103,7 +103,7 @@ def tier_choice(segment: Segment, station: StationSpec) -> tuple[tuple[float, in
     return ((1.0, lowest),)
 
 
-def price_response(scenario: Scenario, segment: Segment, segment_index: int, service: Service) -> float:
+def price_response(scenario: Scenario, segment: Segment, service: Service) -> float:
     """Demand factor ``(price / reference price) ^ elasticity`` at the list price.
 
     The reference is the position's market price for the service, else its own price, so
@@ -114,12 +114,7 @@ def price_response(scenario: Scenario, segment: Segment, segment_index: int, ser
     reference = scenario.strategy.position.market_price.get(service.id, service.price)
     if service.price == reference:
         return 1.0
-    if service.price <= 0:
-        raise ScenarioError([Issue(
-            "<scenario>", None, None, f"segments[{segment_index}].price_elasticity",
-            f"price elasticity needs a positive price for service {service.id!r}, "
-            f"which is free while its market price is {reference}",
-        )])
+    # A free service with a market price is refused by the scenario checks.
     return (service.price / reference) ** segment.price_elasticity
 
 
@@ -128,7 +123,7 @@ def compile_demand(
 ) -> DemandSpec:
     daily = resolve_daily(segment.daily_profile)
     weekly = resolve_weekly(segment.weekly_profile)
-    base = segment.rate * segment.mix[service.id] * price_response(scenario, segment, segment_index, service)
+    base = segment.rate * segment.mix[service.id] * price_response(scenario, segment, service)
     rates = tuple(base * daily[h % 24] * weekly[h // 24] for h in range(HOURS_PER_WEEK))
     return DemandSpec(
         segment_index=segment_index,

@@ -248,6 +248,26 @@ def _has_demand(sc: _Scenario, service_id: Any) -> bool:
     return False
 
 
+def _elastic_free_services(sc: _Scenario) -> Iterator[Finding]:
+    """Price elasticity of a free service against a market price would mean infinite demand."""
+    market = _dict(sc.section("position").get("market_price"))
+    prices = {svc["id"]: _number(svc.get("price", 0)) for _, svc in sc.services
+              if isinstance(svc.get("id"), str)}
+    for i, segment in sc.segments:
+        elasticity = _number(segment.get("price_elasticity"))
+        if not elasticity:
+            continue
+        for service in _dict(segment.get("mix")):
+            reference = _number(market.get(service))
+            if prices.get(service) == 0 and reference:
+                yield Finding(
+                    ("segments", i, "price_elasticity"),
+                    f"price elasticity {elasticity} needs a positive price for service "
+                    f"{show(service)}, which is free while its market price is {reference:g} "
+                    "(demand would be infinite); give it a price or drop its market price",
+                )
+
+
 _ROSTERS: Path = ("strategy", "pattern", "rosters")
 
 
@@ -296,6 +316,7 @@ CHECKS: tuple[Callable[[_Scenario], Iterator[Finding]], ...] = (
     _plan_references,
     _segment_tiers,
     _unservable,
+    _elastic_free_services,
     _roster_overlaps,
 )
 """Every whole-scenario check, in reporting order."""
