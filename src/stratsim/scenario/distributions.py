@@ -68,52 +68,39 @@ def _check_cv(value: float) -> float:
     return value
 
 
-class Lognormal(_Dist):
+class _MeanCv(_Dist):
+    """A distribution given by its mean and coefficient of variation (both > 0)."""
+
+    mean: Duration = Field(gt=0, description="Mean duration (> 0).")
+    cv: float = Field(
+        json_schema_extra={"exclusiveMinimum": 0},
+        description="Coefficient of variation, standard deviation / mean (> 0).",
+    )
+
+    @field_validator("cv")
+    @classmethod
+    def _cv_positive(cls, value: float) -> float:
+        return _check_cv(value)
+
+    @property
+    def mean_hours(self) -> float:
+        return self.mean
+
+    @property
+    def variance_hours2(self) -> float:
+        return (self.cv * self.mean) ** 2
+
+
+class Lognormal(_MeanCv):
     """Right-skewed durations given by their mean and coefficient of variation."""
 
     dist: Literal["lognormal"] = Field(description="Distribution name.")
-    mean: Duration = Field(gt=0, description="Mean duration (> 0).")
-    cv: float = Field(
-        json_schema_extra={"exclusiveMinimum": 0},
-        description="Coefficient of variation, standard deviation / mean (> 0).",
-    )
-
-    @field_validator("cv")
-    @classmethod
-    def _cv_positive(cls, value: float) -> float:
-        return _check_cv(value)
-
-    @property
-    def mean_hours(self) -> float:
-        return self.mean
-
-    @property
-    def variance_hours2(self) -> float:
-        return (self.cv * self.mean) ** 2
 
 
-class Gamma(_Dist):
+class Gamma(_MeanCv):
     """Gamma durations given by mean and cv (cv < 1: more regular than exponential)."""
 
     dist: Literal["gamma"] = Field(description="Distribution name.")
-    mean: Duration = Field(gt=0, description="Mean duration (> 0).")
-    cv: float = Field(
-        json_schema_extra={"exclusiveMinimum": 0},
-        description="Coefficient of variation, standard deviation / mean (> 0).",
-    )
-
-    @field_validator("cv")
-    @classmethod
-    def _cv_positive(cls, value: float) -> float:
-        return _check_cv(value)
-
-    @property
-    def mean_hours(self) -> float:
-        return self.mean
-
-    @property
-    def variance_hours2(self) -> float:
-        return (self.cv * self.mean) ** 2
 
 
 class Deterministic(_DerivedCv):

@@ -13,44 +13,22 @@ from typing import Protocol
 
 from stratsim.engine.model import HOURS_PER_WEEK, StaffSchedule
 
-HOURS_PER_DAY = 24.0
-
 
 class Window(Protocol):
-    """What a roster window offers (``stratsim.scenario.models.RosterWindow``)."""
+    """What a roster window offers (``stratsim.scenario.rosters.RosterWindow``)."""
 
     staff: int
 
-    @property
-    def weekdays(self) -> tuple[int, ...]: ...
-
-    @property
-    def start_hours(self) -> float: ...
-
-    @property
-    def end_hours(self) -> float: ...
-
-
-def window_intervals(window: Window) -> list[tuple[float, float, int]]:
-    """The ``(start, end, staff)`` hour-of-week intervals a window covers, split at week end."""
-    length = window.end_hours - window.start_hours
-    if length <= 0:
-        length += HOURS_PER_DAY
-    intervals = []
-    for day in window.weekdays:
-        start = day * HOURS_PER_DAY + window.start_hours
-        end = start + length
-        if end <= HOURS_PER_WEEK:
-            intervals.append((start, end, window.staff))
-        else:
-            intervals.append((start, float(HOURS_PER_WEEK), window.staff))
-            intervals.append((0.0, end - HOURS_PER_WEEK, window.staff))
-    return intervals
+    def week_intervals(self) -> list[tuple[float, float]]:
+        """Hour-of-week intervals covered, split where they wrap past Sunday 24:00."""
+        ...
 
 
 def weekly_schedule(windows: Iterable[Window], base_staff: int) -> StaffSchedule:
     """The change points of a service's staff over the week (empty: base staff always)."""
-    intervals = sorted(i for window in windows for i in window_intervals(window))
+    intervals = sorted(
+        (start, end, window.staff) for window in windows for start, end in window.week_intervals()
+    )
     if not intervals:
         return StaffSchedule(())
     points: list[tuple[float, int]] = []
