@@ -130,3 +130,23 @@ def test_console_script_reports_without_traceback(tmp_path):
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr and "bad.yaml:9:" in completed.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_interrupted_run_leaves_nothing_that_looks_complete(tmp_path):
+    import signal
+    import time
+
+    long_run = SMALL_SCENARIO.replace("horizon: 8d", "horizon: 2000w").replace("replications: 3", "replications: 50")
+    path = write(tmp_path, "long.yaml", long_run)
+    process = subprocess.Popen([sys.executable, "-m", "stratsim.cli", "run", str(path), "--out", "o"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".stratsim-partial-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "o").exists()
+    assert not list(tmp_path.glob(".stratsim-partial-*"))

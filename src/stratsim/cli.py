@@ -12,6 +12,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -30,10 +31,11 @@ from stratsim.runner.simulation import simulate
 from stratsim.scenario import load_scenario, scenario_json_schema
 
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-def fail(error: StratsimError) -> None:
+def fail(error: StratsimError) -> NoReturn:
     """Print a user error, one line per problem, and exit with status 2."""
     lines = [str(issue) for issue in error.issues] if isinstance(error, ScenarioError) else [str(error)]
     for line in lines:
@@ -159,6 +161,10 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
                         warnings=warnings)
         write_run_files(plan.staging, result, info)
         target = commit(plan)
+    except KeyboardInterrupt:
+        abandon(plan)
+        err.print("interrupted: no result was written")
+        sys.exit(EXIT_INTERRUPTED)
     except BaseException:
         abandon(plan)
         raise

@@ -1,0 +1,117 @@
+"""One replication end to end: counting window, drain, rosters, time series, random streams."""
+
+import math
+
+import pytest
+
+from stratsim.analysis.queueing import poisson_count_interval
+from stratsim.engine.compile import compile_scenario
+from stratsim.engine.replication import run_replication
+from stratsim.scenario import load_scenario_text
+
+TEMPLATE = """\
+stratsim: 1
+name: rep
+horizon: {horizon}
+warmup: {warmup}
+services:
+  - {{id: desk, staff: {staff}, {capacity} service_time: {{dist: exponential, mean: 1h}}}}
+segments:
+  - {{id: all, rate: {rate}, mix: {{desk: 1}} {extra}}}
+{strategy}
+"""
+ROSTER = """strategy:
+  pattern:
+    rosters:
+      desk: [{days: mon-fri, from: "08:00", to: "18:00", staff: 5}]
+"""
+
+
+def model(horizon="2w", warmup=0, staff=3, rate=2.0, capacity="", extra="", strategy=""):
+    text = TEMPLATE.format(horizon=horizon, warmup=warmup, staff=staff, rate=rate,
+                           capacity=capacity, extra=extra, strategy=strategy)
+    return compile_scenario(load_scenario_text(text))
+
+
+def rows_of(m, seed=1, replication=0):
+    rows = []
+    record = run_replication(m, seed, replication, rows.append)
+    return record, rows
+
+
+def test_only_arrivals_after_warmup_are_counted():
+    record = run_replication(model(horizon="100d", warmup="50d", rate=2.0), 3, 0)
+    low, high = poisson_count_interval(2.0 * 50 * 24, 0.999)
+    assert low <= record["kpis"]["arrivals"] <= high
+
+
+def test_every_counted_customer_has_an_outcome_after_the_drain():
+    for capacity, balk_at in ((10, 15), (20, 15)):
+        record = run_replication(model(
+            staff=2, rate=4, horizon="1w", capacity=f"queue_capacity: {capacity},",
+            extra=f", patience: {{dist: exponential, mean: 10h}}, balk_at: {balk_at}"), 4, 0)
+        k = record["kpis"]
+        assert k["in_system_at_horizon"] > 0       # overloaded: people are still there at the horizon
+        assert k["arrivals"] == k["served"] + k["blocked"] + k["balked"] + k["reneged"]
+        assert k["reneged"] > 0
+        # the fuller limit decides: a full waiting room blocks, a long queue makes people balk
+        assert (k["blocked"] > 0, k["balked"] > 0) == ((True, False) if capacity < balk_at else (False, True))
+
+
+def test_staffed_hours_follow_the_roster_exactly_without_demand():
+    record = run_replication(model(staff=1, rate=0, horizon="15d", warmup="1d", strategy=ROSTER), 1, 0)
+    # 2 measured weeks: per week 50 h at 5 staff and 118 h at 1
+    assert record["services"]["desk"]["staffed_hours"] == pytest.approx(2 * (50 * 5 + 118 * 1))
+    assert record["services"]["desk"]["utilization"] == 0.0
+    assert record["kpis"]["wait_mean_min"] is None and record["kpis"]["blocked_share"] is None
+
+
+def test_time_series_bins_add_up():
+    m = model(staff=1, rate=0.5, horizon="3d", strategy=ROSTER)
+    record, rows = rows_of(m)
+    assert len(rows) == 72 and rows[0].time_h == 0 and rows[-1].time_h == 71
+    assert sum(r.arrivals for r in rows) == record["kpis"]["arrivals"]
+    assert [r.staffed_mean for r in rows[7:10]] == [1.0, 5.0, 5.0]
+    busy_hours = sum(r.busy_mean * r.bin_h for r in rows)
+    assert busy_hours / sum(r.staffed_mean for r in rows) == pytest.approx(
+        record["services"]["desk"]["utilization"])
+
+
+def test_partial_last_bin():
+    _, rows = rows_of(model(horizon="10.5h", rate=1.0))
+    assert [r.bin_h for r in rows][-2:] == [1.0, 0.5]
+
+
+def test_same_seed_same_record_other_replication_differs():
+    m = model(rate=2.0, horizon="1w")
+    assert run_replication(m, 7, 0) == run_replication(m, 7, 0)
+    assert run_replication(m, 7, 0) != run_replication(m, 7, 1)
+
+
+def test_common_random_numbers_same_arrivals_whatever_the_capacity():
+    few, many = model(staff=3, horizon="1w"), model(staff=8, horizon="1w")
+    a, b = run_replication(few, 9, 0), run_replication(many, 9, 0)
+    assert a["kpis"]["arrivals"] == b["kpis"]["arrivals"]
+    assert a["kpis"]["wait_mean_min"] > b["kpis"]["wait_mean_min"]
+
+
+def test_a_rate_change_moves_arrivals_without_reshuffling_them():
+    # Doubling a constant rate halves every arrival time: the count of the doubled process in
+    # [0, T/2) equals the count of the original in [0, T), for every T.
+    _, base = rows_of(model(rate=1.0, horizon="200h"))
+    _, double = rows_of(model(rate=2.0, horizon="200h"))
+    base_counts = [r.arrivals for r in base]
+    double_counts = [r.arrivals for r in double]
+    for t in (20, 50, 100):
+        assert sum(double_counts[: t // 2]) == sum(base_counts[:t])
+
+
+def test_growth_raises_demand_as_the_integral_of_the_rate():
+    g = 1.0  # demand doubles over a year
+    record = run_replication(model(rate=1.0, horizon="365d", extra=f", growth_per_year: {g}"), 2, 0)
+    beta = math.log1p(g) / 8760
+    expected = (math.exp(beta * 8760) - 1) / beta
+    low, high = poisson_count_interval(expected, 0.999)
+    assert low <= record["kpis"]["arrivals"] <= high
+    low_flat, high_flat = poisson_count_interval(8760.0, 0.999)
+    assert not low_flat <= record["kpis"]["arrivals"] <= high_flat
