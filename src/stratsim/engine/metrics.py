@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from stratsim.economics.accounting import service_cost
 from stratsim.engine.cells import Cell
 from stratsim.engine.histogram import N_LOG_BINS, quantile_of_counts
 from stratsim.engine.model import Model, StationSpec
@@ -61,17 +62,13 @@ def customer_kpis(cells: list[Cell]) -> dict[str, float | int | None]:
 
 
 def station_kpis(spec: StationSpec, sums: StationSums, served: int, window_h: float) -> dict[str, float | None]:
-    """Time-based KPIs of one service over the window, and its cost.
-
-    cost = staff_hour × staffed hours + per_request × served + fixed_per_day × window days.
-    """
+    """Time-based KPIs of one service over the window, and its cost."""
     return {
         "utilization": _ratio(sums.busy_area, sums.staffed_area),
         "staffed_hours": sums.staffed_area,
         "queue_mean": sums.queue_area / window_h,
-        "cost": spec.staff_hour_cost * sums.staffed_area
-        + spec.per_request_cost * served
-        + spec.fixed_cost_per_day * window_h / 24.0,
+        "cost": service_cost(spec.staff_hour_cost, spec.per_request_cost, spec.fixed_cost_per_day,
+                             sums.staffed_area, served, window_h),
     }
 
 
