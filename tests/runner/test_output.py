@@ -55,3 +55,13 @@ def test_abandoned_run_leaves_no_result(tmp_path):
     abandon(plan)
     assert not (tmp_path / "x").exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_result_folder_gets_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    target = finish(plan_output("desk", out=tmp_path / "x"))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o777 & ~mask

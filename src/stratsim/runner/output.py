@@ -78,9 +78,16 @@ def plan_output(name: str, out: Path | None = None, force: bool = False,
     try:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".stratsim-partial-", dir=parent))
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a result folder is not
     except OSError as error:
         raise OutputError(f"cannot write results under {parent}: {error.strerror}") from None
     return OutputPlan(target, staging, link)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_json(path: Path, document: Any) -> None:
