@@ -133,6 +133,14 @@ def test_service_that_could_never_serve(valid_data: dict[str, Any], capacity: An
     located_issue(valid_data, "services[1].staff", "customers could never be served")
 
 
+def test_roster_with_nobody_on_duty_all_week(valid_data: dict[str, Any]) -> None:
+    rosters = valid_data["strategy"]["pattern"]["rosters"]
+    rosters["identity"] = [{"days": "daily", "from": "00:00", "to": "24:00", "staff": 0}]
+    located_issue(valid_data, "strategy.pattern.rosters.identity", "staff 0 at every hour")
+    rosters["identity"] = [{"days": "mon-sat", "from": "00:00", "to": "24:00", "staff": 0}]
+    assert not [f for f in check_scenario(valid_data) if "every hour" in f.message]
+
+
 def test_staff_zero_is_fine_as_loss_system_with_roster_or_without_demand(
     valid_data: dict[str, Any],
 ) -> None:

@@ -21,7 +21,7 @@ import networkx as nx
 
 from .durations import parse_clock
 from .paths import Finding, Path, format_path, show
-from .rosters import first_overlap, format_week_hour, parse_days, window_intervals
+from .rosters import HOURS_PER_WEEK, first_overlap, format_week_hour, parse_days, window_intervals
 
 
 def _dict(value: Any) -> dict[Any, Any]:
@@ -220,23 +220,42 @@ def _segment_tiers(sc: _Scenario) -> Iterator[Finding]:
 
 
 def _unservable(sc: _Scenario) -> Iterator[Finding]:
+    """A service with demand and a waiting room but nobody on duty at any time of the week.
+
+    Its customers would wait for ever (the run could never drain): either the base staff is 0
+    and no roster window has staff, or roster windows with staff 0 cover the whole week.
+    """
     rosters = _dict(sc.section("pattern").get("rosters"))
     for i, service in sc.services:
         own = service.get("id")
         staff, capacity = service.get("staff"), service.get("queue_capacity", None)
-        if not isinstance(own, str) or isinstance(staff, bool) or _number(staff) != 0:
+        if not isinstance(own, str) or isinstance(staff, bool) or _number(staff) is None:
             continue
-        if _number(capacity) == 0:
+        if _number(capacity) == 0 or not _has_demand(sc, own):
             continue
-        rostered = [w for _, w in _mappings(rosters.get(own)) if (_number(w.get("staff")) or 0) > 0]
-        if rostered or not _has_demand(sc, own):
+        windows = [w for _, w in _mappings(rosters.get(own))]
+        if any((_number(w.get("staff")) or 0) > 0 for w in windows):
             continue
-        yield Finding(
-            ("services", i, "staff"),
-            f"service {show(own)} has staff 0 and no roster window with staff > 0, so customers "
-            "could never be served; give it staff or a roster, or set queue_capacity: 0 to "
-            "turn every customer away (a pure loss system)",
-        )
+        if _number(staff) == 0:
+            yield Finding(
+                ("services", i, "staff"),
+                f"service {show(own)} has staff 0 and no roster window with staff > 0, so "
+                "customers could never be served; give it staff or a roster, or set "
+                "queue_capacity: 0 to turn every customer away (a pure loss system)",
+            )
+        elif _covered_hours(windows) >= HOURS_PER_WEEK:
+            yield Finding(
+                _ROSTERS + (own,),
+                f"the roster of service {show(own)} has staff 0 at every hour of the week, so "
+                "customers could never be served; give some window staff, or set "
+                "queue_capacity: 0 to turn every customer away (a pure loss system)",
+            )
+
+
+def _covered_hours(windows: list[dict[Any, Any]]) -> float:
+    """Hours of the week covered by well-formed windows (overlaps are reported elsewhere)."""
+    intervals = [iv for w in windows for iv in (_window_intervals(w) or [])]
+    return sum(end - start for start, end in intervals)
 
 
 def _has_demand(sc: _Scenario, service_id: Any) -> bool:
