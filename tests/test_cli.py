@@ -43,6 +43,7 @@ def test_run_writes_every_result_file(small_scenario, tmp_path):
     with open(out / "timeseries.csv") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 3 * 2 * 192  # replications × services × hourly bins
+    assert rows[0]["datetime"] == ""   # no start date in the scenario
     with open(out / "replications.csv") as handle:
         reps = {row["replication"] for row in csv.DictReader(handle)}
     assert reps == {"0", "1", "2"}
@@ -150,3 +151,11 @@ def test_interrupted_run_leaves_nothing_that_looks_complete(tmp_path):
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert not (tmp_path / "o").exists()
     assert not list(tmp_path.glob(".stratsim-partial-*"))
+
+
+def test_start_date_labels_the_time_series(tmp_path):
+    path = write(tmp_path, "dated.yaml", SMALL_SCENARIO.replace("seed: 5\n", "seed: 5\nstart: 2027-01-04\n"))
+    run_ok(path, "--out", tmp_path / "o", "-r", "1")
+    with open(tmp_path / "o" / "timeseries.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["datetime"] for r in rows if r["service"] == "desk"][:2] == ["2027-01-04T00:00", "2027-01-04T01:00"]

@@ -6,6 +6,7 @@ import csv
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from stratsim.engine.metrics import KpiRecord
@@ -15,14 +16,29 @@ from stratsim.engine.replication import run_replication
 from stratsim.runner.evaluators import Evaluator, SerialEvaluator
 
 
+TIMESERIES_COLUMNS = ("replication", "datetime", *TIMESERIES_FIELDS)
+
+
 @dataclass(frozen=True)
 class ReplicationTask:
-    """Replication ``replication`` of ``model`` under ``seed``; time series to ``timeseries_path``."""
+    """Replication ``replication`` of ``model`` under ``seed``; time series to ``timeseries_path``.
+
+    ``start`` is the calendar date of the clock's Monday 00:00, for the time series' labels.
+    """
 
     model: Model
     seed: int
     replication: int
     timeseries_path: str | None = None
+    start: date | None = None
+
+
+def calendar_label(start: date | None, time_h: float) -> str:
+    """``"2027-01-04T08:00"`` for hour 8 of a run starting on 2027-01-04; empty without a start."""
+    if start is None:
+        return ""
+    moment = datetime(start.year, start.month, start.day) + timedelta(hours=time_h)
+    return moment.isoformat(timespec="minutes")
 
 
 def run_task(task: ReplicationTask) -> KpiRecord:
@@ -31,10 +47,10 @@ def run_task(task: ReplicationTask) -> KpiRecord:
         return run_replication(task.model, task.seed, task.replication)
     with open(task.timeseries_path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        replication = task.replication
+        replication, start = task.replication, task.start
 
         def sink(row: BinRow) -> None:
-            writer.writerow((replication, *row.as_tuple()))
+            writer.writerow((replication, calendar_label(start, row.time_h), *row.as_tuple()))
 
         return run_replication(task.model, task.seed, replication, sink)
 
@@ -46,6 +62,7 @@ def run_replications(
     evaluator: Evaluator | None = None,
     timeseries_dir: Path | None = None,
     on_done: Callable[[], None] | None = None,
+    start: date | None = None,
 ) -> list[KpiRecord]:
     """KPI records of replications ``0 .. replications-1``, in order.
 
@@ -56,6 +73,7 @@ def run_replications(
         ReplicationTask(
             model, seed, r,
             str(timeseries_part(timeseries_dir, r)) if timeseries_dir is not None else None,
+            start,
         )
         for r in range(replications)
     ]
@@ -69,7 +87,7 @@ def timeseries_part(folder: Path, replication: int) -> Path:
 def join_timeseries(folder: Path, replications: int, target: Path) -> None:
     """Concatenate the part files in replication order under one header, deleting the parts."""
     with open(target, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerow(("replication", *TIMESERIES_FIELDS))
+        csv.writer(out).writerow(TIMESERIES_COLUMNS)
         for r in range(replications):
             part = timeseries_part(folder, r)
             with open(part, encoding="utf-8") as handle:

@@ -76,7 +76,8 @@ def simulate(
         raise ValueError(f"replications must be at least 1, got {replications}")
     model = compile_scenario(scenario)
     records = run_replications(
-        model, seed, replications, evaluator or evaluator_for(jobs), timeseries_dir, on_done
+        model, seed, replications, evaluator or evaluator_for(jobs), timeseries_dir, on_done,
+        scenario.start,
     )
     return SimulationResult(scenario, model, seed, replications, records,
                             build_summary(scenario, seed, records))
