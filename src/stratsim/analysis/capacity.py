@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from stratsim.analysis.queueing import offered_load
 from stratsim.engine.model import HOURS_PER_WEEK, Model, StationSpec
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -75,14 +76,15 @@ def staff_by_hour(spec: StationSpec) -> list[float]:
 
 def load_by_hour(model: Model, spec: StationSpec) -> list[float]:
     """Offered load (Erlangs) of a station in each hour of the week, at the heaviest growth."""
-    load = [0.0] * HOURS_PER_WEEK
+    rate = [0.0] * HOURS_PER_WEEK
     for demand in model.demands:
         if demand.station_index != spec.index:
             continue
         growth = max(1.0, math.exp(demand.growth_per_hour * model.horizon_h))
-        for hour, rate in enumerate(demand.rate_by_hour):
-            load[hour] += rate * growth * spec.service_time.mean_h
-    return load
+        for hour, base in enumerate(demand.rate_by_hour):
+            rate[hour] += base * growth
+    service_rate = 1.0 / spec.service_time.mean_h
+    return [offered_load(r, service_rate) for r in rate]
 
 
 def check_station(model: Model, spec: StationSpec) -> LoadCheck:
