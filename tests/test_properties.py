@@ -12,9 +12,13 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+import json
+
+from stratsim.analysis.capacity import capacity_checks, volume_warnings, window_warnings
 from stratsim.engine.compile import compile_scenario
-from stratsim.engine.replication import run_replication
 from stratsim.errors import StratsimError
+from stratsim.runner.simulation import simulate
+from stratsim.runner.statistics import iter_leaves
 from stratsim.scenario import load_scenario_text
 
 SERVICE_IDS = ["desk", "backup", "chat"]
@@ -64,7 +68,7 @@ def services(draw, index):
     if draw(st.booleans()):
         service["queue_capacity"] = draw(mostly(st.integers(0, 6), st.just(-1)))
     if draw(st.booleans()):
-        service["price"] = draw(mostly(st.floats(0, 100), st.just(-1)))
+        service["price"] = draw(mostly(st.floats(1, 100), st.sampled_from([-1, 0])))
     if draw(st.booleans()):
         service["costs"] = {"staff_hour": draw(st.floats(0, 50)), "per_request": 1, "fixed_per_day": 10}
     if draw(st.booleans()):
@@ -100,7 +104,7 @@ def segments(draw, index, service_ids):
     if draw(st.booleans()):
         segment["balk_at"] = draw(mostly(st.integers(1, 5), st.just(0)))
     if draw(st.booleans()):
-        segment["price_elasticity"] = draw(st.floats(-2, 0.5))
+        segment["price_elasticity"] = draw(mostly(st.floats(-1.5, 0), st.just(0.5)))
     return segment
 
 
@@ -130,12 +134,37 @@ def scenarios(draw):
 @given(scenarios(), st.integers(0, 2**32 - 1))
 def test_scenario_runs_or_fails_with_own_error(doc, seed):
     try:
-        model = compile_scenario(load_scenario_text(yaml.safe_dump(doc), "prop.yaml"))
+        scenario = load_scenario_text(yaml.safe_dump(doc), "prop.yaml")
+        model = compile_scenario(scenario)
     except StratsimError:
         event("refused")
         return
     event("simulated")
-    record = run_replication(model, seed, 0)
-    kpis = record["kpis"]
-    assert kpis["arrivals"] == kpis["served"] + kpis["blocked"] + kpis["balked"] + kpis["reneged"]
-    assert kpis["in_system_at_horizon"] <= kpis["arrivals"]
+    for check in capacity_checks(model):
+        check.warnings()
+    window_warnings(model)
+    volume_warnings(model)
+    result = simulate(scenario, replications=2, seed=seed)
+    json.dumps(result.summary, allow_nan=False)
+    for record in result.records:
+        assert_consistent(record)
+
+
+SHARES = {"blocked_share", "balked_share", "reneged_share", "sla_attainment", "utilization"}
+
+
+def assert_consistent(record) -> None:
+    """Invariants every KPI record holds, whatever the scenario."""
+    for level in [record["kpis"], *record["services"].values(), *record["segments"].values()]:
+        assert level["arrivals"] == level["served"] + level["blocked"] + level["balked"] + level["reneged"]
+        assert 0 <= level["in_system_at_horizon"] <= level["arrivals"]
+    for path, value in iter_leaves(record):
+        if value is None:
+            continue
+        name = path[-1]
+        if name in SHARES:
+            assert 0.0 <= value <= 1.0 + 1e-12, (path, value)
+        elif name == "satisfaction":
+            assert 1.0 <= value <= 5.0, (path, value)
+        elif name in ("wait_mean_min", "wait_p90_min", "revenue", "staffed_hours", "queue_mean", "cost"):
+            assert value >= 0.0, (path, value)

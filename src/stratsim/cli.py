@@ -20,7 +20,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from stratsim import __version__
-from stratsim.analysis.capacity import LoadCheck, capacity_checks, hour_label, window_warnings
+from stratsim.analysis.capacity import (
+    LoadCheck,
+    capacity_checks,
+    hour_label,
+    volume_warnings,
+    window_warnings,
+)
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
 from stratsim.errors import ScenarioError, StratsimError
@@ -76,7 +82,7 @@ def print_capacity(model: Model) -> list[str]:
         table.add_row(c.service, f"{c.mean_load:.2f}", f"{c.mean_staff:.2f}", hour_label(c.peak_hour),
                       f"{c.peak_load:.2f}", f"{c.staff_at_peak:g}", str(c.overloaded_hours))
     out.print(table)
-    warnings = [w for c in checks for w in c.warnings()] + window_warnings(model)
+    warnings = [w for c in checks for w in c.warnings()] + window_warnings(model) + volume_warnings(model)
     for warning in warnings:
         err.print(f"[yellow]warning[/yellow] {warning}", soft_wrap=True)
     return warnings

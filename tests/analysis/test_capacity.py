@@ -3,10 +3,13 @@
 import pytest
 
 from stratsim.analysis.capacity import (
+    LARGE_RUN_ARRIVALS,
     capacity_checks,
+    expected_arrivals,
     hour_label,
     load_by_hour,
     staff_by_hour,
+    volume_warnings,
     window_warnings,
 )
 from stratsim.engine.compile import compile_scenario
@@ -66,3 +69,16 @@ def test_window_warning_only_for_weekly_patterns_and_partial_weeks():
 
 def test_hour_label():
     assert hour_label(0) == "Mon 00:00" and hour_label(24 * 6 + 23) == "Sun 23:00"
+
+
+def test_window_warning_ignores_growth_on_flat_demand():
+    text = BASE.format(rate=1, profile="flat", horizon="10d").split("strategy:")[0]
+    text = text.replace("mix: {desk: 1}", "mix: {desk: 1}, growth_per_year: 0.5")
+    assert window_warnings(compile_scenario(load_scenario_text(text))) == []
+
+
+def test_expected_arrivals_and_volume_warning():
+    assert expected_arrivals(model(rate=4.0, horizon="2w")) == pytest.approx(4.0 * 336)
+    assert volume_warnings(model(rate=4.0)) == []
+    huge = model(rate=LARGE_RUN_ARRIVALS / 100, horizon="1w")
+    assert "arrivals per replication" in volume_warnings(huge)[0]

@@ -14,7 +14,8 @@ import math
 from dataclasses import dataclass
 
 from stratsim.analysis.queueing import offered_load
-from stratsim.engine.model import HOURS_PER_WEEK, Model, StationSpec
+from stratsim.clock import HOURS_PER_WEEK
+from stratsim.engine.model import Model, StationSpec
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -109,7 +110,7 @@ def capacity_checks(model: Model) -> list[LoadCheck]:
 
 def window_warnings(model: Model) -> list[str]:
     """Warn when weekly patterns exist but the measured window is not a whole number of weeks."""
-    periodic = any(not d.is_constant_rate for d in model.demands) or any(
+    periodic = any(len(set(d.rate_by_hour)) > 1 for d in model.demands) or any(
         s.schedule.changes for s in model.stations
     )
     weeks = model.window_h / HOURS_PER_WEEK
@@ -119,4 +120,30 @@ def window_warnings(model: Model) -> list[str]:
             "of weeks while demand or staff follow a weekly pattern: averages over-weight part of "
             "the week"
         ]
+    return []
+
+
+#: Above this many expected arrivals per replication a run takes minutes per replication.
+LARGE_RUN_ARRIVALS = 1e8
+
+
+def expected_arrivals(model: Model) -> float:
+    """Expected arrivals per replication over the whole horizon (warm-up included).
+
+    The week's mean rate times the horizon, times the mean growth factor over the horizon.
+    """
+    total = 0.0
+    for demand in model.demands:
+        beta, horizon = demand.growth_per_hour, model.horizon_h
+        growth = math.expm1(beta * horizon) / (beta * horizon) if beta else 1.0
+        total += sum(demand.rate_by_hour) / HOURS_PER_WEEK * horizon * growth
+    return total
+
+
+def volume_warnings(model: Model) -> list[str]:
+    """Warn when a replication will simulate an unusually large number of customers."""
+    arrivals = expected_arrivals(model)
+    if arrivals > LARGE_RUN_ARRIVALS:
+        return [f"about {arrivals:,.0f} arrivals per replication: a very long run; "
+                "check the rates, the horizon and the price response"]
     return []

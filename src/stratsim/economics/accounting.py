@@ -11,7 +11,8 @@ the plan and the portfolio graph.
 
 from __future__ import annotations
 
-HOURS_PER_DAY = 24.0
+from stratsim.clock import HOURS_PER_DAY
+
 
 
 def service_cost(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 
+from stratsim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR
 from stratsim.engine import distributions
 from stratsim.engine.distributions import DurationDistribution
 from stratsim.engine.model import (
-    HOURS_PER_WEEK,
     DemandSpec,
     Model,
     SegmentSpec,
@@ -25,7 +25,6 @@ from stratsim.scenario.models import Scenario, Segment, Service
 from stratsim.scenario.profiles import resolve_daily, resolve_weekly
 from stratsim.strategy.rosters import weekly_schedule
 
-HOURS_PER_YEAR = 8760.0
 DEFAULT_TIER = "default"
 
 
@@ -124,7 +123,13 @@ def compile_demand(
     daily = resolve_daily(segment.daily_profile)
     weekly = resolve_weekly(segment.weekly_profile)
     base = segment.rate * segment.mix[service.id] * price_response(scenario, segment, service)
-    rates = tuple(base * daily[h % 24] * weekly[h // 24] for h in range(HOURS_PER_WEEK))
+    rates = tuple(base * daily[h % HOURS_PER_DAY] * weekly[h // HOURS_PER_DAY] for h in range(HOURS_PER_WEEK))
+    if not all(math.isfinite(rate) for rate in rates):
+        raise ScenarioError([Issue(
+            scenario.name, None, None, f"segments[{segment_index}].price_elasticity",
+            f"the demand of segment {segment.id!r} for service {service.id!r} overflows: its price "
+            f"{service.price:g} is so far below the market price that the price response is infinite",
+        )])
     return DemandSpec(
         segment_index=segment_index,
         station_index=station.index,

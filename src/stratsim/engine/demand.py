@@ -24,7 +24,8 @@ from simpy.events import Event
 from stratsim.engine.cells import Cell
 from stratsim.engine.distributions import sampler
 from stratsim.engine.events import Callback
-from stratsim.engine.model import HOURS_PER_WEEK, DemandSpec, TierSpec
+from stratsim.clock import HOURS_PER_WEEK
+from stratsim.engine.model import DemandSpec, TierSpec
 from stratsim.engine.rng import Role, batched, make_stream
 from stratsim.engine.station import UNLIMITED, Customer, Station
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from stratsim.engine.distributions import DurationDistribution
 
-HOURS_PER_WEEK = 168
 
 
 @dataclass(frozen=True)

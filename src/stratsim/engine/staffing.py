@@ -6,7 +6,8 @@ from simpy.core import Environment
 from simpy.events import Event
 
 from stratsim.engine.events import Callback
-from stratsim.engine.model import HOURS_PER_WEEK, StaffSchedule
+from stratsim.clock import HOURS_PER_WEEK
+from stratsim.engine.model import StaffSchedule
 from stratsim.engine.station import Station
 
 

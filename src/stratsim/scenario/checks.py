@@ -21,7 +21,9 @@ import networkx as nx
 
 from .durations import parse_clock
 from .paths import Finding, Path, format_path, show
-from .rosters import HOURS_PER_WEEK, first_overlap, format_week_hour, parse_days, window_intervals
+from stratsim.clock import HOURS_PER_WEEK
+
+from .rosters import first_overlap, format_week_hour, parse_days, window_intervals
 
 
 def _dict(value: Any) -> dict[Any, Any]:

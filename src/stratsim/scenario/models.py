@@ -239,7 +239,9 @@ class Segment(ScenarioModel):
     tiers: dict[str, float] | None = Field(
         default=None, description="Tier id → share of customers (shares add up to 1)."
     )
-    price_elasticity: float = Field(default=0, description="Demand elasticity to price (≤ 0).")
+    price_elasticity: float = Field(
+        default=0, le=0, description="Demand elasticity to price (≤ 0: demand falls as price rises)."
+    )
     flexibility: float = Field(
         default=0, ge=0, le=1, description="Share of customers who defer to cheaper windows."
     )
@@ -247,7 +249,9 @@ class Segment(ScenarioModel):
         default=None, description="Time a customer waits before leaving (absent = forever)."
     )
     balk_at: int | None = Field(
-        default=None, ge=1, description="Customers do not join when this many are waiting."
+        default=None,
+        ge=0,
+        description="Customers do not join a queue when this many are waiting (0: never wait).",
     )
     customers: int | None = Field(default=None, ge=0, description="Account base (for churn).")
 
@@ -308,7 +312,11 @@ class Scenario(ScenarioModel):
     warmup: Duration = Field(default=0, description="Initial time not measured (< horizon).")
     replications: int = Field(default=10, ge=1, description="Independent replications (≥ 1).")
     seed: int = Field(default=0, ge=0, description="Master random seed (≥ 0).")
-    time_bin: Duration = Field(default=1.0, gt=0, description="Width of time-series bins (> 0).")
+    time_bin: Duration = Field(
+        default=1.0,
+        json_schema_extra={"minimum": 1 / 60},
+        description="Width of time-series bins (at least 1min).",
+    )
     services: list[Service] = Field(
         json_schema_extra={"minItems": 1}, description="The service portfolio (at least one)."
     )
@@ -325,6 +333,13 @@ class Scenario(ScenarioModel):
                 f"start must be a Monday (the clock starts Monday 00:00), "
                 f"got {value.isoformat()}, a {value.strftime('%A')}"
             )
+        return value
+
+    @field_validator("time_bin")
+    @classmethod
+    def _bin_at_least_a_minute(cls, value: float) -> float:
+        if value < 1 / 60:
+            raise ValueError(f'expected a time bin of at least "1min", got {value * 3600:g}s')
         return value
 
     @field_validator("warmup")

@@ -15,11 +15,12 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
+from stratsim.clock import HOURS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK
+
 from .base import ScenarioModel
 from .durations import format_clock, parse_clock
 from .paths import show
 
-HOURS_PER_WEEK = 168.0
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_INDEX: dict[str, int] = {
@@ -151,17 +152,22 @@ class RosterWindow(ScenarioModel):
 def window_intervals(
     weekdays: tuple[int, ...], start: float, end: float
 ) -> list[tuple[float, float]]:
-    """Hour-of-week intervals of a window starting at ``start`` on each of ``weekdays``."""
-    length = end - start if end > start else end + 24.0 - start
-    out: list[tuple[float, float]] = []
+    """Hour-of-week intervals of a window starting at ``start`` on each of ``weekdays``.
+
+    Computed in whole minutes (clock times are "HH:MM") and converted to hours last, so that
+    windows which meet at a time of day meet exactly: 15:40 is one float wherever it is used.
+    """
+    start_min, end_min = round(start * MINUTES_PER_HOUR), round(end * MINUTES_PER_HOUR)
+    length = end_min - start_min if end_min > start_min else end_min + MINUTES_PER_DAY - start_min
+    out: list[tuple[int, int]] = []
     for day in weekdays:
-        begin = day * 24.0 + start
+        begin = day * MINUTES_PER_DAY + start_min
         finish = begin + length
-        if finish <= HOURS_PER_WEEK:
+        if finish <= MINUTES_PER_WEEK:
             out.append((begin, finish))
         else:
-            out.extend([(begin, HOURS_PER_WEEK), (0.0, finish - HOURS_PER_WEEK)])
-    return out
+            out.extend([(begin, MINUTES_PER_WEEK), (0, finish - MINUTES_PER_WEEK)])
+    return [(a / MINUTES_PER_HOUR, b / MINUTES_PER_HOUR) for a, b in out]
 
 
 def first_overlap(

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from stratsim.engine.model import HOURS_PER_WEEK, StaffSchedule
+from stratsim.clock import HOURS_PER_WEEK
+from stratsim.engine.model import StaffSchedule
 
 
 class Window(Protocol):

@@ -1,0 +1,17 @@
+"""The simulation clock's units: hours, starting Monday 00:00 (DESIGN.md §2).
+
+One place for the calendar constants every package uses, so a week is 168 hours everywhere.
+Roster windows are set on a whole-minute grid; they are computed in integer minutes so that
+two windows meeting at 15:40 meet exactly, not a rounding error apart.
+"""
+
+from __future__ import annotations
+
+MINUTES_PER_HOUR = 60
+HOURS_PER_DAY = 24
+DAYS_PER_WEEK = 7
+HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK
+MINUTES_PER_DAY = HOURS_PER_DAY * MINUTES_PER_HOUR
+MINUTES_PER_WEEK = HOURS_PER_WEEK * MINUTES_PER_HOUR
+HOURS_PER_YEAR = 8760
+DAYS_PER_MONTH = 30
