@@ -131,3 +131,12 @@ def test_unquoted_clock_times_stay_clock_times(valid_text: str) -> None:
     text = valid_text.replace('from: "08:00", to: "18:00"', "from: 8:00, to: 18:00")
     scenario = load_scenario_text(text)
     assert scenario.strategy.pattern.rosters["helpdesk"][0].end_hours == 18.0
+
+
+def test_adjacent_windows_at_minute_times_do_not_overlap() -> None:
+    from stratsim.scenario.rosters import first_overlap, window_intervals
+    from stratsim.scenario.durations import parse_clock
+
+    early = window_intervals((0, 1, 2, 3, 4), parse_clock("07:20"), parse_clock("15:40", end=True))
+    late = window_intervals((0, 1, 2, 3, 4), parse_clock("15:40"), parse_clock("23:00", end=True))
+    assert first_overlap(early, late) is None

@@ -1,5 +1,7 @@
 """Weekly rosters compiled to staff change points."""
 
+import pytest
+
 from stratsim.scenario.rosters import RosterWindow
 from stratsim.strategy.rosters import weekly_schedule
 
@@ -46,3 +48,21 @@ def test_half_hour_boundaries_and_24_00():
 def test_adjacent_windows_with_equal_staff_merge():
     schedule = weekly_schedule([Window("mon", "08:00", "12:00", 3), Window("mon", "12:00", "16:00", 3)], 1)
     assert [staff for _, staff in schedule.changes] == [1, 3, 1]
+
+
+def staff_hours_per_week(schedule, base):
+    points = list(schedule.changes) or [(0.0, base)]
+    ends = [hour for hour, _ in points[1:]] + [168.0]
+    return sum((end - hour) * staff for (hour, staff), end in zip(points, ends))
+
+
+def test_windows_meeting_at_a_minute_time_meet_exactly():
+    # e.g. 07:50-15:50 then 15:50-23:50: in float hours, 15:50 computed two ways differed by
+    # one ulp, which left a zero-length sliver at base staff between the two shifts
+    for start in range(0, 24 * 60 - 800, 10):
+        middle, end = start + 470, start + 800
+        clock = [f"{m // 60:02d}:{m % 60:02d}" for m in (start, middle, end)]
+        schedule = weekly_schedule(
+            [Window("mon-fri", clock[0], clock[1], 1), Window("mon-fri", clock[1], clock[2], 1)], 6)
+        assert [staff for _, staff in schedule.changes].count(1) == 5, clock
+        assert staff_hours_per_week(schedule, 6) == pytest.approx(5 * 800 / 60 + 6 * (168 - 5 * 800 / 60))
