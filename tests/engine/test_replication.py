@@ -115,3 +115,10 @@ def test_growth_raises_demand_as_the_integral_of_the_rate():
     assert low <= record["kpis"]["arrivals"] <= high
     low_flat, high_flat = poisson_count_interval(8760.0, 0.999)
     assert not low_flat <= record["kpis"]["arrivals"] <= high_flat
+
+
+def test_constant_staff_gives_identical_staffed_hours_in_every_replication():
+    m = model(staff=3, rate=2.0, horizon="1w", warmup="13.7h")
+    hours = {run_replication(m, 1, r)["services"]["desk"]["staffed_hours"] for r in range(4)}
+    assert len(hours) == 1                       # bit-identical, so the CI has zero width
+    assert hours.pop() == pytest.approx(3 * (168 - 13.7))

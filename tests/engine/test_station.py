@@ -6,7 +6,8 @@ import pytest
 from stratsim.engine import distributions
 from stratsim.engine.cells import Cell
 from stratsim.engine.events import Callback
-from stratsim.engine.model import StaffSchedule, StationSpec, TierSpec
+from stratsim.engine.model import StationSpec, TierSpec
+from stratsim.strategy.rosters import StaffSchedule
 from stratsim.engine.station import UNLIMITED, Customer, Station
 
 
@@ -108,7 +109,7 @@ def test_leaving_server_finishes_its_customer_and_counts_as_staffed():
     # both keep serving until 3; the waiting one starts at 3 with one server on duty
     assert c.wait_sum_h == pytest.approx(2.5)
     # staffed = max(staff, busy): 2 until 3, then 1 until 4
-    assert station.staffed_area == pytest.approx(2 * 3 + 1 * 1)
+    assert station.staffed_area(env.now) == pytest.approx(2 * 3 + 1 * 1)
     assert station.busy_area == pytest.approx(3 + 3 + 1)
 
 

@@ -17,8 +17,10 @@ def test_student_t_interval_matches_scipy():
     assert result["ci95"] == pytest.approx([low, high])
 
 
-def test_zero_variance_gives_zero_width_interval_not_null():
-    assert summarize([7.0, 7.0, 7.0])["ci95"] == [7.0, 7.0]
+@pytest.mark.parametrize("value", [7.0, 0.7, 504.0000000000003, -1e-300])
+def test_zero_variance_gives_zero_width_interval_not_null(value):
+    result = summarize([value] * 3)
+    assert result == {"mean": value, "ci95": [value, value], "std": 0.0, "n": 3}
 
 
 def test_undefined_values_are_skipped_and_counted_out():

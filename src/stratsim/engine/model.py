@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stratsim.engine.distributions import DurationDistribution
+from stratsim.strategy.rosters import StaffSchedule
 
 
 
@@ -24,28 +25,6 @@ class TierSpec:
     level: int
     price_factor: float
     sla_wait_h: float | None
-
-
-@dataclass(frozen=True)
-class StaffSchedule:
-    """Staff over a week as change points ``(hour_of_week, staff)``, sorted by time.
-
-    The staff at hour-of-week ``h`` is that of the last change point at or before ``h``,
-    wrapping around from the end of the week; an empty schedule means the base staff always.
-    """
-
-    changes: tuple[tuple[float, int], ...]
-
-    def staff_at(self, hour_of_week: float, base_staff: int) -> int:
-        if not self.changes:
-            return base_staff
-        current = self.changes[-1][1]
-        for hour, staff in self.changes:
-            if hour <= hour_of_week:
-                current = staff
-            else:
-                break
-        return current
 
 
 @dataclass(frozen=True)

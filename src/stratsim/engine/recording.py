@@ -50,7 +50,7 @@ class StationSums:
     @classmethod
     def of(cls, station: Station, now: float) -> "StationSums":
         station.advance(now)
-        return cls(station.queue_area, station.busy_area, station.staffed_area, station.arrivals_total)
+        return cls(station.queue_area, station.busy_area, station.staffed_area(now), station.arrivals_total)
 
     def minus(self, earlier: "StationSums") -> "StationSums":
         return StationSums(

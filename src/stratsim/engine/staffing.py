@@ -7,7 +7,7 @@ from simpy.events import Event
 
 from stratsim.engine.events import Callback
 from stratsim.clock import HOURS_PER_WEEK
-from stratsim.engine.model import StaffSchedule
+from stratsim.strategy.rosters import StaffSchedule
 from stratsim.engine.station import Station
 
 

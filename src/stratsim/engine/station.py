@@ -14,7 +14,11 @@ Semantics (DESIGN.md §2, contract):
   count as staffed until they do: staffed servers are ``max(staff, busy)`` at all times.
 
 The station integrates the number waiting, busy and staffed over time (``*_area`` in
-server-hours) so that time averages over any window are differences of two snapshots.
+server-hours) so that time averages over any window are differences of two snapshots. The
+number waiting and busy change at every event and are integrated as the clock advances; the
+staffed count changes only at roster changes and overruns, and is integrated piecewise between
+those, so a constant staff gives exactly ``staff × hours`` whatever the events in between
+(replications that staff alike then report identical staffed hours, with zero variance).
 """
 
 from __future__ import annotations
@@ -65,18 +69,30 @@ class Station:
         self.last_h = 0.0
         self.queue_area = 0.0
         self.busy_area = 0.0
-        self.staffed_area = 0.0
+        self.staffed = staff
+        self.staffed_since_h = 0.0
+        self.staffed_area_before = 0.0
 
     # -- clock sums -------------------------------------------------------------------
     def advance(self, now: float) -> None:
-        """Add the time since the last change to the waiting/busy/staffed integrals."""
+        """Add the time since the last change to the waiting and busy integrals."""
         dt = now - self.last_h
         if dt > 0.0:
-            busy = self.busy
             self.queue_area += self.waiting * dt
-            self.busy_area += busy * dt
-            self.staffed_area += (self.staff if self.staff > busy else busy) * dt
+            self.busy_area += self.busy * dt
             self.last_h = now
+
+    def staffed_area(self, now: float) -> float:
+        """Staffed server-hours from time 0 to ``now``."""
+        return self.staffed_area_before + self.staffed * (now - self.staffed_since_h)
+
+    def _restaff(self, now: float) -> None:
+        """Close the current staffed piece if ``max(staff, busy)`` has changed."""
+        staffed = self.staff if self.staff > self.busy else self.busy
+        if staffed != self.staffed:
+            self.staffed_area_before = self.staffed_area(now)
+            self.staffed = staffed
+            self.staffed_since_h = now
 
     @property
     def in_system(self) -> int:
@@ -126,6 +142,7 @@ class Station:
         self.advance(now)
         self.staff = staff
         self._start_waiting(now)
+        self._restaff(now)
 
     def _start(self, customer: Customer, now: float) -> None:
         customer.state = IN_SERVICE
@@ -146,6 +163,8 @@ class Station:
         now = self.env._now
         self.advance(now)
         self.busy -= 1
+        if self.busy >= self.staff:  # a leaving server's overrun has ended
+            self._restaff(now)
         cell = customer.cell
         cell.served += 1
         cell.in_system -= 1

@@ -31,9 +31,11 @@ def summarize(values: Sequence[float | None], confidence: float = CONFIDENCE) ->
     n = len(defined)
     if n == 0:
         return {"mean": None, "ci95": None, "std": None, "n": 0}
+    if min(defined) == max(defined):  # exactly, not up to the rounding of a sum: 0.7 stays 0.7
+        value = defined[0]
+        return {"mean": value, "ci95": [value, value] if n > 1 else None,
+                "std": 0.0 if n > 1 else None, "n": n}
     mean = math.fsum(defined) / n
-    if n < 2:
-        return {"mean": mean, "ci95": None, "std": None, "n": n}
     variance = math.fsum((v - mean) ** 2 for v in defined) / (n - 1)
     std = math.sqrt(variance)
     half = t_quantile(n, confidence) * std / math.sqrt(n)
