@@ -82,6 +82,14 @@ def test_partial_last_bin():
     assert [r.bin_h for r in rows][-2:] == [1.0, 0.5]
 
 
+def test_horizon_a_multiple_of_the_bin_has_no_sliver_bin():
+    text = TEMPLATE.format(horizon="126min", warmup=0, staff=1, rate=1.0, capacity="", extra="",
+                           strategy="time_bin: 42min")
+    rows = []
+    run_replication(compile_scenario(load_scenario_text(text)), 1, 0, rows.append)
+    assert len(rows) == 3 and rows[-1].bin_h == pytest.approx(0.7)
+
+
 def test_same_seed_same_record_other_replication_differs():
     m = model(rate=2.0, horizon="1w")
     assert run_replication(m, 7, 0) == run_replication(m, 7, 0)
