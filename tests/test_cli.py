@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -133,29 +134,25 @@ def test_console_script_reports_without_traceback(tmp_path):
     assert not (tmp_path / "results").exists()
 
 
-def test_interrupted_run_leaves_nothing_that_looks_complete(tmp_path):
+@pytest.mark.parametrize("jobs, signal_name", [("1", "SIGINT"), ("2", "SIGINT"), ("1", "SIGTERM")])
+def test_interrupted_run_stops_at_once_and_leaves_nothing(tmp_path, jobs, signal_name):
     import signal
     import time
 
     long_run = SMALL_SCENARIO.replace("horizon: 8d", "horizon: 2000w").replace("replications: 3", "replications: 50")
     path = write(tmp_path, "long.yaml", long_run)
-    process = subprocess.Popen([sys.executable, "-m", "stratsim.cli", "run", str(path), "--out", "o"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stratsim.cli", "run", str(path), "--out", "o", "--jobs", jobs],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".stratsim-partial-*")) and time.monotonic() < deadline:
+    while not list(tmp_path.glob("o/.stratsim-partial-*")) and time.monotonic() < deadline:
         time.sleep(0.1)
-    time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
+    assert time.monotonic() < deadline, "the run never started"
+    time.sleep(1.5)   # workers, if any, are busy by now
+    sent = time.monotonic()
+    os.killpg(process.pid, getattr(signal, signal_name))   # as a terminal sends Ctrl-C to the group
     _, stderr = process.communicate(timeout=60)
+    assert time.monotonic() - sent < 10, "the run went on after the interrupt"
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert not (tmp_path / "o").exists()
-    assert not list(tmp_path.glob(".stratsim-partial-*"))
-
-
-def test_start_date_labels_the_time_series(tmp_path):
-    path = write(tmp_path, "dated.yaml", SMALL_SCENARIO.replace("seed: 5\n", "seed: 5\nstart: 2027-01-04\n"))
-    run_ok(path, "--out", tmp_path / "o", "-r", "1")
-    with open(tmp_path / "o" / "timeseries.csv") as handle:
-        rows = list(csv.DictReader(handle))
-    assert [r["datetime"] for r in rows if r["service"] == "desk"][:2] == ["2027-01-04T00:00", "2027-01-04T01:00"]

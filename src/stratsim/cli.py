@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from datetime import datetime, timezone
@@ -32,7 +33,7 @@ from stratsim.engine.model import Model
 from stratsim.errors import ScenarioError, StratsimError
 from stratsim.runner.evaluators import evaluator_for
 from stratsim.runner.output import abandon, commit, plan_output
-from stratsim.runner.results import manifest, write_run_files
+from stratsim.runner.results import file_sha256, manifest, write_run_files
 from stratsim.runner.simulation import simulate
 from stratsim.scenario import load_scenario, scenario_json_schema
 
@@ -41,14 +42,25 @@ EXIT_INTERRUPTED = 130
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-def fail(error: StratsimError) -> NoReturn:
-    """Print a user error, one line per problem, and exit with status 2."""
+
+def print_error(error: StratsimError) -> None:
+    """Print a user error, one line per problem (and their number when there are several)."""
     lines = [str(issue) for issue in error.issues] if isinstance(error, ScenarioError) else [str(error)]
     for line in lines:
         err.print(f"[red]error[/red] {line}", soft_wrap=True, markup=True)
-    if isinstance(error, ScenarioError) and len(lines) > 1:
+    if len(lines) > 1:
         err.print(f"{len(lines)} errors")
+
+
+def fail(error: StratsimError) -> NoReturn:
+    """Print a user error and exit with status 2."""
+    print_error(error)
     sys.exit(EXIT_USER_ERROR)
+
+
+def raise_interrupt(signum: int, frame: object) -> None:
+    """Treat SIGTERM like Ctrl-C, so a terminated run cleans up after itself too."""
+    raise KeyboardInterrupt
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -116,10 +128,9 @@ def validate(files: tuple[Path, ...]) -> None:
     for file in files:
         try:
             model = compile_scenario(load_scenario(file))
-        except ScenarioError as error:
+        except StratsimError as error:
             failed = True
-            for issue in error.issues:
-                err.print(f"[red]error[/red] {issue}", soft_wrap=True)
+            print_error(error)
             continue
         out.print(f"{file}: valid")
         print_capacity(model)
@@ -147,30 +158,36 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
     """Simulate SCENARIO_FILE and write summary.json, replications.csv, timeseries.csv, manifest.json."""
     try:
         scenario = load_scenario(scenario_file)
-        warnings = print_capacity(compile_scenario(scenario))
+        scenario_digest = file_sha256(scenario_file)
+        model = compile_scenario(scenario)
         plan = plan_output(scenario.name, out_dir, force)
     except StratsimError as error:
         fail(error)
+    signal.signal(signal.SIGTERM, raise_interrupt)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
     evaluator = evaluator_for(jobs)
     total = replications or scenario.replications
     try:
+        warnings = print_capacity(model)
         with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as progress:
             task = progress.add_task("run", total=total)
             result = simulate(scenario, replications=replications, seed=seed, evaluator=evaluator,
                               timeseries_dir=plan.staging,
                               on_done=lambda: progress.advance(task))
-        info = manifest(result, scenario_file=scenario_file, jobs=jobs, backend=evaluator.name,
-                        started_at=started_at, wall_time_s=time.perf_counter() - start,
-                        warnings=warnings)
+        info = manifest(result, scenario_file=scenario_file, scenario_file_sha256=scenario_digest,
+                        jobs=jobs, backend=evaluator.name, started_at=started_at,
+                        wall_time_s=time.perf_counter() - start, warnings=warnings)
         write_run_files(plan.staging, result, info)
         target = commit(plan)
     except KeyboardInterrupt:
         abandon(plan)
         err.print("interrupted: no result was written")
         sys.exit(EXIT_INTERRUPTED)
+    except StratsimError as error:
+        abandon(plan)
+        fail(error)
     except BaseException:
         abandon(plan)
         raise

@@ -65,3 +65,55 @@ def test_result_folder_gets_ordinary_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o777 & ~mask
+
+
+def test_runs_started_in_the_same_second_get_their_own_folders(tmp_path):
+    first = plan_output("desk", root=tmp_path, now=NOW)
+    second = plan_output("desk", root=tmp_path, now=NOW)   # before the first has committed
+    assert first.target != second.target
+    assert finish(second, "2") != finish(first, "1")
+    assert sorted(p.name for p in (tmp_path / "desk").iterdir()) == [
+        "20261127-093000", "20261127-093000-2", "latest"]
+
+
+def test_a_result_written_meanwhile_is_not_overwritten(tmp_path):
+    first = plan_output("desk", out=tmp_path / "o")
+    second = plan_output("desk", out=tmp_path / "o")       # empty when checked
+    finish(first, "first")
+    with pytest.raises(OutputError, match="meanwhile"):
+        finish(second, "second")
+    assert (tmp_path / "o" / "summary.json").read_text() == "first"
+    assert [p.name for p in (tmp_path / "o").iterdir() if p.name.startswith(".")] == []
+
+
+def test_out_may_be_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    from pathlib import Path
+
+    target = finish(plan_output("desk", out=Path(".")))
+    assert (tmp_path / "summary.json").exists() and target == Path(".")
+
+
+def test_force_through_a_symlink_keeps_the_link(tmp_path):
+    real = tmp_path / "real"
+    finish(plan_output("desk", out=real), "old")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    finish(plan_output("desk", out=link, force=True), "new")
+    assert link.is_symlink() and (real / "summary.json").read_text() == "new"
+
+
+def test_an_existing_empty_folder_is_kept_with_its_permissions(tmp_path):
+    import stat
+
+    out = tmp_path / "shared"
+    out.mkdir(mode=0o750)
+    out.chmod(0o750)
+    finish(plan_output("desk", out=out))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750
+
+
+def test_a_killed_run_s_staging_folder_does_not_make_a_folder_non_empty(tmp_path):
+    out = tmp_path / "o"
+    (out / ".stratsim-partial-dead").mkdir(parents=True)
+    assert (finish(plan_output("desk", out=out)) / "manifest.json").exists()

@@ -9,8 +9,8 @@ not by worker.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol
 
 
@@ -39,7 +39,12 @@ class SerialEvaluator:
 
 
 class ProcessPoolEvaluator:
-    """Runs tasks on ``jobs`` worker processes (started fresh with "spawn": no inherited state)."""
+    """Runs tasks on ``jobs`` worker processes (started fresh with "spawn": no inherited state).
+
+    Workers ignore Ctrl-C; the parent receives it (or SIGTERM, which the CLI turns into the
+    same), terminates the workers at once and re-raises, so an interrupted run stops now, not
+    after the tasks already handed out.
+    """
 
     name = "process-pool"
 
@@ -51,13 +56,30 @@ class ProcessPoolEvaluator:
     def map(self, function, tasks, on_done=None):
         results: list[Any] = [None] * len(tasks)
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)), mp_context=context) as pool:
-            futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
+        pool = context.Pool(min(self.jobs, len(tasks)), initializer=_ignore_interrupts)
+        try:
+            indexed = [(function, i, task) for i, task in enumerate(tasks)]
+            for i, result in pool.imap_unordered(_call_indexed, indexed):
+                results[i] = result
                 if on_done is not None:
                     on_done()
+        except BaseException:
+            pool.terminate()
+            raise
+        else:
+            pool.close()
+        finally:
+            pool.join()
         return results
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call_indexed(item: tuple[Callable[[Any], Any], int, Any]) -> tuple[int, Any]:
+    function, index, task = item
+    return index, function(task)
 
 
 def evaluator_for(jobs: int) -> Evaluator:

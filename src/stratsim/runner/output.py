@@ -6,18 +6,19 @@ Policy (DESIGN.md §4, contract):
   earlier stratsim result is refused unless ``force``; any other non-empty DIR is refused.
 * without ``--out``, a run goes to ``results/<name>/<YYYYmmdd-HHMMSS>/`` (a ``-2``, ``-3``…
   suffix if that exists) and ``results/<name>/latest`` is a symbolic link to the newest run,
-  so an earlier run is never overwritten.
+  so an earlier run is never overwritten — not even by a run started in the same second: the
+  folder is reserved by creating it (``mkdir`` fails if another run got there first).
 
-Every file is first written into a hidden staging folder beside the target, which is renamed
-into place only when the run has completed. An interrupted run leaves at most a
-``.stratsim-partial-*`` folder, never a result folder that looks complete.
+Files are first written into a hidden ``.stratsim-partial-*`` folder inside the target, and
+moved into the target one by one when the run has completed, ``manifest.json`` last: a folder
+holds a complete result exactly when it holds a manifest. A failed or interrupted run deletes
+its staging folder (and the target, if the run created it and it is still empty).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,9 @@ from stratsim.errors import OutputError
 
 #: Files whose presence marks a folder as holding a stratsim result.
 RESULT_MARKERS = ("summary.json", "manifest.json", "comparison.json")
+#: The file moved last: its presence means the result is complete.
+COMPLETION_MARKER = "manifest.json"
+STAGING_PREFIX = ".stratsim-partial-"
 DEFAULT_ROOT = Path("results")
 
 
@@ -37,6 +41,8 @@ class OutputPlan:
 
     target: Path
     staging: Path
+    created_target: bool
+    force: bool
     latest_link: Path | None
 
 
@@ -44,10 +50,15 @@ def holds_result(folder: Path) -> bool:
     return any((folder / marker).exists() for marker in RESULT_MARKERS)
 
 
+def _entries(folder: Path) -> list[Path]:
+    """What a folder holds, leaving out staging folders of other (or killed) runs."""
+    return [p for p in folder.iterdir() if not p.name.startswith(STAGING_PREFIX)]
+
+
 def _check_explicit(out: Path, force: bool) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()):
+    if out.is_dir() and _entries(out):
         if not holds_result(out):
             raise OutputError(f"--out {out}: folder is not empty and holds no stratsim result; "
                               "choose an empty or new folder")
@@ -56,32 +67,18 @@ def _check_explicit(out: Path, force: bool) -> None:
                               "pass --force to replace it, or choose another folder")
 
 
-def _timestamped(root: Path, now: datetime) -> Path:
+def _reserve_timestamped(root: Path, now: datetime) -> Path:
+    """Create and return a new ``root/<stamp>[-n]`` folder; creation is the reservation."""
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    candidate, n = root / stamp, 1
-    while candidate.exists():
-        n += 1
-        candidate = root / f"{stamp}-{n}"
-    return candidate
-
-
-def plan_output(name: str, out: Path | None = None, force: bool = False,
-                root: Path = DEFAULT_ROOT, now: datetime | None = None) -> OutputPlan:
-    """Check the output rules and create the staging folder; raises :class:`OutputError`."""
-    if out is not None:
-        _check_explicit(out, force)
-        target, link = out, None
-    else:
-        target = _timestamped(root / name, now or datetime.now())
-        link = root / name / "latest"
-    parent = target.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".stratsim-partial-", dir=parent))
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a result folder is not
-    except OSError as error:
-        raise OutputError(f"cannot write results under {parent}: {error.strerror}") from None
-    return OutputPlan(target, staging, link)
+    root.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 10_000):
+        candidate = root / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise OutputError(f"cannot find a free result folder name under {root}")
 
 
 def _umask() -> int:
@@ -90,31 +87,81 @@ def _umask() -> int:
     return mask
 
 
+def plan_output(name: str, out: Path | None = None, force: bool = False,
+                root: Path = DEFAULT_ROOT, now: datetime | None = None) -> OutputPlan:
+    """Check the output rules, reserve the target and create the staging folder inside it.
+
+    Raises :class:`OutputError` (never anything else) when the folder cannot be used.
+    """
+    try:
+        if out is not None:
+            _check_explicit(out, force)
+            created = not out.exists()
+            out.mkdir(parents=True, exist_ok=True)
+            target, link = out, None
+        else:
+            target = _reserve_timestamped(root / name, now or datetime.now())
+            created, link = True, root / name / "latest"
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; result files are not
+    except OSError as error:
+        raise OutputError(f"cannot write results to {out or root}: {error.strerror or error}") from None
+    return OutputPlan(target, staging, created, force, link)
+
+
 def write_json(path: Path, document: Any) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(document, handle, indent=2, allow_nan=False)
         handle.write("\n")
 
 
+def _remove_earlier_result(target: Path) -> None:
+    """With ``--force``: delete the earlier result's files, its completion marker first."""
+    names = [COMPLETION_MARKER, *sorted(p.name for p in _entries(target) if p.is_file())]
+    for name in dict.fromkeys(names):
+        (target / name).unlink(missing_ok=True)
+
+
 def commit(plan: OutputPlan) -> Path:
-    """Move the completed staging folder into place (replacing a forced target) and link it."""
+    """Move the staged files into the target (completion marker last) and link ``latest``.
+
+    Raises :class:`OutputError` if another run completed into the same folder meanwhile (and
+    ``force`` was not given), or if an earlier result cannot be replaced.
+    """
     target = plan.target
-    if target.is_dir():
-        old = target.with_name(f".{target.name}.replaced-{os.getpid()}")
-        target.rename(old)
-        plan.staging.rename(target)
-        shutil.rmtree(old)
-    else:
-        plan.staging.rename(target)
-    if plan.latest_link is not None:
-        temporary = plan.latest_link.with_name(f".latest-{os.getpid()}")
-        if temporary.is_symlink():
-            temporary.unlink()
-        temporary.symlink_to(target.name)
-        temporary.replace(plan.latest_link)
+    if not plan.force and holds_result(target):
+        abandon(plan)
+        raise OutputError(f"{target}: another run wrote a result here meanwhile; "
+                          "this run's result was not written")
+    try:
+        if plan.force:
+            _remove_earlier_result(target)
+        staged = sorted(plan.staging.iterdir(), key=lambda p: (p.name == COMPLETION_MARKER, p.name))
+        for path in staged:
+            os.replace(path, target / path.name)
+        plan.staging.rmdir()
+        if plan.latest_link is not None:
+            _link_latest(plan.latest_link, target)
+    except OSError as error:
+        abandon(plan)
+        raise OutputError(f"cannot write results to {target}: {error.strerror or error}") from None
     return target
 
 
+def _link_latest(link: Path, target: Path) -> None:
+    temporary = link.with_name(f".latest-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(target.name)
+    os.replace(temporary, link)
+
+
 def abandon(plan: OutputPlan) -> None:
-    """Delete the staging folder of a run that failed or was interrupted."""
-    shutil.rmtree(plan.staging, ignore_errors=True)
+    """Delete the staging folder of a failed or interrupted run, and the target if it made it."""
+    for path in plan.staging.glob("*"):
+        path.unlink(missing_ok=True)
+    try:
+        plan.staging.rmdir()
+        if plan.created_target:
+            plan.target.rmdir()
+    except OSError:
+        pass

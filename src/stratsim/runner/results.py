@@ -52,14 +52,19 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def manifest(result: SimulationResult, *, scenario_file: Path | None, jobs: int, backend: str,
+def manifest(result: SimulationResult, *, scenario_file: Path | None,
+             scenario_file_sha256: str | None, jobs: int, backend: str,
              started_at: str, wall_time_s: float, warnings: list[str]) -> dict[str, Any]:
-    """Provenance of a run: everything needed to reproduce it and how it was executed."""
+    """Provenance of a run: everything needed to reproduce it and how it was executed.
+
+    ``scenario_file_sha256`` is the hash of the file as it was read at the start of the run;
+    ``scenario_sha256`` that of the validated scenario, files it ``extends`` included.
+    """
     return {
         "stratsim_version": __version__,
         "scenario": result.scenario.name,
         "scenario_file": str(scenario_file) if scenario_file else None,
-        "scenario_file_sha256": file_sha256(scenario_file) if scenario_file else None,
+        "scenario_file_sha256": scenario_file_sha256,
         "scenario_sha256": result.summary["scenario_sha256"],
         "seed": result.seed,
         "replications": result.replications,
