@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -19,7 +21,8 @@ def test_schema_header_and_sections() -> None:
     for section in ("stratsim", "name", "horizon", "warmup", "replications", "seed", "services",
                     "segments", "strategy", "extends"):  # fmt: skip
         assert section in schema["properties"]
-    assert {"stratsim", "name", "horizon", "services", "segments"} <= set(schema["required"])
+    assert "required" not in schema   # a variant (with extends) needs none of them
+    assert {"stratsim", "name", "horizon", "services", "segments"} <= set(schema["else"]["required"])
     json.dumps(schema)
 
 
@@ -50,8 +53,30 @@ def test_valid_example_round_trips_through_json(valid_text: str) -> None:
     assert again == scenario
 
 
-def test_valid_example_conforms_if_jsonschema_is_installed(valid_text: str) -> None:
-    jsonschema: Any = pytest.importorskip("jsonschema")
+def as_json(text: str) -> Any:
+    return json.loads(json.dumps(yaml.safe_load(text), default=str))
+
+
+def test_valid_example_conforms(valid_text: str) -> None:
     schema = scenario_json_schema()
     jsonschema.validators.validator_for(schema).check_schema(schema)
-    jsonschema.validate(json.loads(json.dumps(yaml.safe_load(valid_text), default=str)), schema)
+    jsonschema.validate(as_json(valid_text), schema)
+
+
+def test_shipped_scenarios_conform_variants_included() -> None:
+    schema = scenario_json_schema()
+    files = sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml"))
+    assert len(files) >= 2
+    for file in files:
+        jsonschema.validate(as_json(file.read_text(encoding="utf-8")), schema)
+
+
+def test_requirements_apply_to_files_without_extends(valid_text: str) -> None:
+    schema = scenario_json_schema()
+    document = as_json(valid_text)
+    del document["horizon"]
+    with pytest.raises(jsonschema.ValidationError, match="horizon"):
+        jsonschema.validate(document, schema)
+    jsonschema.validate({"extends": "base.yaml", "services": [{"id": "helpdesk", "staff": 3}]}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"extends": "base.yaml", "services": [{"id": "helpdesk", "staff": -3}]}, schema)
