@@ -7,6 +7,7 @@ import pytest
 from stratsim.analysis.queueing import poisson_count_interval
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.replication import run_replication
+from stratsim.engine.station import Station
 from stratsim.scenario import load_scenario_text
 
 TEMPLATE = """\
@@ -96,10 +97,30 @@ def test_same_seed_same_record_other_replication_differs():
     assert run_replication(m, 7, 0) != run_replication(m, 7, 1)
 
 
-def test_common_random_numbers_same_arrivals_whatever_the_capacity():
-    few, many = model(staff=3, horizon="1w"), model(staff=8, horizon="1w")
-    a, b = run_replication(few, 9, 0), run_replication(many, 9, 0)
-    assert a["kpis"]["arrivals"] == b["kpis"]["arrivals"]
+def customers_seen(m, monkeypatch, seed=9):
+    """(arrival time, work, tier level) of every customer, as the station receives them."""
+    seen = []
+    original = Station.arrive
+
+    def spy(station, customer, now, balk_at):
+        seen.append((customer.arrival_h, customer.work_h, customer.level))
+        return original(station, customer, now, balk_at)
+
+    monkeypatch.setattr(Station, "arrive", spy)
+    record = run_replication(m, seed, 0)
+    monkeypatch.undo()
+    return seen, record
+
+
+def test_common_random_numbers_each_customer_is_the_same_whatever_the_capacity(monkeypatch):
+    # Attributes are drawn at arrival from the pair's own streams, so the k-th customer has the
+    # same arrival time, work and tier whether they then wait, are served at once, are blocked
+    # or renege: scenarios differing in capacity compare the same customers.
+    extra = ", patience: {dist: exponential, mean: 30min}"
+    few, a = customers_seen(model(staff=2, horizon="1w", capacity="queue_capacity: 3,", extra=extra), monkeypatch)
+    many, b = customers_seen(model(staff=8, horizon="1w", extra=extra), monkeypatch)
+    assert few == many and len(few) > 200
+    assert a["kpis"]["blocked"] > 0 and a["kpis"]["reneged"] > 0 and b["kpis"]["blocked"] == 0
     assert a["kpis"]["wait_mean_min"] > b["kpis"]["wait_mean_min"]
 
 

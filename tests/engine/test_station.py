@@ -3,7 +3,7 @@
 import simpy
 import pytest
 
-from stratsim.engine import distributions
+from stratsim.engine.distributions import DurationDistribution
 from stratsim.engine.cells import Cell
 from stratsim.engine.events import Callback
 from stratsim.engine.model import StationSpec, TierSpec
@@ -14,7 +14,7 @@ from stratsim.engine.station import UNLIMITED, Customer, Station
 def make_station(staff=1, queue_capacity=None, tiers=None):
     tiers = tiers or (TierSpec("default", 0, 0, 1.0, None),)
     spec = StationSpec("desk", 0, staff, StaffSchedule(()), queue_capacity,
-                       distributions.exponential(1.0), tiers, False, 10.0, 0.0, 0.0, 0.0)
+                       DurationDistribution("exponential", (1.0,), 1.0, 1.0), tiers, False, 10.0, 0.0, 0.0, 0.0)
     env = simpy.Environment()
     return env, Station(env, spec, staff)
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import math
 
 from stratsim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR
-from stratsim.engine import distributions
-from stratsim.engine.distributions import DurationDistribution
+from stratsim.engine.distributions import compile_distribution
 from stratsim.engine.model import (
     DemandSpec,
     Model,
@@ -22,30 +21,9 @@ from stratsim.engine.model import (
 from stratsim.engine.rng import entity_key, pair_id
 from stratsim.errors import Issue, ScenarioError
 from stratsim.scenario.models import Scenario, Segment, Service
-from stratsim.scenario.profiles import resolve_daily, resolve_weekly
 from stratsim.strategy.rosters import weekly_schedule
 
 DEFAULT_TIER = "default"
-
-
-def compile_distribution(dist) -> DurationDistribution:
-    """The engine's form of a scenario distribution (all values already in hours)."""
-    kind = dist.dist
-    if kind == "exponential":
-        return distributions.exponential(dist.mean)
-    if kind == "lognormal":
-        return distributions.lognormal(dist.mean, dist.cv)
-    if kind == "gamma":
-        return distributions.gamma(dist.mean, dist.cv)
-    if kind == "deterministic":
-        return distributions.deterministic(dist.value)
-    if kind == "uniform":
-        return distributions.uniform(dist.min, dist.max)
-    if kind == "triangular":
-        return distributions.triangular(dist.min, dist.mode, dist.max)
-    if kind == "empirical":
-        return distributions.empirical(tuple(dist.values))
-    raise ValueError(f"unknown distribution {kind!r}")
 
 
 def compile_tiers(service: Service) -> tuple[TierSpec, ...]:
@@ -95,8 +73,7 @@ def tier_choice(segment: Segment, station: StationSpec) -> tuple[tuple[float, in
             if share > 0:
                 cumulative += share
                 choice.append((cumulative, index))
-        last_cumulative, last_index = choice[-1]
-        choice[-1] = (1.0, last_index)  # guard against rounding: a uniform draw is always < 1
+        choice[-1] = (1.0, choice[-1][1])  # guard against rounding: a uniform draw is always < 1
         return tuple(choice)
     lowest = max(range(len(station.tiers)), key=lambda i: (station.tiers[i].priority, i))
     return ((1.0, lowest),)
@@ -120,8 +97,7 @@ def price_response(scenario: Scenario, segment: Segment, service: Service) -> fl
 def compile_demand(
     scenario: Scenario, segment: Segment, segment_index: int, station: StationSpec, service: Service
 ) -> DemandSpec:
-    daily = resolve_daily(segment.daily_profile)
-    weekly = resolve_weekly(segment.weekly_profile)
+    daily, weekly = segment.daily_factors, segment.weekly_factors
     base = segment.rate * segment.mix[service.id] * price_response(scenario, segment, service)
     rates = tuple(base * daily[h % HOURS_PER_DAY] * weekly[h // HOURS_PER_DAY] for h in range(HOURS_PER_WEEK))
     if not all(math.isfinite(rate) for rate in rates):
@@ -161,9 +137,9 @@ def compile_scenario(scenario: Scenario) -> Model:
     """The engine model of a validated scenario."""
     check_stream_keys(scenario)
     stations = tuple(compile_station(scenario, s, i) for i, s in enumerate(scenario.services))
-    by_id = {s.id: (s, st) for s, st in zip(scenario.services, stations)}
+    station_of = {station.id: station for station in stations}
     demands = tuple(
-        compile_demand(scenario, segment, index, by_id[sid][1], by_id[sid][0])
+        compile_demand(scenario, segment, index, station_of[sid], scenario.services_by_id[sid])
         for index, segment in enumerate(scenario.segments)
         for sid, share in segment.mix.items()
         if share > 0

@@ -2,7 +2,8 @@
 
 A scenario states a distribution by its mean and coefficient of variation (cv) where that is
 how planners think about it; this module turns it into numpy's parameters once, at compile
-time, and into a function ``draw(n) -> array`` of hours bound to one random stream.
+time (:func:`compile_distribution`), and into a function ``draw(n) -> array`` of hours bound
+to one random stream (:func:`sampler`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -34,40 +36,32 @@ class DurationDistribution:
         return self.variance_h2 / self.mean_h**2 if self.mean_h > 0 else 0.0
 
 
-def exponential(mean_h: float) -> DurationDistribution:
-    return DurationDistribution("exponential", (mean_h,), mean_h, mean_h**2)
+def compile_distribution(dist: Any) -> DurationDistribution:
+    """The engine's form of a scenario distribution (``stratsim.scenario.distributions``).
 
-
-def lognormal(mean_h: float, cv: float) -> DurationDistribution:
-    sigma2 = math.log1p(cv * cv)
-    mu = math.log(mean_h) - sigma2 / 2
-    return DurationDistribution("lognormal", (mu, math.sqrt(sigma2)), mean_h, (cv * mean_h) ** 2)
-
-
-def gamma(mean_h: float, cv: float) -> DurationDistribution:
-    shape = 1.0 / (cv * cv)
-    return DurationDistribution("gamma", (shape, mean_h / shape), mean_h, (cv * mean_h) ** 2)
-
-
-def deterministic(value_h: float) -> DurationDistribution:
-    return DurationDistribution("deterministic", (value_h,), value_h, 0.0)
-
-
-def uniform(low_h: float, high_h: float) -> DurationDistribution:
-    return DurationDistribution(
-        "uniform", (low_h, high_h), (low_h + high_h) / 2, (high_h - low_h) ** 2 / 12
-    )
-
-
-def triangular(low_h: float, mode_h: float, high_h: float) -> DurationDistribution:
-    mean = (low_h + mode_h + high_h) / 3
-    var = (low_h**2 + mode_h**2 + high_h**2 - low_h * mode_h - low_h * high_h - mode_h * high_h) / 18
-    return DurationDistribution("triangular", (low_h, mode_h, high_h), mean, var)
-
-
-def empirical(values_h: tuple[float, ...]) -> DurationDistribution:
-    values = np.asarray(values_h, dtype=float)
-    return DurationDistribution("empirical", tuple(values_h), float(values.mean()), float(values.var()))
+    Numbers are already hours. The mean and variance are the scenario model's own
+    (``mean_hours``, ``variance_hours2``): one definition of what a distribution means.
+    """
+    kind = dist.dist
+    if kind == "exponential":
+        params: tuple[float, ...] = (dist.mean,)
+    elif kind == "lognormal":
+        sigma2 = math.log1p(dist.cv * dist.cv)
+        params = (math.log(dist.mean) - sigma2 / 2, math.sqrt(sigma2))
+    elif kind == "gamma":
+        shape = 1.0 / (dist.cv * dist.cv)
+        params = (shape, dist.mean / shape)
+    elif kind == "deterministic":
+        params = (dist.value,)
+    elif kind == "uniform":
+        params = (dist.min, dist.max)
+    elif kind == "triangular":
+        params = (dist.min, dist.mode, dist.max)
+    elif kind == "empirical":
+        params = tuple(dist.values)
+    else:
+        raise ValueError(f"unknown distribution {kind!r}")
+    return DurationDistribution(kind, params, dist.mean_hours, dist.variance_hours2)
 
 
 def sampler(dist: DurationDistribution, rng: np.random.Generator) -> Callable[[int], np.ndarray]:

@@ -5,6 +5,10 @@ engine instead schedules a :class:`Callback` — an already-triggered event carr
 customer as its value — directly on the environment's heap. SimPy's own loop pops it at
 its time and calls the function with the event. This is how the engine keeps its per
 customer cost near that of SimPy's event loop itself.
+
+This relies on how SimPy 4 represents a triggered event (``_ok``, ``_value``, ``callbacks``)
+and on ``Environment.schedule``; ``pyproject.toml`` pins ``simpy<5`` for that reason, and
+``tests/engine/test_station.py`` exercises it directly.
 """
 
 from __future__ import annotations

@@ -54,19 +54,6 @@ class WaitHistogram:
         index = np.where(waits < MIN_H, 0, np.clip(np.floor(positions).astype(np.int64) + 1, 1, N_LOG_BINS + 1))
         self.counts += np.bincount(index, minlength=N_LOG_BINS + 2)
 
-    def merged(self, other: "WaitHistogram") -> "WaitHistogram":
-        """A new histogram holding the waits of both."""
-        self.flush()
-        other.flush()
-        result = WaitHistogram()
-        result.counts = self.counts + other.counts
-        return result
-
-    @property
-    def total(self) -> int:
-        self.flush()
-        return int(self.counts.sum())
-
     def quantile(self, p: float) -> float | None:
         """The ``p``-quantile of the waits (hours), or ``None`` when there are none."""
         self.flush()

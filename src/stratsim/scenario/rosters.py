@@ -143,11 +143,6 @@ class RosterWindow(ScenarioModel):
         """Half-open hour-of-week intervals covered, split where they wrap past Sunday 24:00."""
         return window_intervals(self.weekdays, self.start_hours, self.end_hours)
 
-    def label(self) -> str:
-        """Short human description, e.g. ``mon-fri 08:00-18:00``."""
-        days = self.days if isinstance(self.days, str) else ",".join(self.days)
-        return f"{days} {self.from_}-{self.to}"
-
 
 def window_intervals(
     weekdays: tuple[int, ...], start: float, end: float
