@@ -151,3 +151,36 @@ def test_constant_staff_gives_identical_staffed_hours_in_every_replication():
     hours = {run_replication(m, 1, r)["services"]["desk"]["staffed_hours"] for r in range(4)}
     assert len(hours) == 1                       # bit-identical, so the CI has zero width
     assert hours.pop() == pytest.approx(3 * (168 - 13.7))
+
+
+def test_allocated_costs_add_up_to_the_service_and_portfolio_cost():
+    text = """\
+stratsim: 1
+name: alloc
+horizon: 2w
+services:
+  - id: desk
+    staff: 3
+    price: 20
+    costs: {staff_hour: 30, per_request: 2, fixed_per_day: 100}
+    service_time: {dist: exponential, mean: 30min}
+    tiers: [{id: gold, priority: 0, price_factor: 2}, {id: std, priority: 1}]
+  - id: lab
+    staff: 1
+    price: 50
+    costs: {staff_hour: 40}
+    service_time: {dist: gamma, mean: 1h, cv: 0.5}
+segments:
+  - {id: a, rate: 3, mix: {desk: 0.8, lab: 0.2}, tiers: {gold: 0.25, std: 0.75}}
+  - {id: b, rate: 1, mix: {desk: 0.5, lab: 0.5}}
+"""
+    record = run_replication(compile_scenario(load_scenario_text(text)), 5, 0)
+    desk = record["services"]["desk"]
+    assert sum(t["cost"] for t in desk["tiers"].values()) == pytest.approx(desk["cost"])
+    assert sum(t["profit"] for t in desk["tiers"].values()) == pytest.approx(desk["profit"])
+    segments = record["segments"].values()
+    assert sum(s["cost"] for s in segments) == pytest.approx(record["kpis"]["cost"])
+    assert sum(s["profit"] for s in segments) == pytest.approx(record["kpis"]["profit"])
+    # gold customers pay double for the same work: a better margin per customer
+    gold, std = desk["tiers"]["gold"], desk["tiers"]["std"]
+    assert gold["profit"] / gold["served"] > std["profit"] / std["served"]

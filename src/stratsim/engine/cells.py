@@ -16,6 +16,8 @@ from stratsim.engine.histogram import WaitHistogram
 class Cell:
     """Counters of the customers of one segment at one service tier.
 
+    ``work_h`` sums the service time of the customers who started service (the basis of cost
+    allocation); ``cost`` is the cell's allocated cost, set after the run.
     ``sla_wait_h`` is ``inf`` where no SLA applies (every start counts as a hit, and the KPI
     is not reported). ``tolerance_h`` is the wait the satisfaction score measures against.
     """
@@ -23,8 +25,8 @@ class Cell:
     __slots__ = (
         "segment", "station", "tier", "unit_price", "sla_wait_h", "has_sla", "tolerance_h",
         "arrivals", "started", "served", "blocked", "balked", "reneged", "unavailable",
-        "deferred", "in_system", "in_system_at_horizon", "wait_sum_h", "sla_hits",
-        "satisfaction_sum", "revenue", "waits",
+        "deferred", "in_system", "in_system_at_horizon", "wait_sum_h", "work_h", "sla_hits",
+        "satisfaction_sum", "revenue", "cost", "waits",
     )
 
     def __init__(
@@ -48,9 +50,11 @@ class Cell:
         self.in_system = 0
         self.in_system_at_horizon = 0
         self.wait_sum_h = 0.0
+        self.work_h = 0.0
         self.sla_hits = 0
         self.satisfaction_sum = 0.0
         self.revenue = 0.0
+        self.cost = 0.0
         self.waits = WaitHistogram()
 
     @property

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from stratsim.economics.accounting import service_cost
+from stratsim.economics.accounting import allocate_cost, service_cost
 from stratsim.engine.cells import Cell
 from stratsim.engine.histogram import N_LOG_BINS, quantile_of_counts
 from stratsim.engine.model import Model, StationSpec
@@ -77,6 +77,18 @@ def _with_profit(kpis: dict[str, Any]) -> dict[str, Any]:
     return kpis
 
 
+def _with_allocated_cost(kpis: dict[str, Any], cells: list[Cell]) -> dict[str, Any]:
+    """Add the cells' allocated cost, and profit, to a tier's or segment's KPIs."""
+    kpis["cost"] = sum(cell.cost for cell in cells)
+    return _with_profit(kpis)
+
+
+def _allocate(spec: StationSpec, cost: float, cells: list[Cell]) -> None:
+    shares = allocate_cost(cost, spec.per_request_cost, [c.served for c in cells], [c.work_h for c in cells])
+    for cell, share in zip(cells, shares):
+        cell.cost = share
+
+
 def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[StationSums]) -> KpiRecord:
     """The KPI record of one replication."""
     cells = list(cells)
@@ -89,16 +101,17 @@ def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[Stat
         kpis.update(station_kpis(spec, sums, int(kpis["served"]), model.window_h))
         total_cost += kpis["cost"]
         total_staffed += kpis["staffed_hours"]
+        _allocate(spec, kpis["cost"], own)
         if spec.has_declared_tiers:
-            kpis["tiers"] = {
-                tier.id: customer_kpis([cell for cell in own if cell.tier == t])
-                for t, tier in enumerate(spec.tiers)
-            }
+            kpis["tiers"] = {}
+            for t, tier in enumerate(spec.tiers):
+                tier_cells = [cell for cell in own if cell.tier == t]
+                kpis["tiers"][tier.id] = _with_allocated_cost(customer_kpis(tier_cells), tier_cells)
         services[spec.id] = _with_profit(kpis)
     portfolio = customer_kpis(cells)
     portfolio.update(cost=total_cost, staffed_hours=total_staffed)
-    segments = {
-        segment.id: customer_kpis([cell for cell in cells if cell.segment == segment.index])
-        for segment in model.segments
-    }
+    segments = {}
+    for segment in model.segments:
+        own_cells = [cell for cell in cells if cell.segment == segment.index]
+        segments[segment.id] = _with_allocated_cost(customer_kpis(own_cells), own_cells)
     return {"kpis": _with_profit(portfolio), "services": services, "segments": segments}

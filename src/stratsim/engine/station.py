@@ -150,6 +150,7 @@ class Station:
         wait = now - customer.arrival_h
         cell = customer.cell
         cell.started += 1
+        cell.work_h += customer.work_h
         cell.wait_sum_h += wait
         cell.waits.add(wait)
         if wait <= cell.sla_wait_h:
