@@ -117,3 +117,17 @@ def test_a_killed_run_s_staging_folder_does_not_make_a_folder_non_empty(tmp_path
     out = tmp_path / "o"
     (out / ".stratsim-partial-dead").mkdir(parents=True)
     assert (finish(plan_output("desk", out=out)) / "manifest.json").exists()
+
+
+def test_force_replaces_only_stratsim_files(tmp_path):
+    out = tmp_path / "o"
+    finish(plan_output("desk", out=out), "old")
+    (out / "timeseries.csv").write_text("old series")
+    (out / "notes.txt").write_text("mine")
+    plan = plan_output("desk", out=out, force=True)
+    (plan.staging / "summary.json").write_text("new")
+    (plan.staging / "manifest.json").write_text("{}")
+    commit(plan)
+    assert (out / "notes.txt").read_text() == "mine"
+    assert not (out / "timeseries.csv").exists()       # the old run's, not this one's
+    assert (out / "summary.json").read_text() == "new"

@@ -29,6 +29,8 @@ from stratsim.errors import OutputError
 
 #: Files whose presence marks a folder as holding a stratsim result.
 RESULT_MARKERS = ("summary.json", "manifest.json", "comparison.json")
+#: Every file a stratsim run writes; ``--force`` deletes these and nothing else.
+RESULT_FILES = (*RESULT_MARKERS, "replications.csv", "timeseries.csv")
 #: The file moved last: its presence means the result is complete.
 COMPLETION_MARKER = "manifest.json"
 STAGING_PREFIX = ".stratsim-partial-"
@@ -116,9 +118,11 @@ def write_json(path: Path, document: Any) -> None:
 
 
 def _remove_earlier_result(target: Path) -> None:
-    """With ``--force``: delete the earlier result's files, its completion marker first."""
-    names = [COMPLETION_MARKER, *sorted(p.name for p in _entries(target) if p.is_file())]
-    for name in dict.fromkeys(names):
+    """With ``--force``: delete the earlier result's files, its completion marker first.
+
+    Only files stratsim writes are deleted; anything else the user keeps there stays.
+    """
+    for name in dict.fromkeys((COMPLETION_MARKER, *RESULT_FILES)):
         (target / name).unlink(missing_ok=True)
 
 
