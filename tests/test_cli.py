@@ -156,3 +156,48 @@ def test_interrupted_run_stops_at_once_and_leaves_nothing(tmp_path, jobs, signal
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_disk_full_while_writing_is_a_located_error_not_a_traceback(small_scenario, tmp_path, monkeypatch):
+    import errno
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("stratsim.cli.write_run_files", full)
+    result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1")
+    assert result.exit_code == 2 and "No space left on device" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "o").exists()
+
+
+def test_an_unlinkable_latest_is_a_warning_and_the_result_stands(small_scenario, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results" / "small" / "latest").mkdir(parents=True)   # a folder where the link goes
+    result = invoke("run", small_scenario, "-r", "1")
+    assert result.exit_code == 0, result.output
+    assert "warning" in result.output and "latest" in result.output
+    runs = [p for p in (tmp_path / "results" / "small").iterdir() if p.name[0].isdigit()]
+    assert len(runs) == 1 and (runs[0] / "manifest.json").exists()
+    assert not list((tmp_path / "results" / "small").glob(".latest-*"))
+
+
+def test_an_interrupt_while_moving_the_result_in_waits_for_it(small_scenario, tmp_path, monkeypatch):
+    import signal
+
+    import stratsim.cli as cli
+
+    real_commit = cli.commit
+
+    def interrupted_commit(plan):
+        os.kill(os.getpid(), signal.SIGTERM)   # arrives between the moves if not held back
+        return real_commit(plan)
+
+    monkeypatch.setattr(cli, "commit", interrupted_commit)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert result.exit_code == 130 and "the result was complete" in result.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        "manifest.json", "replications.csv", "summary.json", "timeseries.csv"]

@@ -30,9 +30,9 @@ from stratsim.analysis.capacity import (
 )
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
-from stratsim.errors import ScenarioError, StratsimError
+from stratsim.errors import OutputError, ScenarioError, StratsimError
 from stratsim.runner.evaluators import evaluator_for
-from stratsim.runner.output import abandon, commit, plan_output
+from stratsim.runner.output import OutputPlan, abandon, commit, link_latest, plan_output
 from stratsim.runner.results import file_sha256, manifest, write_run_files
 from stratsim.runner.simulation import simulate
 from stratsim.scenario import load_scenario, scenario_json_schema
@@ -61,6 +61,33 @@ def fail(error: StratsimError) -> NoReturn:
 def raise_interrupt(signum: int, frame: object) -> None:
     """Treat SIGTERM like Ctrl-C, so a terminated run cleans up after itself too."""
     raise KeyboardInterrupt
+
+
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+
+def commit_uninterrupted(plan: OutputPlan) -> Path:
+    """Move the result into place with Ctrl-C and SIGTERM held back until it is complete.
+
+    An interrupt during the moves would leave half a result; held back (only noted while the
+    files move), it is honoured once the result is whole, and reported as such.
+    """
+    received: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum))
+                for signum in INTERRUPTS}
+    try:
+        target = commit(plan)
+        try:
+            link_latest(plan)
+        except OutputError as error:
+            err.print(f"[yellow]warning[/yellow] {error}", soft_wrap=True)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        err.print(f"interrupted: the result was complete and is in {target}/")
+        sys.exit(EXIT_INTERRUPTED)
+    return target
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -180,17 +207,23 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
                         jobs=jobs, backend=evaluator.name, started_at=started_at,
                         wall_time_s=time.perf_counter() - start, warnings=warnings)
         write_run_files(plan.staging, result, info)
-        target = commit(plan)
     except KeyboardInterrupt:
         abandon(plan)
         err.print("interrupted: no result was written")
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as error:   # disk full, folder removed under us: the user's to fix
+        abandon(plan)
+        fail(OutputError(f"cannot write results to {plan.target}: {error.strerror or error}"))
     except StratsimError as error:
         abandon(plan)
         fail(error)
     except BaseException:
         abandon(plan)
         raise
+    try:
+        target = commit_uninterrupted(plan)
+    except OutputError as error:
+        fail(error)
     print_summary(result.summary)
     out.print(f"results in {target}/")
 

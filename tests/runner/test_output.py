@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from stratsim.errors import OutputError
-from stratsim.runner.output import abandon, commit, plan_output
+from stratsim.runner.output import abandon, commit, link_latest, plan_output
 
 NOW = datetime(2026, 11, 27, 9, 30, 0)
 
@@ -13,7 +13,9 @@ NOW = datetime(2026, 11, 27, 9, 30, 0)
 def finish(plan, text="{}"):
     (plan.staging / "summary.json").write_text(text)
     (plan.staging / "manifest.json").write_text("{}")
-    return commit(plan)
+    target = commit(plan)
+    link_latest(plan)
+    return target
 
 
 def test_default_folder_is_timestamped_with_latest_link_and_never_overwrites(tmp_path):
@@ -131,3 +133,19 @@ def test_force_replaces_only_stratsim_files(tmp_path):
     assert (out / "notes.txt").read_text() == "mine"
     assert not (out / "timeseries.csv").exists()       # the old run's, not this one's
     assert (out / "summary.json").read_text() == "new"
+
+
+def test_a_commit_in_progress_elsewhere_is_not_interleaved(tmp_path):
+    plan = plan_output("desk", out=tmp_path / "o")
+    (tmp_path / "o" / ".stratsim-commit.lock").write_text("12345")   # another run moving in
+    (plan.staging / "manifest.json").write_text("{}")
+    with pytest.raises(OutputError, match="another run is writing"):
+        commit(plan)
+    assert not (tmp_path / "o" / "manifest.json").exists()
+    assert not list((tmp_path / "o").glob(".stratsim-partial-*"))
+
+
+def test_abandon_removes_every_folder_the_run_created(tmp_path):
+    plan = plan_output("desk", out=tmp_path / "new" / "nested deep" / "x")
+    abandon(plan)
+    assert list(tmp_path.iterdir()) == []

@@ -80,3 +80,15 @@ def test_requirements_apply_to_files_without_extends(valid_text: str) -> None:
     jsonschema.validate({"extends": "base.yaml", "services": [{"id": "helpdesk", "staff": 3}]}, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"extends": "base.yaml", "services": [{"id": "helpdesk", "staff": -3}]}, schema)
+
+
+def test_variant_lists_replaced_whole_keep_their_requirements() -> None:
+    schema = scenario_json_schema()
+    window = {"days": "mon-fri", "from": "08:00", "to": "18:00"}   # staff missing
+    variant = {"extends": "base.yaml", "strategy": {"pattern": {"rosters": {"helpdesk": [window]}}}}
+    with pytest.raises(jsonschema.ValidationError, match="staff"):
+        jsonschema.validate(variant, schema)
+    with pytest.raises(jsonschema.ValidationError, match="id"):
+        jsonschema.validate({"extends": "base.yaml", "services": [{"staff": 3}]}, schema)
+    jsonschema.validate({"extends": "base.yaml", "services": [
+        {"id": "helpdesk", "service_time": {"dist": "exponential"}}]}, schema)   # merges with the base's

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 
@@ -41,9 +43,11 @@ class SerialEvaluator:
 class ProcessPoolEvaluator:
     """Runs tasks on ``jobs`` worker processes (started fresh with "spawn": no inherited state).
 
-    Workers ignore Ctrl-C; the parent receives it (or SIGTERM, which the CLI turns into the
-    same), terminates the workers at once and re-raises, so an interrupted run stops now, not
-    after the tasks already handed out.
+    Workers ignore Ctrl-C (they are started with SIGINT ignored, so even one still starting
+    prints nothing); the parent receives it — or SIGTERM, which the CLI turns into the same —
+    terminates the workers at once and re-raises, so an interrupted run stops now, not after
+    the tasks already handed out. A worker that dies (killed, out of memory) breaks the pool:
+    the run fails with ``BrokenProcessPool`` instead of waiting for ever.
     """
 
     name = "process-pool"
@@ -56,30 +60,44 @@ class ProcessPoolEvaluator:
     def map(self, function, tasks, on_done=None):
         results: list[Any] = [None] * len(tasks)
         context = multiprocessing.get_context("spawn")
-        pool = context.Pool(min(self.jobs, len(tasks)), initializer=_ignore_interrupts)
+        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)), mp_context=context,
+                                   initializer=_ignore_interrupts)
         try:
-            indexed = [(function, i, task) for i, task in enumerate(tasks)]
-            for i, result in pool.imap_unordered(_call_indexed, indexed):
-                results[i] = result
+            with _interrupts_ignored():   # workers start with SIGINT ignored (inherited by exec)
+                futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
                 if on_done is not None:
                     on_done()
         except BaseException:
-            pool.terminate()
+            _terminate_workers(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
             raise
-        else:
-            pool.close()
-        finally:
-            pool.join()
+        pool.shutdown()
         return results
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _call_indexed(item: tuple[Callable[[Any], Any], int, Any]) -> tuple[int, Any]:
-    function, index, task = item
-    return index, function(task)
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now (Python 3.14 has ``terminate_workers``; before, its process table)."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def evaluator_for(jobs: int) -> Evaluator:

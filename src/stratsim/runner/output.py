@@ -11,8 +11,10 @@ Policy (DESIGN.md §4, contract):
 
 Files are first written into a hidden ``.stratsim-partial-*`` folder inside the target, and
 moved into the target one by one when the run has completed, ``manifest.json`` last: a folder
-holds a complete result exactly when it holds a manifest. A failed or interrupted run deletes
-its staging folder (and the target, if the run created it and it is still empty).
+holds a complete result exactly when it holds a manifest. Moving in is claimed by creating
+``.stratsim-commit.lock`` exclusively, so two runs finishing into one folder at the same moment
+cannot interleave their files. A failed or interrupted run deletes its staging folder (and the
+folders it created for the target, while they are empty).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ RESULT_FILES = (*RESULT_MARKERS, "replications.csv", "timeseries.csv")
 #: The file moved last: its presence means the result is complete.
 COMPLETION_MARKER = "manifest.json"
 STAGING_PREFIX = ".stratsim-partial-"
+COMMIT_LOCK = ".stratsim-commit.lock"
 DEFAULT_ROOT = Path("results")
 
 
@@ -43,7 +46,7 @@ class OutputPlan:
 
     target: Path
     staging: Path
-    created_target: bool
+    created: tuple[Path, ...]
     force: bool
     latest_link: Path | None
 
@@ -53,8 +56,19 @@ def holds_result(folder: Path) -> bool:
 
 
 def _entries(folder: Path) -> list[Path]:
-    """What a folder holds, leaving out staging folders of other (or killed) runs."""
-    return [p for p in folder.iterdir() if not p.name.startswith(STAGING_PREFIX)]
+    """What a folder holds, leaving out staging folders and locks of other (or killed) runs."""
+    return [p for p in folder.iterdir()
+            if not p.name.startswith(STAGING_PREFIX) and p.name != COMMIT_LOCK]
+
+
+def _missing_ancestors(folder: Path) -> tuple[Path, ...]:
+    """``folder`` and its parents that do not exist yet, deepest first (what mkdir will make)."""
+    missing = []
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing.append(path)
+    return tuple(missing)
 
 
 def _check_explicit(out: Path, force: bool) -> None:
@@ -98,12 +112,12 @@ def plan_output(name: str, out: Path | None = None, force: bool = False,
     try:
         if out is not None:
             _check_explicit(out, force)
-            created = not out.exists()
+            created = _missing_ancestors(out.absolute())
             out.mkdir(parents=True, exist_ok=True)
             target, link = out, None
         else:
             target = _reserve_timestamped(root / name, now or datetime.now())
-            created, link = True, root / name / "latest"
+            created, link = (target,), root / name / "latest"
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; result files are not
     except OSError as error:
@@ -127,11 +141,33 @@ def _remove_earlier_result(target: Path) -> None:
 
 
 def commit(plan: OutputPlan) -> Path:
-    """Move the staged files into the target (completion marker last) and link ``latest``.
+    """Move the staged files into the target, completion marker last.
 
-    Raises :class:`OutputError` if another run completed into the same folder meanwhile (and
-    ``force`` was not given), or if an earlier result cannot be replaced.
+    Raises :class:`OutputError` (after abandoning the run) if another run holds the commit
+    lock or completed into the same folder meanwhile (without ``force``), or if the files
+    cannot be moved.
     """
+    target = plan.target
+    lock = target / COMMIT_LOCK
+    try:
+        descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        abandon(plan)
+        raise OutputError(f"{target}: another run is writing its result here (or was killed "
+                          f"doing so: then delete {lock}); this run's result was not written") from None
+    except OSError as error:
+        abandon(plan)
+        raise OutputError(f"cannot write results to {target}: {error.strerror or error}") from None
+    try:
+        os.write(descriptor, str(os.getpid()).encode())
+        os.close(descriptor)
+        _move_in(plan)
+    finally:
+        lock.unlink(missing_ok=True)
+    return target
+
+
+def _move_in(plan: OutputPlan) -> None:
     target = plan.target
     if not plan.force and holds_result(target):
         abandon(plan)
@@ -144,28 +180,35 @@ def commit(plan: OutputPlan) -> Path:
         for path in staged:
             os.replace(path, target / path.name)
         plan.staging.rmdir()
-        if plan.latest_link is not None:
-            _link_latest(plan.latest_link, target)
     except OSError as error:
         abandon(plan)
         raise OutputError(f"cannot write results to {target}: {error.strerror or error}") from None
-    return target
 
 
-def _link_latest(link: Path, target: Path) -> None:
+def link_latest(plan: OutputPlan) -> None:
+    """Point ``results/<name>/latest`` at the committed run (no-op with ``--out``).
+
+    Raises :class:`OutputError` if the link cannot be made; the result itself is complete.
+    """
+    if plan.latest_link is None:
+        return
+    link = plan.latest_link
     temporary = link.with_name(f".latest-{os.getpid()}")
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(target.name)
-    os.replace(temporary, link)
+    try:
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(plan.target.name)
+        os.replace(temporary, link)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise OutputError(f"cannot point {link} at the new result: {error.strerror or error}") from None
 
 
 def abandon(plan: OutputPlan) -> None:
-    """Delete the staging folder of a failed or interrupted run, and the target if it made it."""
+    """Delete the staging folder of a failed or interrupted run, and the folders it created."""
     for path in plan.staging.glob("*"):
         path.unlink(missing_ok=True)
-    try:
-        plan.staging.rmdir()
-        if plan.created_target:
-            plan.target.rmdir()
-    except OSError:
-        pass
+    for folder in (plan.staging, *plan.created):
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (a result is there) or already gone: stop climbing

@@ -17,10 +17,12 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 def scenario_json_schema() -> dict[str, Any]:
     """The scenario JSON Schema (validation mode), with ``$schema`` and a title.
 
-    A file with ``extends`` holds only what differs from its base, so no field is required in
-    it (a service listed to change its staff need not repeat its service time). The top level
-    therefore describes every field without ``required`` (definitions suffixed ``Patch``),
-    and adds the full definitions, requirements included, for files without ``extends``.
+    A file with ``extends`` holds only what differs from its base, merged the way the loader
+    merges (``scenario/extends.py``): mappings key by key, so none of their fields is required;
+    lists of items with an ``id`` by id, so such an item needs only its ``id``; other lists
+    replace the base's whole, so their items need every field. The top level describes the
+    variant form (definitions suffixed ``Patch``), and adds the full requirements for files
+    without ``extends``.
     """
     schema = Scenario.model_json_schema(mode="validation")
     definitions: dict[str, Any] = schema.pop("$defs", {})
@@ -33,33 +35,62 @@ def scenario_json_schema() -> dict[str, Any]:
         },
         **schema["properties"],
     }
-    patch_definitions = {f"{name}{PATCH}": _as_patch(d) for name, d in definitions.items()}
-    patch_root = _as_patch(schema)
+    patch = _Patcher(definitions)
     return {
         "$schema": JSON_SCHEMA_DIALECT,
         "title": "stratsim scenario",
-        **patch_root,
-        "$defs": {**definitions, **patch_definitions},
+        **patch.node(schema),
+        "$defs": {**definitions, **patch.definitions()},
         "if": {"required": ["extends"]},
         "else": {"properties": schema["properties"], "required": schema.get("required", [])},
     }
 
 
 PATCH = "Patch"
+DEFS = "#/$defs/"
 
 
-def _as_patch(node: Any) -> Any:
-    """A copy of a schema node with no ``required`` lists and references to Patch definitions."""
-    if isinstance(node, list):
-        return [_as_patch(item) for item in node]
-    if not isinstance(node, dict):
+class _Patcher:
+    """Rewrites schema nodes into their variant (merge) form."""
+
+    def __init__(self, definitions: dict[str, Any]) -> None:
+        self.full = definitions
+
+    def definitions(self) -> dict[str, Any]:
+        out = {}
+        for name, definition in self.full.items():
+            patched = self.node(definition)
+            if self._has_id(name):
+                patched["required"] = ["id"]
+            out[f"{name}{PATCH}"] = patched
+        return out
+
+    def _has_id(self, name: str) -> bool:
+        return "id" in self.full.get(name, {}).get("properties", {})
+
+    def node(self, node: Any) -> Any:
+        if isinstance(node, list):
+            return [self.node(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if node.get("type") == "array":
+            return self._array(node)
+        out = {}
+        for key, value in node.items():
+            if key == "required":
+                continue
+            if key == "$ref" and isinstance(value, str) and value.startswith(DEFS):
+                out[key] = f"{value}{PATCH}"
+            elif key == "mapping" and isinstance(value, dict):
+                out[key] = {tag: f"{ref}{PATCH}" for tag, ref in value.items()}
+            else:
+                out[key] = self.node(value)
+        return out
+
+    def _array(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Items with an id merge by id (Patch form); any other list is replaced whole (full form)."""
+        items = node.get("items")
+        ref = items.get("$ref", "") if isinstance(items, dict) else ""
+        if ref.startswith(DEFS) and self._has_id(ref[len(DEFS):]):
+            return {**node, "items": {**items, "$ref": f"{ref}{PATCH}"}}
         return node
-    out = {}
-    for key, value in node.items():
-        if key == "required":
-            continue
-        if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
-            out[key] = f"{value}{PATCH}"
-        else:
-            out[key] = _as_patch(value)
-    return out
