@@ -29,12 +29,17 @@ from typing import Any
 
 from stratsim.errors import OutputError
 
+SUMMARY_FILE = "summary.json"
+REPLICATIONS_FILE = "replications.csv"
+TIMESERIES_FILE = "timeseries.csv"
+MANIFEST_FILE = "manifest.json"
+COMPARISON_FILE = "comparison.json"
 #: Files whose presence marks a folder as holding a stratsim result.
-RESULT_MARKERS = ("summary.json", "manifest.json", "comparison.json")
+RESULT_MARKERS = (SUMMARY_FILE, MANIFEST_FILE, COMPARISON_FILE)
 #: Every file a stratsim run writes; ``--force`` deletes these and nothing else.
-RESULT_FILES = (*RESULT_MARKERS, "replications.csv", "timeseries.csv")
+RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE)
 #: The file moved last: its presence means the result is complete.
-COMPLETION_MARKER = "manifest.json"
+COMPLETION_MARKER = MANIFEST_FILE
 STAGING_PREFIX = ".stratsim-partial-"
 COMMIT_LOCK = ".stratsim-commit.lock"
 DEFAULT_ROOT = Path("results")

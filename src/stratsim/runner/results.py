@@ -13,7 +13,13 @@ import numpy as np
 
 from stratsim import __version__
 from stratsim.engine.metrics import KpiRecord
-from stratsim.runner.output import write_json
+from stratsim.runner.output import (
+    MANIFEST_FILE,
+    REPLICATIONS_FILE,
+    SUMMARY_FILE,
+    TIMESERIES_FILE,
+    write_json,
+)
 from stratsim.runner.replications import join_timeseries
 from stratsim.runner.simulation import SimulationResult
 from stratsim.runner.statistics import iter_leaves
@@ -86,7 +92,7 @@ def write_run_files(folder: Path, result: SimulationResult, run_manifest: dict[s
 
     ``manifest.json`` is written last: its presence means the other files are complete.
     """
-    write_json(folder / "summary.json", result.summary)
-    write_replications_csv(folder / "replications.csv", result.records)
-    join_timeseries(folder, result.replications, folder / "timeseries.csv")
-    write_json(folder / "manifest.json", run_manifest)
+    write_json(folder / SUMMARY_FILE, result.summary)
+    write_replications_csv(folder / REPLICATIONS_FILE, result.records)
+    join_timeseries(folder, result.replications, folder / TIMESERIES_FILE)
+    write_json(folder / MANIFEST_FILE, run_manifest)
