@@ -156,8 +156,9 @@ SHARES = {"blocked_share", "balked_share", "reneged_share", "sla_attainment", "u
 def assert_consistent(record) -> None:
     """Invariants every KPI record holds, whatever the scenario."""
     for level in [record["kpis"], *record["services"].values(), *record["segments"].values()]:
-        assert level["arrivals"] == level["served"] + level["blocked"] + level["balked"] + level["reneged"]
-        assert 0 <= level["in_system_at_horizon"] <= level["arrivals"]
+        assert level["arrivals"] == (level["served"] + level["blocked"] + level["balked"]
+                                     + level["reneged"] + level["unfinished"])
+        assert 0 <= level["unfinished"] <= level["in_system_at_horizon"] <= level["arrivals"]
     for path, value in iter_leaves(record):
         if value is None:
             continue

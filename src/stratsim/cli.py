@@ -203,9 +203,12 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
             result = simulate(scenario, replications=replications, seed=seed, evaluator=evaluator,
                               timeseries_dir=plan.staging,
                               on_done=lambda: progress.advance(task))
+        for warning in result.warnings:
+            err.print(f"[yellow]warning[/yellow] {warning}", soft_wrap=True)
         info = manifest(result, scenario_file=scenario_file, scenario_file_sha256=scenario_digest,
                         jobs=jobs, backend=evaluator.name, started_at=started_at,
-                        wall_time_s=time.perf_counter() - start, warnings=warnings)
+                        wall_time_s=time.perf_counter() - start,
+                        warnings=warnings + result.warnings)
         write_run_files(plan.staging, result, info)
     except KeyboardInterrupt:
         abandon(plan)

@@ -7,7 +7,7 @@ from stratsim.economics.satisfaction import BEST, FLOOR_SERVED, score_served
 
 
 def test_service_cost_adds_staff_requests_and_fixed_days():
-    assert service_cost(30.0, 2.0, 100.0, staffed_hours=10.0, served=5, window_h=48.0) == 300 + 10 + 200
+    assert service_cost(30.0, 2.0, 100.0, staffed_hours=10.0, completed=5, window_h=48.0) == 300 + 10 + 200
 
 
 def test_satisfaction_is_best_within_tolerance_then_falls_to_the_floor():

@@ -55,9 +55,10 @@ def test_tier_levels_rank_distinct_priorities(model):
 
 def test_tier_choice(model):
     tiered_desk, tiered_plain, untiered = model.demands
-    assert tiered_desk.tier_choice == ((0.5, 0), (1.0, 1))
+    # walked by (priority, id): b (priority 2) before a (priority 5), whatever the file order
+    assert tiered_desk.tier_choice == ((0.5, 1), (1.0, 0))
     assert tiered_plain.tier_choice == ((1.0, 0),)      # plain declares no tiers
-    assert untiered.tier_choice == ((1.0, 2),)          # lowest priority, the later one on a tie
+    assert untiered.tier_choice == ((1.0, 2),)          # lowest priority, the larger id (c) on a tie
 
 
 def test_rates_multiply_rate_mix_profiles_and_price_response(model):

@@ -1,8 +1,18 @@
-"""Streaming per-customer statistics, one :class:`Cell` per (segment, service, tier).
+"""Streaming statistics: a :class:`Cell` per arrival cohort and an :class:`Account` per period.
 
-Every counted customer belongs to exactly one cell; every KPI at every level (portfolio,
-service, tier, segment) is a sum over cells, so cells are the only per-customer state the
-engine accumulates. Memory is fixed: counters, sums and a :class:`WaitHistogram`.
+The KPIs have two bases (``docs/model.md``):
+
+* **customer KPIs** (counts, waits, SLA, satisfaction) follow the *arrival cohort*: the
+  customers who arrived in the measured window ``[warmup, horizon)``, whenever they leave.
+  Every customer belongs to exactly one :class:`Cell` per (segment, service, tier) of its
+  cohort (warm-up, measured, or drain);
+* **money** follows the *period*: services completed within the window, whoever arrived
+  when. Each (segment, service, tier) has one :class:`Account`, shared by the cells of all
+  its cohorts, which books a completion only while the station is counting.
+
+Every KPI at every level (portfolio, service, tier, segment) is a sum over cells and
+accounts, so they are the only per-customer state the engine accumulates. Memory is fixed:
+counters, sums and a :class:`WaitHistogram`.
 """
 
 from __future__ import annotations
@@ -13,29 +23,48 @@ from stratsim.economics.satisfaction import DEFAULT_TOLERANCE_H
 from stratsim.engine.histogram import WaitHistogram
 
 
-class Cell:
-    """Counters of the customers of one segment at one service tier.
+class Account:
+    """Services of one (segment, service, tier) completed within the measured window.
 
-    ``work_h`` sums the service time of the customers who started service (the basis of cost
-    allocation); ``cost`` is the cell's allocated cost, set after the run.
+    ``completed_work_h`` sums their service times, the basis of cost allocation;
+    revenue is ``completed × unit_price``.
+    """
+
+    __slots__ = ("unit_price", "completed", "completed_work_h")
+
+    def __init__(self, unit_price: float) -> None:
+        self.unit_price = unit_price
+        self.completed = 0
+        self.completed_work_h = 0.0
+
+    @property
+    def revenue(self) -> float:
+        return self.completed * self.unit_price
+
+
+class Cell:
+    """Counters of one cohort of customers of one segment at one service tier.
+
     ``sla_wait_h`` is ``inf`` where no SLA applies (every start counts as a hit, and the KPI
     is not reported). ``tolerance_h`` is the wait the satisfaction score measures against.
+    ``cost`` is the cell's allocated cost, set after the run; ``account`` is the period
+    account its completions are booked to.
     """
 
     __slots__ = (
-        "segment", "station", "tier", "unit_price", "sla_wait_h", "has_sla", "tolerance_h",
+        "segment", "station", "tier", "sla_wait_h", "has_sla", "tolerance_h", "account",
         "arrivals", "started", "served", "blocked", "balked", "reneged", "unavailable",
-        "deferred", "in_system", "in_system_at_horizon", "wait_sum_h", "work_h", "sla_hits",
-        "satisfaction_sum", "revenue", "cost", "waits",
+        "deferred", "in_system", "in_system_at_horizon", "unfinished", "wait_sum_h",
+        "sla_hits", "satisfaction_sum", "cost", "waits",
     )
 
     def __init__(
-        self, segment: int, station: int, tier: int, unit_price: float, sla_wait_h: float | None
+        self, segment: int, station: int, tier: int, account: Account, sla_wait_h: float | None
     ) -> None:
         self.segment = segment
         self.station = station
         self.tier = tier
-        self.unit_price = unit_price
+        self.account = account
         self.has_sla = sla_wait_h is not None
         self.sla_wait_h = sla_wait_h if sla_wait_h is not None else math.inf
         self.tolerance_h = sla_wait_h if sla_wait_h is not None else DEFAULT_TOLERANCE_H
@@ -49,11 +78,10 @@ class Cell:
         self.deferred = 0
         self.in_system = 0
         self.in_system_at_horizon = 0
+        self.unfinished = 0
         self.wait_sum_h = 0.0
-        self.work_h = 0.0
         self.sla_hits = 0
         self.satisfaction_sum = 0.0
-        self.revenue = 0.0
         self.cost = 0.0
         self.waits = WaitHistogram()
 

@@ -60,23 +60,31 @@ def compile_station(scenario: Scenario, service: Service, index: int) -> Station
     )
 
 
+def canonical_tier_order(station: StationSpec) -> list[int]:
+    """Indexes of a station's tiers by (priority, id): the order choices walk, never the file's."""
+    return sorted(range(len(station.tiers)),
+                  key=lambda i: (station.tiers[i].priority, station.tiers[i].id))
+
+
 def tier_choice(segment: Segment, station: StationSpec) -> tuple[tuple[float, int], ...]:
     """Cumulative tier shares of a segment at a station; without a tier mix, the last tier.
 
-    "Last" is the lowest-priority tier (largest priority number; the later one on a tie). A
-    station without declared tiers has only its default tier, whatever the segment's mix.
+    Tiers are walked in canonical order (priority, then id), so the k-th customer of a pair
+    gets the same tier however the file lists them. "Last" is the lowest-priority tier (the
+    largest priority number; the largest id on a tie). A station without declared tiers has
+    only its default tier, whatever the segment's mix.
     """
+    order = canonical_tier_order(station)
     if segment.tiers and station.has_declared_tiers:
         choice, cumulative = [], 0.0
-        for index, tier in enumerate(station.tiers):
-            share = segment.tiers.get(tier.id, 0.0)
+        for index in order:
+            share = segment.tiers.get(station.tiers[index].id, 0.0)
             if share > 0:
                 cumulative += share
                 choice.append((cumulative, index))
         choice[-1] = (1.0, choice[-1][1])  # guard against rounding: a uniform draw is always < 1
         return tuple(choice)
-    lowest = max(range(len(station.tiers)), key=lambda i: (station.tiers[i].priority, i))
-    return ((1.0, lowest),)
+    return ((1.0, order[-1]),)
 
 
 def price_response(scenario: Scenario, segment: Segment, service: Service) -> float:

@@ -23,7 +23,7 @@ from simpy.events import Event
 
 from stratsim.engine.cells import Cell
 from stratsim.engine.distributions import sampler
-from stratsim.engine.events import Callback
+from stratsim.engine.events import Callback, Priority
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.engine.model import DemandSpec, TierSpec
 from stratsim.engine.rng import Role, batched, make_stream
@@ -77,7 +77,10 @@ def next_arrival_h(
 
 
 class DemandSource:
-    """Makes the arrivals of one pair and hands each customer to its station.
+    """Makes the arrivals of one pair, up to ``until_h``, and hands each customer to its station.
+
+    Arrivals go on past the horizon, into uncounted cells, while the counted customers
+    drain: the queue a counted customer sees is then the queue it would really see.
 
     Random streams (per replication, keyed by the pair): ``ARRIVALS`` unit exponentials,
     ``WORK`` service durations, ``PATIENCE`` (only if the segment declares patience) and
@@ -94,13 +97,13 @@ class DemandSource:
         cells: list[Cell],
         seed: int,
         replication: int,
-        horizon_h: float,
+        until_h: float,
     ) -> None:
         self.env = env
         self.spec = spec
         self.station = station
         self.cells = cells
-        self.horizon_h = horizon_h
+        self.until_h = until_h
         self.tiers: tuple[TierSpec, ...] = station.spec.tiers
         self.balk_at = UNLIMITED if spec.balk_at is None else spec.balk_at
 
@@ -124,7 +127,7 @@ class DemandSource:
         self._constant_rate = spec.rate_by_hour[0] if spec.is_constant_rate else None
 
     def use_cells(self, cells: list[Cell]) -> None:
-        """Count the following arrivals in ``cells`` (switched at the end of the warm-up)."""
+        """Count the following arrivals in ``cells`` (switched at the end of warm-up and horizon)."""
         self.cells = cells
 
     def start(self) -> None:
@@ -136,9 +139,9 @@ class DemandSource:
         if rate is not None:
             at = now + mass / rate if rate > 0.0 else math.inf
         else:
-            at = next_arrival_h(now, mass, self._rates, self._runs, self.spec.growth_per_hour, self.horizon_h)
-        if at < self.horizon_h:
-            Callback(self.env, at - now, self._arrive)
+            at = next_arrival_h(now, mass, self._rates, self._runs, self.spec.growth_per_hour, self.until_h)
+        if at < self.until_h:
+            Callback(self.env, at, Priority.ARRIVAL, self._arrive)
 
     def _choose_tier(self) -> int:
         if self._tier_uniform is None:
@@ -155,5 +158,5 @@ class DemandSource:
         customer = Customer(now, self._work(), self.tiers[tier].level, self.cells[tier])
         patience = self._patience() if self._patience is not None else None
         if self.station.arrive(customer, now, self.balk_at) and patience is not None:
-            Callback(self.env, patience, self.station.renege, customer)
+            Callback(self.env, now + patience, Priority.RENEGE, self.station.renege, customer)
         self._schedule_after(now)

@@ -1,4 +1,4 @@
-"""KPIs of one replication, from the measured cells and the stations' window sums.
+"""KPIs of one replication, from the measured cells, their accounts and the stations' sums.
 
 The result is a :data:`KpiRecord`, a nested dict shaped like ``summary.json`` but with one
 number per KPI::
@@ -7,11 +7,14 @@ number per KPI::
 
 A KPI that is undefined in a replication (a mean wait when nobody started service, a share
 of zero arrivals) is ``None``; statistics over replications skip it and say so in ``n``.
-Definitions are those of DESIGN.md §4 (contract).
+Customer KPIs follow the arrival cohort, money and time-based KPIs the period
+(``docs/kpis.md``). Float sums use :func:`math.fsum`, which is exactly rounded, so no number
+depends on the order of services, segments or tiers in the file.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,7 +30,7 @@ KpiRecord = dict[str, Any]
 MINUTES_PER_HOUR = 60.0
 COUNT_KPIS = (
     "arrivals", "served", "blocked", "balked", "reneged", "unavailable", "deferred",
-    "in_system_at_horizon",
+    "in_system_at_horizon", "unfinished",
 )
 
 
@@ -36,14 +39,14 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 
 
 def customer_kpis(cells: list[Cell]) -> dict[str, float | int | None]:
-    """Counts, shares, waits, SLA attainment, satisfaction and revenue of a group of cells."""
+    """Cohort KPIs of a group of cells, and the period KPIs ``completed`` and ``revenue``."""
     counts = {name: sum(getattr(cell, name) for cell in cells) for name in COUNT_KPIS}
     arrivals = counts["arrivals"]
     started = sum(cell.started for cell in cells)
     kpis: dict[str, float | int | None] = dict(counts)
     for name in ("blocked", "balked", "reneged"):
         kpis[f"{name}_share"] = _ratio(counts[name], arrivals)
-    wait_sum_h = sum(cell.wait_sum_h for cell in cells)
+    wait_sum_h = math.fsum(cell.wait_sum_h for cell in cells)
     kpis["wait_mean_min"] = _ratio(wait_sum_h * MINUTES_PER_HOUR, started)
     histogram = np.zeros(N_LOG_BINS + 2, dtype=np.int64)
     for cell in cells:
@@ -56,19 +59,22 @@ def customer_kpis(cells: list[Cell]) -> dict[str, float | int | None]:
         judged = sum(cell.started + cell.reneged for cell in with_sla)
         kpis["sla_attainment"] = _ratio(sum(cell.sla_hits for cell in with_sla), judged)
     scored = started + sum(cell.lost for cell in cells)
-    kpis["satisfaction"] = _ratio(sum(cell.satisfaction_sum for cell in cells), scored)
-    kpis["revenue"] = sum(cell.revenue for cell in cells)
+    kpis["satisfaction"] = _ratio(math.fsum(cell.satisfaction_sum for cell in cells), scored)
+    kpis["completed"] = sum(cell.account.completed for cell in cells)
+    kpis["revenue"] = math.fsum(cell.account.revenue for cell in cells)
     return kpis
 
 
-def station_kpis(spec: StationSpec, sums: StationSums, served: int, window_h: float) -> dict[str, float | None]:
+def station_kpis(
+    spec: StationSpec, sums: StationSums, completed: int, window_h: float
+) -> dict[str, float | None]:
     """Time-based KPIs of one service over the window, and its cost."""
     return {
         "utilization": _ratio(sums.busy_area, sums.staffed_area),
         "staffed_hours": sums.staffed_area,
         "queue_mean": sums.queue_area / window_h,
         "cost": service_cost(spec.staff_hour_cost, spec.per_request_cost, spec.fixed_cost_per_day,
-                             sums.staffed_area, served, window_h),
+                             sums.staffed_area, completed, window_h),
     }
 
 
@@ -79,12 +85,14 @@ def _with_profit(kpis: dict[str, Any]) -> dict[str, Any]:
 
 def _with_allocated_cost(kpis: dict[str, Any], cells: list[Cell]) -> dict[str, Any]:
     """Add the cells' allocated cost, and profit, to a tier's or segment's KPIs."""
-    kpis["cost"] = sum(cell.cost for cell in cells)
+    kpis["cost"] = math.fsum(cell.cost for cell in cells)
     return _with_profit(kpis)
 
 
 def _allocate(spec: StationSpec, cost: float, cells: list[Cell]) -> None:
-    shares = allocate_cost(cost, spec.per_request_cost, [c.served for c in cells], [c.work_h for c in cells])
+    accounts = [cell.account for cell in cells]
+    shares = allocate_cost(cost, spec.per_request_cost, [a.completed for a in accounts],
+                           [a.completed_work_h for a in accounts])
     for cell, share in zip(cells, shares):
         cell.cost = share
 
@@ -93,14 +101,10 @@ def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[Stat
     """The KPI record of one replication."""
     cells = list(cells)
     services: dict[str, Any] = {}
-    total_cost = 0.0
-    total_staffed = 0.0
     for spec, sums in zip(model.stations, window_sums):
         own = [cell for cell in cells if cell.station == spec.index]
         kpis = customer_kpis(own)
-        kpis.update(station_kpis(spec, sums, int(kpis["served"]), model.window_h))
-        total_cost += kpis["cost"]
-        total_staffed += kpis["staffed_hours"]
+        kpis.update(station_kpis(spec, sums, int(kpis["completed"]), model.window_h))
         _allocate(spec, kpis["cost"], own)
         if spec.has_declared_tiers:
             kpis["tiers"] = {}
@@ -109,7 +113,10 @@ def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[Stat
                 kpis["tiers"][tier.id] = _with_allocated_cost(customer_kpis(tier_cells), tier_cells)
         services[spec.id] = _with_profit(kpis)
     portfolio = customer_kpis(cells)
-    portfolio.update(cost=total_cost, staffed_hours=total_staffed)
+    portfolio.update(
+        cost=math.fsum(service["cost"] for service in services.values()),
+        staffed_hours=math.fsum(service["staffed_hours"] for service in services.values()),
+    )
     segments = {}
     for segment in model.segments:
         own_cells = [cell for cell in cells if cell.segment == segment.index]

@@ -99,3 +99,8 @@ class Model:
     def window_h(self) -> float:
         """Length of the measured window [warmup, horizon)."""
         return self.horizon_h - self.warmup_h
+
+    @property
+    def drain_limit_h(self) -> float:
+        """The drain after the horizon lasts at most as long as the horizon itself."""
+        return 2.0 * self.horizon_h

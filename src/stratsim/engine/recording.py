@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from simpy.core import Environment
 from simpy.events import Event
 
-from stratsim.engine.events import Callback
+from stratsim.engine.events import Callback, Priority
 from stratsim.engine.station import Station
 
 TIMESERIES_FIELDS = (
@@ -90,7 +90,7 @@ class BinRecorder:
         # A bin ending within rounding of the horizon is the last one, closed by finish():
         # 3 × 0.7 h falls a hair short of 2.1 h and must not leave a bin of 4e-16 h.
         if end < self.horizon_h - 1e-9 * self.bin_h:
-            Callback(self.env, end - self.env._now, self._close_bin)
+            Callback(self.env, end, Priority.BOOKKEEPING, self._close_bin)
 
     def finish(self) -> None:
         """Close the last bin; called once the clock stands at the horizon."""

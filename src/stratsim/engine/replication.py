@@ -1,10 +1,20 @@
 """One replication: build the stations and demand of a compiled model, run, measure.
 
-Order of a run: stations start with the staff their roster gives at time 0; demand sources
-schedule their first arrivals; at the end of the warm-up every source switches to the
-measured cells and the stations' clock sums are snapshotted; at the horizon the sums are
-snapshotted again, the customers in system are counted, and arrivals stop; the system then
-drains (rosters still apply) until the last customer leaves, so every counted wait is complete.
+Order of a run (``docs/model.md``, "Measurement" and "The drain"):
+
+1. stations start with the staff their roster gives at time 0; demand sources schedule
+   their first arrivals; arrivals before the warm-up ends are counted in warm-up cells that
+   are never reported;
+2. at the end of the warm-up the stations' clock sums are snapshotted, sources switch to the
+   measured cells, and stations start booking completions to the period accounts;
+3. at the horizon the sums are snapshotted again, the counted customers in system are
+   noted, stations stop booking completions, the time series ends, and sources switch to
+   drain cells that are never reported — arrivals go on, so the queue a counted customer
+   sees after the horizon is the queue it would really see;
+4. the drain runs until every counted customer has left, or until it has lasted as long as
+   the horizon itself; counted customers still present then are ``unfinished``.
+
+Those bookkeeping steps run before every other event at their instant (``Priority``).
 """
 
 from __future__ import annotations
@@ -14,23 +24,37 @@ from collections.abc import Callable
 import simpy
 from simpy.events import Event
 
-from stratsim.engine.cells import Cell
+from stratsim.engine.cells import Account, Cell
 from stratsim.engine.demand import DemandSource
-from stratsim.engine.events import Callback
+from stratsim.engine.events import Callback, Priority
 from stratsim.engine.metrics import KpiRecord, replication_kpis
-from stratsim.engine.model import Model, StationSpec
+from stratsim.engine.model import Model
 from stratsim.engine.recording import BinRecorder, BinRow, StationSums
 from stratsim.engine.staffing import RosterDriver
 from stratsim.engine.station import Station
 
+PairKey = tuple[int, int]
 
-def _cells_for(model: Model) -> dict[tuple[int, int], list[Cell]]:
-    """One cell per tier of each (segment, station) pair, indexed like the station's tiers."""
-    cells: dict[tuple[int, int], list[Cell]] = {}
-    for demand in model.demands:
-        spec: StationSpec = model.stations[demand.station_index]
-        cells[demand.segment_index, demand.station_index] = [
-            Cell(demand.segment_index, spec.index, t, spec.price * tier.price_factor, tier.sla_wait_h)
+
+def _accounts_for(model: Model) -> dict[PairKey, list[Account]]:
+    """One period account per tier of each (segment, station) pair, indexed like the tiers."""
+    return {
+        (demand.segment_index, demand.station_index): [
+            Account(station.price * tier.price_factor) for tier in station.tiers
+        ]
+        for demand in model.demands
+        for station in (model.stations[demand.station_index],)
+    }
+
+
+def _cells_for(model: Model, accounts: dict[PairKey, list[Account]]) -> dict[PairKey, list[Cell]]:
+    """One cohort cell per tier of each (segment, station) pair, booking to its account."""
+    cells: dict[PairKey, list[Cell]] = {}
+    for key, pair_accounts in accounts.items():
+        segment, station = key
+        spec = model.stations[station]
+        cells[key] = [
+            Cell(segment, station, t, pair_accounts[t], tier.sla_wait_h)
             for t, tier in enumerate(spec.tiers)
         ]
     return cells
@@ -45,13 +69,16 @@ class Replication:
         self.model = model
         self.env = simpy.Environment()
         self.stations = [Station(self.env, spec, spec.staff_at(0.0)) for spec in model.stations]
-        self.measured = _cells_for(model)
-        warm = _cells_for(model) if model.warmup_h > 0 else self.measured
+        accounts = _accounts_for(model)
+        self.measured = _cells_for(model, accounts)
+        self.counted = [cell for group in self.measured.values() for cell in group]
+        self.drain_cells = _cells_for(model, accounts)
+        warm = _cells_for(model, accounts) if model.warmup_h > 0 else self.measured
         self.sources = [
             DemandSource(
                 self.env, demand, self.stations[demand.station_index],
                 warm[demand.segment_index, demand.station_index],
-                seed, replication, model.horizon_h,
+                seed, replication, model.drain_limit_h,
             )
             for demand in model.demands
         ]
@@ -63,7 +90,8 @@ class Replication:
             if sink is not None
             else None
         )
-        self.window_start: list[StationSums] = [StationSums.of(s, 0.0) for s in self.stations]
+        self.window_start: list[StationSums] = []
+        self.window_end: list[StationSums] = []
 
     def run(self) -> KpiRecord:
         model = self.model
@@ -72,31 +100,49 @@ class Replication:
         if self.recorder is not None:
             self.recorder.start()
         if model.warmup_h > 0:
-            Callback(self.env, model.warmup_h, self._end_warmup)
-        self.env.run(until=model.horizon_h)
-        window_end = [StationSums.of(s, model.horizon_h) for s in self.stations]
-        if self.recorder is not None:
-            self.recorder.finish()
-        cells = [cell for group in self.measured.values() for cell in group]
-        for cell in cells:
-            cell.in_system_at_horizon = cell.in_system
+            Callback(self.env, model.warmup_h, Priority.BOOKKEEPING, self._end_warmup)
+        else:
+            self._start_window(0.0)
+        horizon = Callback(self.env, model.horizon_h, Priority.BOOKKEEPING, self._at_horizon)
+        self.env.run(until=horizon)
         self._drain()
-        sums = [end.minus(start) for end, start in zip(window_end, self.window_start)]
-        return replication_kpis(model, cells, sums)
+        for cell in self.counted:
+            cell.unfinished = cell.in_system
+        sums = [end.minus(start) for end, start in zip(self.window_end, self.window_start)]
+        return replication_kpis(model, self.counted, sums)
+
+    def _start_window(self, now: float) -> None:
+        self.window_start = [StationSums.of(s, now) for s in self.stations]
+        for station in self.stations:
+            station.counting = True
 
     def _end_warmup(self, event: Event) -> None:
-        now = self.env._now
-        self.window_start = [StationSums.of(s, now) for s in self.stations]
+        self._start_window(self.env._now)
         for source in self.sources:
-            source.use_cells(
-                self.measured[source.spec.segment_index, source.spec.station_index]
-            )
+            source.use_cells(self.measured[source.spec.segment_index, source.spec.station_index])
+
+    def _at_horizon(self, event: Event) -> None:
+        now = self.env._now
+        self.window_end = [StationSums.of(s, now) for s in self.stations]
+        for station in self.stations:
+            station.counting = False
+        if self.recorder is not None:
+            self.recorder.finish()
+        for cell in self.counted:
+            cell.in_system_at_horizon = cell.in_system
+        self._continue_demand_uncounted()
+
+    def _continue_demand_uncounted(self) -> None:
+        """After the horizon, arrivals go on into cells that are never reported."""
+        for source in self.sources:
+            source.use_cells(self.drain_cells[source.spec.segment_index, source.spec.station_index])
 
     def _drain(self) -> None:
-        stations = self.stations
-        step = self.env.step
-        while any(station.waiting or station.busy for station in stations):
-            step()
+        """Run until no counted customer is left, for at most the horizon's length again."""
+        env, counted, limit = self.env, self.counted, self.model.drain_limit_h
+        heap = env._queue  # type: ignore[attr-defined]
+        while heap and heap[0][0] <= limit and any(cell.in_system for cell in counted):
+            env.step()
 
 
 def run_replication(
@@ -104,6 +150,7 @@ def run_replication(
 ) -> KpiRecord:
     """Simulate replication number ``replication`` of ``model`` and return its KPIs.
 
-    ``sink``, if given, receives one :class:`BinRow` per service and time bin, in time order.
+    ``sink``, if given, receives one :class:`BinRow` per service and time bin up to the
+    horizon, in time order.
     """
     return Replication(model, seed, replication, sink).run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from simpy.core import Environment
 from simpy.events import Event
 
-from stratsim.engine.events import Callback
+from stratsim.engine.events import Callback, Priority
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.strategy.rosters import StaffSchedule
 from stratsim.engine.station import Station
@@ -39,7 +39,7 @@ class RosterDriver:
         hour, staff = self.changes[self.index]
         self.index += 1
         at = self.week * HOURS_PER_WEEK + hour
-        Callback(self.env, at - self.env._now, self._apply, staff)
+        Callback(self.env, at, Priority.STAFFING, self._apply, staff)
 
     def _apply(self, event: Event) -> None:
         self.station.set_staff(event._value)

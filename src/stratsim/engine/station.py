@@ -11,7 +11,9 @@ Semantics (DESIGN.md §2, contract):
   their deque and skipped when reached (removal from the middle of a deque would cost
   O(queue) per customer), so ``waiting`` — not the deques' lengths — is the queue length;
 * when staff drops below the number busy, the extra servers finish their customers first and
-  count as staffed until they do: staffed servers are ``max(staff, busy)`` at all times.
+  count as staffed until they do: staffed servers are ``max(staff, busy)`` at all times;
+* a completion is booked to the period account of the customer's (segment, tier) only while
+  the station is ``counting`` — inside the measured window — whichever cohort it belongs to.
 
 The station integrates the number waiting, busy and staffed over time (``*_area`` in
 server-hours) so that time averages over any window are differences of two snapshots. The
@@ -30,7 +32,7 @@ from simpy.events import Event
 
 from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
 from stratsim.engine.cells import Cell
-from stratsim.engine.events import Callback
+from stratsim.engine.events import Callback, Priority
 from stratsim.engine.model import StationSpec
 
 WAITING = 0
@@ -66,6 +68,7 @@ class Station:
         self.capacity = UNLIMITED if spec.queue_capacity is None else spec.queue_capacity
         self.queues: list[deque[Customer]] = [deque() for _ in range(spec.levels)]
         self.arrivals_total = 0
+        self.counting = False
         self.last_h = 0.0
         self.queue_area = 0.0
         self.busy_area = 0.0
@@ -150,14 +153,13 @@ class Station:
         wait = now - customer.arrival_h
         cell = customer.cell
         cell.started += 1
-        cell.work_h += customer.work_h
         cell.wait_sum_h += wait
         cell.waits.add(wait)
         if wait <= cell.sla_wait_h:
             cell.sla_hits += 1
         tolerance = cell.tolerance_h
         cell.satisfaction_sum += BEST if wait <= tolerance else score_served(wait, tolerance)
-        Callback(self.env, customer.work_h, self._depart, customer)
+        Callback(self.env, now + customer.work_h, Priority.DEPARTURE, self._depart, customer)
 
     def _depart(self, event: Event) -> None:
         customer: Customer = event._value
@@ -169,7 +171,10 @@ class Station:
         cell = customer.cell
         cell.served += 1
         cell.in_system -= 1
-        cell.revenue += cell.unit_price
+        if self.counting:
+            account = cell.account
+            account.completed += 1
+            account.completed_work_h += customer.work_h
         if self.waiting:
             self._start_waiting(now)
 

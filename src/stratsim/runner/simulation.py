@@ -30,6 +30,31 @@ class SimulationResult:
     records: list[KpiRecord]
     summary: dict[str, Any]
 
+    @property
+    def warnings(self) -> list[str]:
+        """What a planner must know about these numbers (see :func:`result_warnings`)."""
+        return result_warnings(self.summary, self.model)
+
+
+def result_warnings(summary: dict[str, Any], model: Model) -> list[str]:
+    """Warn where counted customers were still in the system when the drain had to stop.
+
+    The drain after the horizon lasts at most as long as the horizon itself; customers still
+    there are counted as ``unfinished`` and their waits are left out, so the wait KPIs of
+    that service understate what its customers lived through.
+    """
+    warnings = []
+    for service, kpis in summary["services"].items():
+        unfinished = kpis["unfinished"]["mean"]
+        if unfinished:
+            warnings.append(
+                f"{service}: on average {unfinished:,.1f} counted customers per replication were "
+                f"still in the system {model.drain_limit_h - model.horizon_h:g} h after the "
+                "horizon, when the drain stops; they are counted as unfinished and their waits "
+                "are left out, so the wait KPIs understate the queue (the service is overloaded)"
+            )
+    return warnings
+
 
 def scenario_sha256(scenario: Scenario) -> str:
     """SHA-256 of the validated scenario as canonical JSON (``extends`` already merged in)."""
