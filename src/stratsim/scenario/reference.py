@@ -399,8 +399,9 @@ Checked on the whole file, and reported together with the field errors:
 * every key of a segment's `mix`, of `strategy.pattern.rosters` and of
   `strategy.position.market_price` is a service id; the ids in `target_segments`, and the
   services and segments named by pricing rules and promotions, exist;
-* a segment's `tiers` may only name, with a share > 0, tiers that every service of its `mix`
-  with declared tiers has (a service without tiers serves everyone in one implicit tier);
+* a tier a segment's `tiers` gives a share > 0 must be a tier of every service the segment
+  asks for (`mix` share > 0) that declares tiers (a service without declared tiers serves
+  everyone in one implicit tier);
 * a service that has demand and a waiting room (`queue_capacity` absent or > 0) must have
   staff at some hour of the week, from `staff` or a roster window: otherwise its customers
   would wait for ever (`queue_capacity: 0` makes it a pure loss system instead);
