@@ -220,7 +220,8 @@ def test_not_utf8(tmp_path: Path) -> None:
 def test_missing_required_fields_are_located_at_their_mapping(valid_text: str) -> None:
     text = valid_text.replace("    rate: 2\n", "")
     issue = only(issues_of(text), "segments[1].rate")
-    assert issue.message.startswith("missing required field 'rate': Customers per hour")
+    assert issue.message.startswith("missing required field 'rate': Arrival rate of the segment")
+    assert "customers per hour" in issue.message and "\n" not in issue.message   # one line
     assert issue.line == position(text, "id: retail")[0]
 
 

@@ -32,6 +32,7 @@ def test_every_field_has_a_description() -> None:
     for model in models:
         for name, prop in model.get("properties", {}).items():
             assert prop.get("description"), f"{model.get('title')}.{name}"
+            assert "\n" not in prop["description"], f"{model.get('title')}.{name}: one line"
 
 
 def test_durations_are_string_with_pattern_or_number() -> None:

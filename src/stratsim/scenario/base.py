@@ -15,6 +15,9 @@ class ScenarioModel(BaseModel):
     * ``strict=True``: YAML already types its scalars, so ``yes`` is never taken for 1 and
       ``"5"`` is never taken for 5; a wrong type is reported instead of guessed.
     * ``allow_inf_nan=False``: ``.inf`` and ``.nan`` are not meaningful scenario numbers.
+    * ``use_attribute_docstrings=True``: the docstring under a field is its description, so the
+      meaning written next to the field reaches the JSON Schema (``stratsim schema``) and the
+      scenario-file reference (``docs/scenario-reference.md``) from one place.
     """
 
     model_config = ConfigDict(
@@ -23,4 +26,14 @@ class ScenarioModel(BaseModel):
         populate_by_name=True,
         strict=True,
         allow_inf_nan=False,
+        use_attribute_docstrings=True,
     )
+
+
+def one_line(text: str) -> str:
+    """A field's docstring as one line (its source line breaks and indents collapsed to spaces).
+
+    Descriptions are written as docstrings wrapped at the source's line length; error messages,
+    the JSON Schema and the reference tables show them as running text.
+    """
+    return " ".join(text.split())

@@ -46,8 +46,10 @@ class _DerivedCv(_Dist):
 class Exponential(_DerivedCv):
     """Memoryless durations (cv = 1): the M in M/M/c."""
 
-    dist: Literal["exponential"] = Field(description="Distribution name.")
-    mean: Duration = Field(gt=0, description="Mean duration (> 0).")
+    dist: Literal["exponential"]
+    """Selects this distribution."""
+    mean: Duration = Field(gt=0)
+    """Mean duration."""
 
     @property
     def mean_hours(self) -> float:
@@ -71,11 +73,13 @@ def _check_cv(value: float) -> float:
 class _MeanCv(_Dist):
     """A distribution given by its mean and coefficient of variation (both > 0)."""
 
-    mean: Duration = Field(gt=0, description="Mean duration (> 0).")
+    mean: Duration = Field(gt=0)
+    """Mean duration."""
     cv: float = Field(
         json_schema_extra={"exclusiveMinimum": 0},
-        description="Coefficient of variation, standard deviation / mean (> 0).",
     )
+    """Coefficient of variation, standard deviation / mean, > 0 (1 is as variable as
+    exponential; use `deterministic` for no variation)."""
 
     @field_validator("cv")
     @classmethod
@@ -94,20 +98,24 @@ class _MeanCv(_Dist):
 class Lognormal(_MeanCv):
     """Right-skewed durations given by their mean and coefficient of variation."""
 
-    dist: Literal["lognormal"] = Field(description="Distribution name.")
+    dist: Literal["lognormal"]
+    """Selects this distribution."""
 
 
 class Gamma(_MeanCv):
     """Gamma durations given by mean and cv (cv < 1: more regular than exponential)."""
 
-    dist: Literal["gamma"] = Field(description="Distribution name.")
+    dist: Literal["gamma"]
+    """Selects this distribution."""
 
 
 class Deterministic(_DerivedCv):
     """Every duration equals ``value`` (cv = 0)."""
 
-    dist: Literal["deterministic"] = Field(description="Distribution name.")
-    value: Duration = Field(gt=0, description="The fixed duration (> 0).")
+    dist: Literal["deterministic"]
+    """Selects this distribution."""
+    value: Duration = Field(gt=0)
+    """The duration, the same every time."""
 
     @property
     def mean_hours(self) -> float:
@@ -121,9 +129,12 @@ class Deterministic(_DerivedCv):
 class Uniform(_DerivedCv):
     """Durations spread evenly over [min, max]."""
 
-    dist: Literal["uniform"] = Field(description="Distribution name.")
-    min: Duration = Field(description="Smallest duration (≥ 0).")
-    max: Duration = Field(description="Largest duration (> min).")
+    dist: Literal["uniform"]
+    """Selects this distribution."""
+    min: Duration
+    """Shortest duration."""
+    max: Duration
+    """Longest duration (> `min`)."""
 
     @field_validator("max")
     @classmethod
@@ -145,10 +156,14 @@ class Uniform(_DerivedCv):
 class Triangular(_DerivedCv):
     """Three-point estimate: min, most likely (mode) and max."""
 
-    dist: Literal["triangular"] = Field(description="Distribution name.")
-    min: Duration = Field(description="Smallest duration (≥ 0).")
-    mode: Duration = Field(description="Most likely duration (min ≤ mode ≤ max).")
-    max: Duration = Field(description="Largest duration (> min).")
+    dist: Literal["triangular"]
+    """Selects this distribution."""
+    min: Duration
+    """Shortest duration."""
+    mode: Duration
+    """Most likely duration (`min` ≤ `mode` ≤ `max`)."""
+    max: Duration
+    """Longest duration (> `min`)."""
 
     @field_validator("mode")
     @classmethod
@@ -181,11 +196,12 @@ class Triangular(_DerivedCv):
 class Empirical(_DerivedCv):
     """Resample observed durations with equal weight (e.g. from a ticket log)."""
 
-    dist: Literal["empirical"] = Field(description="Distribution name.")
+    dist: Literal["empirical"]
+    """Selects this distribution."""
     values: list[Duration] = Field(
         json_schema_extra={"minItems": 1},
-        description="Observed durations (≥ 0, at least one, positive mean).",
     )
+    """Observed durations, each drawn with equal probability: at least one, not all 0."""
 
     @field_validator("values")
     @classmethod

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from .base import one_line
 from .distributions import DISTRIBUTIONS
 from .paths import Path, show
 
@@ -168,7 +169,7 @@ def _missing(error: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) 
     name = path[-1] if path else "?"
     parent = type_at(path[:-1], data, root)
     field = _field(parent, name) if _is_model(parent) else None
-    hint = f": {field.description}" if field is not None and field.description else ""
+    hint = f": {one_line(field.description)}" if field is not None and field.description else ""
     return f"missing required field '{name}'{hint}"
 
 

@@ -135,69 +135,109 @@ def check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
 class Costs(ScenarioModel):
     """What running a service costs."""
 
-    staff_hour: float = Field(default=0, ge=0, description="Cost per staffed server-hour.")
-    per_request: float = Field(default=0, ge=0, description="Cost per request served.")
-    fixed_per_day: float = Field(default=0, ge=0, description="Fixed cost per day.")
-    launch: float = Field(default=0, ge=0, description="One-off cost when the service launches.")
+    staff_hour: float = Field(default=0, ge=0)
+    """Cost of one staffed server-hour, a leaving server's overrun included. Unit: currency per
+    server-hour."""
+    per_request: float = Field(default=0, ge=0)
+    """Cost of each service completed in the measured window. Unit: currency per request."""
+    fixed_per_day: float = Field(default=0, ge=0)
+    """Cost per day of the measured window, whatever the activity. Unit: currency per day."""
+    launch: float = Field(default=0, ge=0)
+    """One-off cost when a pipeline service launches. Unit: currency."""
 
 
 class Sla(ScenarioModel):
     """Service level: the share of customers who must start service within ``wait``."""
 
-    wait: Duration = Field(gt=0, description="Longest acceptable wait before service (> 0).")
+    wait: Duration = Field(gt=0)
+    """Longest acceptable wait before service starts: a customer starting within it (wait ≤
+    `wait`) is an SLA hit; it is also the tolerance of the satisfaction score."""
     attainment: float = Field(
-        default=0.8, gt=0, le=1, description="Target share served within the wait, in (0, 1]."
+        default=0.8, gt=0, le=1
     )
+    """Target share of customers starting service within `wait`. Kept for the reports and
+    comparisons that judge it; it changes no simulated number. Unit: share."""
 
 
 class Dependency(ScenarioModel):
     """A request this service sends to another one for a share of its customers."""
 
-    service: str = Field(description="Id of the service depended on.")
-    share: float = Field(gt=0, le=1, description="Probability a customer needs it, in (0, 1].")
+    service: str
+    """Id of the service depended on."""
+    share: float = Field(gt=0, le=1)
+    """Probability that a customer of this service sends a request to the other one. Unit:
+    probability."""
     mode: Literal["async", "blocking"] = Field(
         default="async",
-        description="async: only loads the other service; blocking: completion waits for it.",
     )
+    """`async`: the request only loads the other service; `blocking`: the customer's completion
+    waits for the request."""
 
 
 class Tier(ScenarioModel):
     """A class of service: served by priority, priced by a factor, with its own SLA."""
 
-    id: Identifier = Field(description="Tier id, unique within the service.")
-    priority: int = Field(ge=0, description="0 is served first; FIFO within a priority.")
-    price_factor: float = Field(default=1.0, gt=0, description="Multiplier of the price (> 0).")
-    sla: Sla | None = Field(default=None, description="SLA of this tier (else the service's).")
+    id: Identifier
+    """Tier id, unique within the service; segments name it in their `tiers` shares."""
+    priority: int = Field(ge=0)
+    """Queue priority: 0 is served first, first come first served within a priority, never
+    interrupting a customer in service. Tiers may share a priority."""
+    price_factor: float = Field(default=1.0, gt=0)
+    """Multiplier of the service's price for this tier's customers: changes revenue, not
+    demand."""
+    sla: Sla | None = Field(default=None)
+    """SLA of this tier; absent = the service's SLA."""
 
 
 class Service(ScenarioModel):
     """A service of the portfolio: a multi-server station with a waiting room."""
 
-    id: Identifier = Field(description="Unique service id, used everywhere else to refer to it.")
-    name: str | None = Field(default=None, description="Display name.")
-    staff: int = Field(ge=0, description="Base number of servers (rosters override it).")
+    id: Identifier
+    """Unique service id: segments' `mix`, rosters and market prices refer to the service by it."""
+    name: str | None = Field(default=None)
+    """Display name (documentation only)."""
+    staff: int = Field(ge=0)
+    """Base number of servers: on duty whenever no roster window covers the time. Unit: servers."""
     queue_capacity: int | None = Field(
-        default=None, ge=0, description="Waiting places: absent = unlimited, 0 = pure loss system."
+        default=None, ge=0
     )
-    service_time: Distribution = Field(description="Work content of one customer.")
-    price: float = Field(default=0, ge=0, description="Price charged per customer served.")
+    """Waiting places, customers in service not included: absent = unlimited, 0 = no waiting
+    room (a pure loss system). A customer who finds every server busy and every place taken is
+    blocked. Unit: customers."""
+    service_time: Distribution
+    """Work content of one customer: how long a server is busy with them."""
+    price: float = Field(default=0, ge=0)
+    """Price of one service, times the customer's tier price factor, earned when the service is
+    completed; the reference of price elasticity unless the position sets a market price. Unit:
+    currency per request."""
     internal: bool = Field(
-        default=False, description="A supporting service: no price, cost allocated to consumers."
+        default=False
     )
-    costs: Costs = Field(default_factory=Costs, description="Cost accounting parameters.")
-    sla: Sla | None = Field(default=None, description="Service level agreement.")
+    """A supporting service: it earns no revenue (its price must be 0). Allocating its cost to
+    the services that use it comes with dependencies."""
+    costs: Costs = Field(default_factory=Costs)
+    """Cost accounting parameters."""
+    sla: Sla | None = Field(default=None)
+    """Service level agreement (tiers may set their own); absent = no SLA, no `sla_attainment`."""
     depends_on: list[Dependency] = Field(
-        default_factory=list, description="Requests sent to other services."
+        default_factory=list
     )
-    tiers: list[Tier] = Field(default_factory=list, description="Classes of service.")
+    """Requests this service sends to other services."""
+    tiers: list[Tier] = Field(default_factory=list)
+    """Classes of service (priority, price factor, SLA); empty = one implicit tier for everyone."""
     status: Literal["catalogue", "pipeline", "retired"] = Field(
-        default="catalogue", description="Portfolio status at the start."
+        default="catalogue"
     )
-    launch: Duration | None = Field(default=None, description="When a pipeline service launches.")
-    retire: Duration | None = Field(default=None, description="When the service is retired.")
+    """Portfolio status at time 0: `catalogue` (offered), `pipeline` (offered from `launch`),
+    `retired` (not offered)."""
+    launch: Duration | None = Field(default=None)
+    """When a pipeline service starts being offered."""
+    retire: Duration | None = Field(default=None)
+    """When the service stops being offered (after `launch`)."""
     fallback: str | None = Field(
-        default=None, description="Service that takes the demand while this one is not offered."
+        default=None
     )
+    """Id of the service that takes this one's demand while it is not offered."""
 
     @field_validator("internal")
     @classmethod
@@ -222,38 +262,59 @@ class Service(ScenarioModel):
 class Segment(ScenarioModel):
     """A customer segment: how many arrive, when, what they ask for, how they behave."""
 
-    id: Identifier = Field(description="Unique segment id.")
-    name: str | None = Field(default=None, description="Display name.")
-    rate: float = Field(ge=0, description="Customers per hour when the profiles are 1.")
+    id: Identifier
+    """Unique segment id."""
+    name: str | None = Field(default=None)
+    """Display name (documentation only)."""
+    rate: float = Field(ge=0)
+    """Arrival rate of the segment's customers at time 0 where both profiles are 1, at the
+    reference price. Unit: customers per hour."""
     mix: dict[str, float] = Field(
         json_schema_extra={"minProperties": 1},
-        description="Service id → share of this segment's customers (shares add up to 1).",
     )
+    """Service id → share of the segment's customers who ask for that service; shares ≥ 0
+    adding up to 1 (within 1e-6). Unit: share."""
     daily_profile: DailyProfile = Field(
-        default="flat", description="A preset name or 24 hourly factors ≥ 0."
+        default="flat"
     )
+    """Demand factor of each hour of the day: a preset name or 24 factors ≥ 0, hour 00:00-01:00
+    first. Factors are used as written, not rescaled (the presets average 1)."""
     weekly_profile: WeeklyProfile = Field(
-        default="flat", description="A preset name or 7 daily factors ≥ 0, Monday first."
+        default="flat"
     )
-    growth_per_year: float = Field(default=0, gt=-1, description="Yearly demand growth (> -1).")
+    """Demand factor of each day of the week: a preset name or 7 factors ≥ 0, Monday first;
+    used as written."""
+    growth_per_year: float = Field(default=0, gt=-1)
+    """Yearly demand growth, compounded continuously: the rate is multiplied by
+    (1 + growth_per_year)^(t / 8760 h). Unit: share per year."""
     tiers: dict[str, float] | None = Field(
-        default=None, description="Tier id → share of customers (shares add up to 1)."
+        default=None
     )
+    """Tier id → share of the segment's customers in that tier (adding up to 1), at services
+    that declare tiers; absent = every customer in a service's lowest-priority tier. Unit:
+    share."""
     price_elasticity: float = Field(
-        default=0, le=0, description="Demand elasticity to price (≤ 0: demand falls as price rises)."
+        default=0, le=0
     )
+    """Price elasticity of demand: the rate is multiplied by (price / reference price) ^
+    price_elasticity, so demand falls as the price rises above the reference."""
     flexibility: float = Field(
-        default=0, ge=0, le=1, description="Share of customers who defer to cheaper windows."
+        default=0, ge=0, le=1
     )
+    """Share of customers who defer their request to a cheaper price window. Unit: share."""
     patience: Distribution | None = Field(
-        default=None, description="Time a customer waits before leaving (absent = forever)."
+        default=None
     )
+    """How long a waiting customer stays before leaving the queue (reneging); drawn for each
+    customer. Absent = waits for ever."""
     balk_at: int | None = Field(
         default=None,
         ge=0,
-        description="Customers do not join a queue when this many are waiting (0: never wait).",
     )
-    customers: int | None = Field(default=None, ge=0, description="Account base (for churn).")
+    """A customer does not join the queue (balks) when this many customers are already waiting
+    there, all tiers counted: absent = always joins, 0 = never waits. Unit: customers."""
+    customers: int | None = Field(default=None, ge=0)
+    """Size of the segment's customer base, eroded by churn. Unit: customers."""
 
     @field_validator("mix")
     @classmethod
@@ -300,30 +361,44 @@ def _to_date(value: Any) -> Any:
 class Scenario(ScenarioModel):
     """A whole scenario: portfolio, demand and strategy, plus the run settings."""
 
-    stratsim: Annotated[Literal[1], BeforeValidator(_format_version)] = Field(
-        description="Scenario format version; must be 1."
-    )
-    name: ScenarioName = Field(description="Scenario name; also the name of its results folder.")
-    description: str = Field(default="", description="What this scenario is about.")
+    stratsim: Annotated[Literal[1], BeforeValidator(_format_version)]
+    """Scenario format version: always 1."""
+    name: ScenarioName
+    """Scenario name: names the results folder (`results/<name>/`) and the scenario in the
+    result files. Letters, digits, `.`, `_` and `-`, starting with a letter or digit."""
+    description: str = Field(default="")
+    """What this scenario is about (documentation only)."""
     start: Annotated[datetime.date | None, BeforeValidator(_to_date)] = Field(
-        default=None, description="Calendar date of the clock start; must be a Monday."
+        default=None
     )
-    horizon: Duration = Field(gt=0, description="Simulated time per replication, warmup included.")
-    warmup: Duration = Field(default=0, description="Initial time not measured (< horizon).")
-    replications: int = Field(default=10, ge=1, description="Independent replications (≥ 1).")
-    seed: int = Field(default=0, ge=0, description="Master random seed (≥ 0).")
+    """Calendar date of time 0, a Monday (the clock starts Monday 00:00). It labels the time
+    series' `datetime` column and changes no number."""
+    horizon: Duration = Field(gt=0)
+    """Simulated time of each replication, warm-up included; customers arriving in [warmup,
+    horizon) are measured."""
+    warmup: Duration = Field(default=0)
+    """Time at the start of each replication that is simulated but not measured, so that
+    queues are not measured while they fill from empty; shorter than the horizon."""
+    replications: int = Field(default=10, ge=1)
+    """Independent replications; `stratsim run --replications` overrides it."""
+    seed: int = Field(default=0, ge=0)
+    """Master random seed: the same scenario and seed give identical results;
+    `stratsim run --seed` overrides it."""
     time_bin: Duration = Field(
         default=1.0,
         json_schema_extra={"minimum": 1 / 60},
-        description="Width of time-series bins (at least 1min).",
     )
+    """Width of the bins of `timeseries.csv`; at least 1 minute."""
     services: list[Service] = Field(
-        json_schema_extra={"minItems": 1}, description="The service portfolio (at least one)."
+        json_schema_extra={"minItems": 1}
     )
+    """The service portfolio: at least one service."""
     segments: list[Segment] = Field(
-        json_schema_extra={"minItems": 1}, description="Customer segments (at least one)."
+        json_schema_extra={"minItems": 1}
     )
-    strategy: Strategy = Field(default_factory=Strategy, description="The strategy (four P's).")
+    """The customer segments whose demand the services meet: at least one."""
+    strategy: Strategy = Field(default_factory=Strategy)
+    """The strategy in the four P's of service strategy: perspective, position, plan, pattern."""
 
     @field_validator("start")
     @classmethod

@@ -113,16 +113,17 @@ EndClock = Annotated[
 class RosterWindow(ScenarioModel):
     """Staff on duty at a service during a weekly time window."""
 
-    days: DaySpec = Field(
-        description='Days the window applies to: "mon-fri", "sat-sun", "fri-mon" (ranges wrap), '
-        '"mon,wed,fri", "tue", "daily", "weekdays", "weekend", or a list of day names.'
-    )
-    from_: StartClock = Field(alias="from", description='Start time "HH:MM" (00:00-23:59).')
-    to: EndClock = Field(
-        description='End time "HH:MM" ("24:00" allowed); a window with to ≤ from wraps midnight '
-        "into the next day (to = from is a full 24 hours)."
-    )
-    staff: int = Field(ge=0, description="Servers on duty during the window (≥ 0).")
+    days: DaySpec
+    """Days the window starts on: "mon-fri", "sat-sun", "fri-mon" (ranges wrap), "mon,wed,fri",
+    "tue", "daily", "weekdays", "weekend", or a list of day names (three-letter or full, any
+    case)."""
+    from_: StartClock = Field(alias="from")
+    """Start time of day, "HH:MM" from "00:00" to "23:59"."""
+    to: EndClock
+    """End time of day, "HH:MM"; "24:00" allowed. A window with `to` ≤ `from` runs past midnight
+    into the next day (`to` = `from`: 24 hours)."""
+    staff: int = Field(ge=0)
+    """Servers on duty during the window. Unit: servers."""
 
     @property
     def weekdays(self) -> tuple[int, ...]:

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .base import one_line
 from .models import Scenario
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+EXTENDS_DESCRIPTION = (
+    "Path of a base scenario (relative to this file) to inherit and override: mappings merge "
+    "by key, lists of items with an id merge by id, other values replace the base's."
+)
+"""What ``extends`` means; the loader consumes it before validation, so it is no model field."""
 
 
 def scenario_json_schema() -> dict[str, Any]:
@@ -24,15 +30,11 @@ def scenario_json_schema() -> dict[str, Any]:
     variant form (definitions suffixed ``Patch``), and adds the full requirements for files
     without ``extends``.
     """
-    schema = Scenario.model_json_schema(mode="validation")
+    schema = _one_line_descriptions(Scenario.model_json_schema(mode="validation"))
     definitions: dict[str, Any] = schema.pop("$defs", {})
     schema.pop("title", None)
     schema["properties"] = {
-        "extends": {
-            "type": "string",
-            "description": "Path of a base scenario (relative to this file) to inherit and "
-            "override: mappings merge by key, lists of items with an id merge by id.",
-        },
+        "extends": {"type": "string", "description": EXTENDS_DESCRIPTION},
         **schema["properties"],
     }
     patch = _Patcher(definitions)
@@ -43,6 +45,19 @@ def scenario_json_schema() -> dict[str, Any]:
         "$defs": {**definitions, **patch.definitions()},
         "if": {"required": ["extends"]},
         "else": {"properties": schema["properties"], "required": schema.get("required", [])},
+    }
+
+
+def _one_line_descriptions(node: Any) -> Any:
+    """The schema with every description on one line (field docstrings are wrapped)."""
+    if isinstance(node, list):
+        return [_one_line_descriptions(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: one_line(value) if key == "description" and isinstance(value, str)
+        else _one_line_descriptions(value)
+        for key, value in node.items()
     }
 
 

@@ -22,63 +22,83 @@ PositivePrice = Annotated[float, Field(gt=0)]
 class Perspective(ScenarioModel):
     """Where the organisation wants to go and how a scenario is judged."""
 
-    vision: str = Field(default="", description="Free-text vision statement (documentation only).")
+    vision: str = Field(default="")
+    """Vision statement (documentation only)."""
     objectives: dict[str, float] = Field(
         default_factory=dict,
-        description="KPI name → weight, used to score and rank scenarios.",
     )
+    """KPI name → weight, used to score and rank scenarios."""
     constraints: list[str] = Field(
         default_factory=list,
-        description='Conditions a scenario must meet, e.g. "satisfaction >= 4.0".',
     )
+    """Conditions on KPIs a scenario must meet, e.g. "satisfaction >= 4.0"."""
 
 
 class Position(ScenarioModel):
     """Where the portfolio stands in its market."""
 
     target_segments: list[str] = Field(
-        default_factory=list, description="Ids of the segments the strategy aims at."
+        default_factory=list
     )
+    """Ids of the segments the strategy aims at."""
     market_price: dict[str, PositivePrice] = Field(
         default_factory=dict,
-        description="Service id → market reference price (> 0), the base of price elasticity.",
     )
+    """Service id → market reference price: the price at which a segment's `rate` holds, the
+    base of price elasticity (a service without one is its own reference). Unit: currency per
+    request."""
 
 
 class Budget(ScenarioModel):
     """The money the plan may spend."""
 
-    per_month: float = Field(ge=0, description="Budget per 30-day month (≥ 0).")
+    per_month: float = Field(ge=0)
+    """Money the plan may spend per 30-day month. Unit: currency per month."""
 
 
 class PricingRule(ScenarioModel):
     """A price factor applied to services while a condition holds (peak/off-peak pricing)."""
 
-    name: str | None = Field(default=None, description="Label used in logs and reports.")
-    services: list[str] = Field(description="Ids of the services the rule prices.")
-    when: str = Field(description='Condition, e.g. "hour < 8 or hour >= 18".')
-    factor: float = Field(gt=0, description="Multiplier of the list price while active (> 0).")
+    name: str | None = Field(default=None)
+    """Label used in logs and reports."""
+    services: list[str]
+    """Ids of the services the rule prices."""
+    when: str
+    """Condition under which the rule applies, e.g. "hour < 8 or hour >= 18"."""
+    factor: float = Field(gt=0)
+    """Multiplier of the list price while the condition holds."""
 
 
 class PostDip(ScenarioModel):
     """The demand lost after a promotion (customers who bought early)."""
 
-    for_: Duration = Field(alias="for", description="How long the dip lasts after the promotion.")
-    share: float = Field(ge=0, le=1, description="Share of demand lost during the dip (0-1).")
+    for_: Duration = Field(alias="for")
+    """How long the dip lasts after the promotion ends."""
+    share: float = Field(ge=0, le=1)
+    """Share of demand lost during the dip. Unit: share."""
 
 
 class Promotion(ScenarioModel):
     """A campaign that lifts demand and/or discounts the price for a time."""
 
-    name: str | None = Field(default=None, description="Label used in logs and reports.")
-    segments: list[str] = Field(description="Ids of the segments targeted.")
-    services: list[str] = Field(description="Ids of the services promoted.")
-    from_: Duration = Field(alias="from", description="Start time (from the clock start).")
-    to: Duration = Field(description="End time (after from).")
-    uplift: float = Field(default=0, ge=0, description="Relative demand increase (≥ 0).")
-    discount: float = Field(default=0, ge=0, lt=1, description="Price reduction share [0, 1).")
-    cost: float = Field(default=0, ge=0, description="Campaign cost (≥ 0).")
-    post_dip: PostDip | None = Field(default=None, description="Demand dip after the campaign.")
+    name: str | None = Field(default=None)
+    """Label used in logs and reports."""
+    segments: list[str]
+    """Ids of the segments targeted."""
+    services: list[str]
+    """Ids of the services promoted."""
+    from_: Duration = Field(alias="from")
+    """Start of the campaign, as time since the clock start."""
+    to: Duration
+    """End of the campaign, as time since the clock start (after `from`)."""
+    uplift: float = Field(default=0, ge=0)
+    """Relative demand increase during the campaign (0.3 = +30 %). Unit: share."""
+    discount: float = Field(default=0, ge=0, lt=1)
+    """Price reduction during the campaign (0.1 = 10 % off). Unit: share."""
+    cost: float = Field(default=0, ge=0)
+    """Cost of the campaign. Unit: currency."""
+    post_dip: PostDip | None = Field(default=None)
+    """Demand dip after the campaign; absent = none."""
 
     @field_validator("to")
     @classmethod
@@ -92,12 +112,16 @@ class Promotion(ScenarioModel):
 class Plan(ScenarioModel):
     """Budget, dated actions, pricing and promotions."""
 
-    budget: Budget | None = Field(default=None, description="Spending budget.")
+    budget: Budget | None = Field(default=None)
+    """Spending budget; absent = none."""
     actions: list[dict[str, Any]] = Field(
-        default_factory=list, description="Dated actions: launch, retire, set_staff, set_price."
+        default_factory=list
     )
-    pricing: list[PricingRule] = Field(default_factory=list, description="Pricing rules.")
-    promotions: list[Promotion] = Field(default_factory=list, description="Promotions.")
+    """Dated actions: launch, retire, set_staff, set_price."""
+    pricing: list[PricingRule] = Field(default_factory=list)
+    """Pricing rules: price factors while a condition holds."""
+    promotions: list[Promotion] = Field(default_factory=list)
+    """Promotions: campaigns that lift demand or discount the price for a time."""
 
 
 class Pattern(ScenarioModel):
@@ -105,20 +129,27 @@ class Pattern(ScenarioModel):
 
     rosters: dict[str, list[RosterWindow]] = Field(
         default_factory=dict,
-        description="Service id → weekly roster windows (staff outside them is the base staff).",
     )
+    """Service id → its weekly roster windows, repeated every week; outside the windows the
+    service's base `staff` is on duty. Windows of one service must not overlap."""
     rules: list[dict[str, Any]] = Field(
-        default_factory=list, description="State-triggered rules (surge staffing, dynamic prices)."
+        default_factory=list
     )
+    """State-triggered rules (surge staffing, dynamic prices)."""
     reviews: list[dict[str, Any]] = Field(
-        default_factory=list, description="Periodic reviews of the portfolio."
+        default_factory=list
     )
+    """Periodic reviews of the portfolio."""
 
 
 class Strategy(ScenarioModel):
     """The strategy in the four P's: perspective, position, plan and pattern."""
 
-    perspective: Perspective = Field(default_factory=Perspective, description="Vision and goals.")
-    position: Position = Field(default_factory=Position, description="Market position.")
-    plan: Plan = Field(default_factory=Plan, description="Budget, actions, pricing, promotions.")
-    pattern: Pattern = Field(default_factory=Pattern, description="Rosters, rules, reviews.")
+    perspective: Perspective = Field(default_factory=Perspective)
+    """Perspective: vision, objectives and constraints."""
+    position: Position = Field(default_factory=Position)
+    """Position: target segments and market reference prices."""
+    plan: Plan = Field(default_factory=Plan)
+    """Plan: budget, dated actions, pricing rules and promotions."""
+    pattern: Pattern = Field(default_factory=Pattern)
+    """Pattern: weekly rosters, state-triggered rules and periodic reviews."""
