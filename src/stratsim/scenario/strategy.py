@@ -17,15 +17,16 @@ from .durations import Duration
 from .rosters import RosterWindow
 
 PositivePrice = Annotated[float, Field(gt=0)]
+PositiveWeight = Annotated[float, Field(gt=0)]
 
 
 class Perspective(ScenarioModel):
     """Where the organisation wants to go and how a scenario is judged."""
 
     vision: str = Field(default="", description="Free-text vision statement (documentation only).")
-    objectives: dict[str, float] = Field(
+    objectives: dict[str, PositiveWeight] = Field(
         default_factory=dict,
-        description="KPI name → weight, used to score and rank scenarios.",
+        description="KPI name → weight (> 0, relative), used to score and rank scenarios.",
     )
     constraints: list[str] = Field(
         default_factory=list,
