@@ -98,27 +98,27 @@ def _feasible_cell(summary: dict[str, Any]) -> Text:
 
 
 def breakdown_table(document: dict[str, Any]) -> Table | None:
-    """Where the differences come from: per service and segment, the key KPIs with at least one
-    significant difference (``None`` when there is none)."""
+    """Where the differences come from: per service, the key KPIs with at least one significant
+    difference (``None`` when there is none). Segments and tiers are in the result files."""
     baseline = document["baseline"]
     variants = [n for n in document["scenarios"] if n != baseline]
     rows = []
-    for scope in ("services", "segments"):
-        entities = dict.fromkeys(e for n in variants for e in document["differences"][n][scope])
-        for entity in entities:
-            for kpi in document["key_kpis"]:
-                found = [document["differences"][n][scope].get(entity, {}).get(kpi) for n in variants]
-                if any(d and d.get("significant") for d in found):
-                    rows.append((scope[:-1], entity, kpi, found))
+    services = dict.fromkeys(s for n in variants for s in document["differences"][n]["services"])
+    for service in services:
+        for kpi in document["key_kpis"]:
+            found = [document["differences"][n]["services"].get(service, {}).get(kpi) for n in variants]
+            if any(d and d.get("significant") for d in found):
+                rows.append((service, kpi, found))
     if not rows:
         return None
-    table = Table(title="Where the differences come from (per service and segment)", title_justify="left")
-    for column in ("level", "id", "KPI"):
-        table.add_column(column)
+    table = Table(title="Where the differences come from, per service (segments and tiers: "
+                        "comparison.csv)", title_justify="left")
+    table.add_column("service")
+    table.add_column("KPI")
     for name in variants:
         table.add_column(Text(f"Δ {name}"), justify="right")
-    for level, entity, kpi, found in rows:
-        table.add_row(Text(level), Text(entity), Text(kpi), *[difference_cell(kpi, d) for d in found])
+    for service, kpi, found in rows:
+        table.add_row(Text(service), Text(kpi), *[difference_cell(kpi, d) for d in found])
     return table
 
 
@@ -149,9 +149,10 @@ def perspective_lines(perspective: dict[str, Any]) -> list[Text]:
     lines = []
     if "score" in perspective:
         weights = ", ".join(f"{kpi} {o['weight']:.2g}" for kpi, o in perspective["objectives"].items())
-        line = Text(f"score {mean_pm(perspective['score'])} (weights: {weights}; ")
-        line.append("money, waits and counts scored against this run itself)")
-        lines.append(line)
+        relative = [kpi for kpi, o in perspective["objectives"].items()
+                    if not o["normalisation"].startswith("position")]
+        note = f"; {', '.join(relative)} scored against this run itself" if relative else ""
+        lines.append(Text(f"score {mean_pm(perspective['score'])} (weights: {weights}{note})"))
     feasible = perspective["feasible"]
     judged = perspective["constraints"] + perspective["sla_targets"]
     if judged:
