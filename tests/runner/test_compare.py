@@ -186,6 +186,12 @@ def test_dataframe_without_pandas_says_how_to_get_it(staffed, monkeypatch) -> No
         staffed.to_dataframe()
 
 
+def test_the_api_is_exported_from_the_package() -> None:
+    import stratsim
+
+    assert stratsim.compare is compare and "compare" in stratsim.__all__
+
+
 def test_printable_table_and_verdict(staffed) -> None:
     text = str(staffed)
     assert "wait_mean_min" in text and "Δ small-more-staff" in text and "score" in text
