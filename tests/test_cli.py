@@ -34,7 +34,9 @@ def test_run_writes_every_result_file(small_scenario, tmp_path):
     assert summary["scenario"] == "small" and summary["replications"] == 3 and summary["seed"] == 5
     assert summary["horizon_hours"] == 192 and summary["warmup_hours"] == 24
     assert set(summary) == {"stratsim_version", "scenario", "scenario_sha256", "replications", "seed",
-                            "horizon_hours", "warmup_hours", "kpis", "services", "segments"}
+                            "horizon_hours", "warmup_hours", "kpis", "services", "segments",
+                            "perspective"}   # desk's SLA target is judged
+    assert [t["service"] for t in summary["perspective"]["sla_targets"]] == ["desk"]
     wait = summary["services"]["desk"]["tiers"]["gold"]["wait_mean_min"]
     assert set(wait) == {"mean", "ci95", "std", "n"} and wait["n"] == 3
     assert "utilization" in summary["services"]["backup"] and "tiers" not in summary["services"]["backup"]

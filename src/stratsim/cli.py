@@ -228,8 +228,13 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
     except OutputError as error:
         fail(error)
     print_summary(result.summary)
+    print_perspective(result.summary)
     out.print(f"results in {target}/")
 
+
+from stratsim.cli_compare import compare, print_perspective  # noqa: E402  (its own module)
+
+main.add_command(compare)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -21,12 +21,8 @@ CASES: list[tuple[tuple[Any, ...], Any, str]] = [
     (("services", 0, "costs", "launch"), 20000, "services[0].costs.launch"),
     (("segments", 1, "flexibility"), 0.2, "segments[1].flexibility"),
     (("segments", 1, "customers"), 1200, "segments[1].customers"),
-    (("strategy", "perspective", "objectives"), {"profit": 1}, "strategy.perspective.objectives"),
-    (("strategy", "perspective", "constraints"), ["satisfaction >= 4"],
-     "strategy.perspective.constraints"),
     (("strategy", "position", "target_segments"), ["retail"],
      "strategy.position.target_segments"),
-    (("strategy", "plan", "budget"), {"per_month": 9000}, "strategy.plan.budget"),
     (("strategy", "plan", "actions"), [{"at": "7d", "set_staff": {"helpdesk": 6}}],
      "strategy.plan.actions"),
     (("strategy", "plan", "pricing"),
@@ -72,6 +68,15 @@ def test_supported_values_and_defaults_are_not_reported(valid_data: dict[str, An
     valid_data["strategy"]["plan"] = {"actions": [], "pricing": [], "promotions": []}
     scenario = load_scenario_text(dump(valid_data))
     assert unsupported_features(scenario) == []
+
+
+def test_perspective_objectives_constraints_and_budget_are_supported(valid_data: dict[str, Any]) -> None:
+    valid_data["strategy"]["perspective"].update(
+        objectives={"profit": 1, "satisfaction": 1}, constraints=["satisfaction >= 4", "cost <= budget"])
+    valid_data["strategy"]["plan"] = {"budget": {"per_month": 9000}}
+    scenario = load_scenario_text(dump(valid_data))
+    assert unsupported_features(scenario) == []
+    assert scenario.strategy.perspective.constraints == ["satisfaction >= 4", "cost <= budget"]
 
 
 def test_message_format_on_a_model(valid_data: dict[str, Any]) -> None:

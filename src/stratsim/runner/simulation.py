@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from stratsim import __version__
+from stratsim.analysis.perspective import judge_alone
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.metrics import KpiRecord
 from stratsim.engine.model import Model
@@ -17,6 +18,7 @@ from stratsim.runner.evaluators import Evaluator, evaluator_for
 from stratsim.runner.replications import run_replications
 from stratsim.runner.statistics import summarize_records
 from stratsim.scenario import Scenario, load_scenario
+from stratsim.strategy.perspective import compile_perspective
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,14 @@ def scenario_sha256(scenario: Scenario) -> str:
 
 
 def build_summary(scenario: Scenario, seed: int, records: list[KpiRecord]) -> dict[str, Any]:
-    """The contract ``summary.json`` document (no wall time, backend or worker count)."""
+    """The contract ``summary.json`` document (no wall time, backend or worker count).
+
+    A scenario whose perspective judges anything (objectives, constraints, SLA targets) also
+    gets a ``perspective`` section: score and feasibility with their evidence (an addition to
+    the contract keys; see :mod:`stratsim.analysis.perspective`).
+    """
     stats = summarize_records(records)
-    return {
+    summary = {
         "stratsim_version": __version__,
         "scenario": scenario.name,
         "scenario_sha256": scenario_sha256(scenario),
@@ -77,6 +84,10 @@ def build_summary(scenario: Scenario, seed: int, records: list[KpiRecord]) -> di
         "services": stats["services"],
         "segments": stats["segments"],
     }
+    perspective = compile_perspective(scenario)
+    if perspective.judges_anything:
+        summary["perspective"] = judge_alone(perspective, records, scenario.name)
+    return summary
 
 
 def simulate(

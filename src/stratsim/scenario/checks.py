@@ -22,6 +22,9 @@ import networkx as nx
 from .durations import parse_clock
 from .paths import Finding, Path, format_path, show
 from stratsim.clock import HOURS_PER_WEEK
+from stratsim.kpis import KPIS
+from stratsim.strategy.expressions import ExpressionError, parse_expression
+from stratsim.strategy.perspective import BUDGET, CONSTRAINT_VOCABULARY, OBJECTIVE_KPIS
 
 from .rosters import first_overlap, format_week_hour, parse_days, window_intervals
 
@@ -328,6 +331,41 @@ def _label(window: dict[Any, Any]) -> str:
     return f"{days} {window.get('from', window.get('from_'))}-{window.get('to')}"
 
 
+_PERSPECTIVE: Path = ("strategy", "perspective")
+
+
+def _perspective(sc: _Scenario) -> Iterator[Finding]:
+    """Objective KPIs must exist and have a better direction; constraints must parse.
+
+    A constraint is parsed here, at load, with the names it may use (the portfolio KPIs and
+    ``budget``), so an unknown KPI, an unknown function or an unsafe form is a located error
+    before anything runs; ``budget`` needs ``strategy.plan.budget``.
+    """
+    perspective = sc.section("perspective")
+    for kpi in _dict(perspective.get("objectives")):
+        path = _PERSPECTIVE + ("objectives", kpi)
+        info = KPIS.get(kpi) if isinstance(kpi, str) else None
+        if info is None:
+            yield Finding(path, _unknown("objective KPI", kpi, dict.fromkeys(OBJECTIVE_KPIS, 0)))
+        elif not info.portfolio:
+            yield Finding(path, f"{kpi} is reported per service only; objectives weigh portfolio "
+                                f"KPIs: {', '.join(OBJECTIVE_KPIS)}")
+        elif info.better is None:
+            yield Finding(path, f"{kpi} is better neither higher nor lower, so it cannot be an "
+                                "objective; weigh what it drives instead (cost, wait_mean_min, ...)")
+    has_budget = isinstance(sc.section("plan").get("budget"), dict)
+    for i, text in _strings(perspective.get("constraints")):
+        path = _PERSPECTIVE + ("constraints", i)
+        try:
+            expression = parse_expression(text, CONSTRAINT_VOCABULARY)
+        except ExpressionError as error:
+            yield Finding(path, f"invalid constraint {show(text)}, {error}")
+            continue
+        if BUDGET in expression.names and not has_budget:
+            yield Finding(path, f"constraint {show(text)} uses budget, but strategy.plan.budget is "
+                                "not set; add budget: {per_month: ...} to strategy.plan")
+
+
 CHECKS: tuple[Callable[[_Scenario], Iterator[Finding]], ...] = (
     _duplicate_ids,
     _mix_references,
@@ -339,6 +377,7 @@ CHECKS: tuple[Callable[[_Scenario], Iterator[Finding]], ...] = (
     _unservable,
     _elastic_free_services,
     _roster_overlaps,
+    _perspective,
 )
 """Every whole-scenario check, in reporting order."""
 

@@ -17,6 +17,7 @@ from .durations import Duration
 from .rosters import RosterWindow
 
 PositivePrice = Annotated[float, Field(gt=0)]
+PositiveWeight = Annotated[float, Field(gt=0)]
 
 
 class Perspective(ScenarioModel):
@@ -24,10 +25,11 @@ class Perspective(ScenarioModel):
 
     vision: str = Field(default="")
     """Vision statement (documentation only)."""
-    objectives: dict[str, float] = Field(
+    objectives: dict[str, PositiveWeight] = Field(
         default_factory=dict,
     )
-    """KPI name → weight, used to score and rank scenarios."""
+    """KPI name → weight (> 0, relative), used to score and rank scenarios (see the README's
+    "Compare strategies" for how each KPI is normalised)."""
     constraints: list[str] = Field(
         default_factory=list,
     )

@@ -2,7 +2,8 @@
 
 The scenario language (DESIGN §3) is larger than the engine of this release, which simulates
 services, segments (rate, mix, profiles, growth, tiers, price elasticity with market prices,
-patience, balking), costs, SLAs, tiers and rosters.  A scenario using anything else must fail
+patience, balking), costs, SLAs, tiers, rosters, and the perspective's objectives and
+constraints with the plan's budget (judged on the results, see :mod:`stratsim.strategy.perspective`).  A scenario using anything else must fail
 loudly with a located error rather than run as if that part were absent: a promotion silently
 ignored is a wrong answer presented as a right one.  Each later release deletes lines from
 :data:`UNSUPPORTED` as it implements them.
@@ -49,10 +50,7 @@ UNSUPPORTED: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("services[*].costs.launch", _positive, "launch costs are planned"),
     ("segments[*].flexibility", _positive, "demand shifting by flexible customers is planned"),
     ("segments[*].customers", _present, "customer bases and churn are planned"),
-    ("strategy.perspective.objectives", _non_empty, "scoring by objectives is planned"),
-    ("strategy.perspective.constraints", _non_empty, "constraints are planned"),
     ("strategy.position.target_segments", _non_empty, "target segments are planned"),
-    ("strategy.plan.budget", _present, "budgets are planned"),
     ("strategy.plan.actions", _non_empty, "dated actions are planned"),
     ("strategy.plan.pricing", _non_empty, "pricing rules are planned"),
     ("strategy.plan.promotions", _non_empty, "promotions are planned"),

@@ -1,0 +1,122 @@
+"""The ``stratsim compare`` verb, and the perspective lines ``stratsim run`` prints.
+
+Thin like the rest of the command line: parse, call :mod:`stratsim.runner.compare`, print the
+tables of :mod:`stratsim.report.tables`. Heavy modules are imported inside the functions, so
+``stratsim --help`` stays fast. Every user-provided string is printed as a rich ``Text``, never
+as markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def print_perspective(summary: dict[str, Any]) -> None:
+    """Print a run's score and feasibility with the evidence (nothing without a perspective)."""
+    perspective = summary.get("perspective")
+    if not perspective:
+        return
+    from stratsim.cli import out
+    from stratsim.report.tables import perspective_lines
+
+    for line in perspective_lines(perspective):
+        out.print(line, soft_wrap=True)
+
+
+@click.command()
+@click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--baseline", "-b", help="Name of the baseline scenario (default: the first file's).")
+@click.option("--replications", "-r", type=click.IntRange(min=1),
+              help="Replications of every scenario (default: the baseline's).")
+@click.option("--seed", "-s", type=click.IntRange(min=0), help="Seed of every scenario (default: the baseline's).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; results are identical for any number.")
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
+              help="Write into this folder (new or empty) instead of results/<baseline>-compare/<time>/.")
+@click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
+def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications: int | None,
+            seed: int | None, jobs: int, out_dir: Path | None, force: bool) -> None:
+    """Compare scenarios on common random numbers: differences against the baseline with 95 %
+    intervals, significance after Holm's correction, feasibility, ranking and a verdict; writes
+    comparison.json, comparison.csv, replications.csv and manifest.json."""
+    import signal
+    import sys
+    import time
+    from datetime import datetime, timezone
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    from stratsim.analysis.capacity import capacity_checks, volume_warnings, window_warnings
+    from stratsim.cli import EXIT_INTERRUPTED, commit_uninterrupted, err, fail, out, raise_interrupt
+    from stratsim.engine.compile import compile_scenario
+    from stratsim.errors import OutputError, StratsimError
+    from stratsim.report.tables import comparison_renderables
+    from stratsim.runner.compare import (
+        check_contenders,
+        choose_baseline,
+        compare_contenders,
+        comparison_manifest,
+        load_contenders,
+        write_comparison_files,
+    )
+    from stratsim.runner.evaluators import evaluator_for
+    from stratsim.runner.output import abandon, plan_output
+
+    try:
+        contenders = load_contenders(scenario_files)
+        check_contenders(contenders)
+        chosen = choose_baseline(contenders, baseline)
+        models = [compile_scenario(c.scenario) for c in contenders]
+        plan = plan_output(f"{chosen.name}-compare", out_dir, force)
+    except StratsimError as error:
+        fail(error)
+    signal.signal(signal.SIGTERM, raise_interrupt)
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    start = time.perf_counter()
+    evaluator = evaluator_for(jobs)
+    count = replications or chosen.scenario.replications
+    warnings = [f"{model.name}: {warning}" for model in models
+                for warning in [w for c in capacity_checks(model) for w in c.warnings()]
+                + window_warnings(model) + volume_warnings(model)]
+    try:
+        for warning in warnings:
+            err.print(Text("warning ", style="yellow") + Text(warning), soft_wrap=True)
+        with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as progress:
+            task = progress.add_task("compare", total=count * len(contenders))
+            comparison = compare_contenders(contenders, baseline=chosen.name, replications=count,
+                                            seed=seed, evaluator=evaluator,
+                                            on_done=lambda: progress.advance(task))
+        warnings += list(comparison.warnings)
+        info = comparison_manifest(comparison, jobs=jobs, backend=evaluator.name,
+                                   started_at=started_at, wall_time_s=time.perf_counter() - start,
+                                   warnings=warnings)
+        write_comparison_files(plan.staging, comparison, info)
+    except KeyboardInterrupt:
+        abandon(plan)
+        err.print("interrupted: no result was written")
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as error:
+        abandon(plan)
+        fail(OutputError(f"cannot write results to {plan.target}: {error.strerror or error}"))
+    except StratsimError as error:
+        abandon(plan)
+        fail(error)
+    except BaseException:
+        abandon(plan)
+        raise
+    try:
+        target = commit_uninterrupted(plan)
+    except OutputError as error:
+        fail(error)
+    for warning in comparison.warnings:
+        err.print(Text("warning ", style="yellow") + Text(warning), soft_wrap=True)
+    for renderable in comparison_renderables(comparison.document):
+        out.print(renderable)
+    out.print()
+    out.print(Text(comparison.verdict), soft_wrap=False)
+    out.print(Text(f"results in {target}/"), soft_wrap=True)

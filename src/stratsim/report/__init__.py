@@ -1,0 +1,1 @@
+"""What people read: tables for the terminal and notebooks (charts and the report come later)."""

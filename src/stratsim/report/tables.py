@@ -1,0 +1,169 @@
+"""Tables of a comparison and of a run's perspective, for the terminal and for notebooks.
+
+Built from the result documents only (``comparison.json``, ``summary.json``): nothing here
+computes a statistic. Every name that comes from a user (scenario, service, segment, KPI) goes
+in as a rich :class:`~rich.text.Text`, so it is never interpreted as markup.
+
+A difference is shown ``+mean ± half-width`` of its 95 % interval; a significant one (after
+Holm's correction) carries a ``*``, and in a terminal is green when better and red when worse
+(where the KPI has a better direction), plain otherwise.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from stratsim.kpis import format_number, kpi_info
+
+BETTER, WORSE = "green", "red"
+
+
+def mean_pm(stats: dict[str, Any] | None) -> str:
+    """``mean ± half-width`` of a statistic (just the mean without an interval)."""
+    if not stats or stats.get("mean") is None:
+        return "–"
+    if stats.get("ci95") is None:
+        return format_number(stats["mean"])
+    low, high = stats["ci95"]
+    return f"{format_number(stats['mean'])} ± {format_number((high - low) / 2, 2)}"
+
+
+def difference_cell(kpi: str, difference: dict[str, Any] | None) -> Text:
+    """A difference, signed, starred and coloured when significant."""
+    if not difference or difference.get("mean") is None:
+        return Text("–")
+    mean = difference["mean"]
+    text = ("+" if mean > 0 else "") + mean_pm(difference)
+    if not difference.get("significant"):
+        return Text(text)
+    sign = kpi_info(kpi).sign
+    style = "" if sign == 0 or mean == 0 else BETTER if sign * mean > 0 else WORSE
+    return Text(text + " *", style=style)
+
+
+def comparison_table(document: dict[str, Any]) -> Table:
+    """Key KPIs as rows; each scenario's mean ± CI, then each variant's difference."""
+    baseline = document["baseline"]
+    names = list(document["scenarios"])
+    window_h = document["horizon_hours"] - document["warmup_hours"]
+    title = Text(f"Comparison over {document['replications']} replications, measured window "
+                 f"{format_number(window_h)} h (money over the window), baseline ")
+    title.append(baseline)
+    table = Table(title=title, title_justify="left")
+    table.add_column("KPI")
+    for name in names:
+        table.add_column(Text(name), justify="right")
+    for name in names:
+        if name != baseline:
+            table.add_column(Text(f"Δ {name}"), justify="right")
+    for kpi in document["key_kpis"]:
+        cells: list[RenderableType] = [Text(kpi)]
+        cells += [Text(mean_pm(document["scenarios"][n]["kpis"].get(kpi))) for n in names]
+        cells += [difference_cell(kpi, document["differences"][n]["kpis"].get(kpi))
+                  for n in names if n != baseline]
+        table.add_row(*cells)
+    if all("score" in document["scenarios"][n].get("perspective", {}) for n in names):
+        cells = [Text("score")] + [Text(mean_pm(document["scenarios"][n]["perspective"]["score"]))
+                                   for n in names]
+        cells += [_score_cell(document["differences"][n].get("score")) for n in names if n != baseline]
+        table.add_row(*cells)
+    if any(document["scenarios"][n].get("perspective", {}).get("constraints")
+           or document["scenarios"][n].get("perspective", {}).get("sla_targets") for n in names):
+        cells = [Text("feasible")] + [_feasible_cell(document["scenarios"][n]) for n in names]
+        table.add_row(*cells, *[Text("") for n in names if n != baseline])
+    return table
+
+
+def _score_cell(difference: dict[str, Any] | None) -> Text:
+    if not difference:
+        return Text("–")
+    cell = difference_cell("score", difference)
+    if difference.get("significant") and difference["mean"] != 0:
+        cell.stylize(BETTER if difference["mean"] > 0 else WORSE)
+    return cell
+
+
+def _feasible_cell(summary: dict[str, Any]) -> Text:
+    feasible = summary.get("perspective", {}).get("feasible")
+    if feasible is True:
+        return Text("yes", style=BETTER)
+    if feasible is False:
+        return Text("no", style=WORSE)
+    return Text("undecided")
+
+
+def breakdown_table(document: dict[str, Any]) -> Table | None:
+    """Where the differences come from: per service, the key KPIs with at least one significant
+    difference (``None`` when there is none). Segments and tiers are in the result files."""
+    baseline = document["baseline"]
+    variants = [n for n in document["scenarios"] if n != baseline]
+    rows = []
+    services = dict.fromkeys(s for n in variants for s in document["differences"][n]["services"])
+    for service in services:
+        for kpi in document["key_kpis"]:
+            found = [document["differences"][n]["services"].get(service, {}).get(kpi) for n in variants]
+            if any(d and d.get("significant") for d in found):
+                rows.append((service, kpi, found))
+    if not rows:
+        return None
+    table = Table(title="Where the differences come from, per service (segments and tiers: "
+                        "comparison.csv)", title_justify="left")
+    table.add_column("service")
+    table.add_column("KPI")
+    for name in variants:
+        table.add_column(Text(f"Δ {name}"), justify="right")
+    for service, kpi, found in rows:
+        table.add_row(Text(service), Text(kpi), *[difference_cell(kpi, d) for d in found])
+    return table
+
+
+LEGEND = ("Δ = scenario − baseline, paired over replications (mean ± 95 % CI half-width); "
+          "* significant after Holm's correction, green better, red worse.")
+
+
+def comparison_renderables(document: dict[str, Any]) -> list[RenderableType]:
+    """The tables of a comparison and their legend, in printing order."""
+    parts: list[RenderableType] = [comparison_table(document)]
+    breakdown = breakdown_table(document)
+    if breakdown is not None:
+        parts.append(breakdown)
+    parts.append(Text(LEGEND))
+    return parts
+
+
+def render_text(document: dict[str, Any], width: int = 120) -> str:
+    """A comparison's tables as plain text (no colours), for notebooks and ``print``."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    console.print(Group(*comparison_renderables(document)))
+    return buffer.getvalue()
+
+
+def perspective_lines(perspective: dict[str, Any]) -> list[Text]:
+    """A run's score and feasibility with the evidence, one line each."""
+    lines = []
+    if "score" in perspective:
+        weights = ", ".join(f"{kpi} {o['weight']:.2g}" for kpi, o in perspective["objectives"].items())
+        relative = [kpi for kpi, o in perspective["objectives"].items()
+                    if not o["normalisation"].startswith("position")]
+        note = f"; {', '.join(relative)} scored against this run itself" if relative else ""
+        lines.append(Text(f"score {mean_pm(perspective['score'])} (weights: {weights}{note})"))
+    feasible = perspective["feasible"]
+    judged = perspective["constraints"] + perspective["sla_targets"]
+    if judged:
+        verdict = {True: ("feasible", BETTER), False: ("infeasible", WORSE)}.get(feasible, ("undecided", ""))
+        lines.append(Text(f"feasibility: {verdict[0]}", style=verdict[1]))
+        for item in judged:
+            mark = {"met": "met", "violated": "VIOLATED", "undecided": "undecided"}[item["status"]]
+            what = item.get("constraint") or "SLA target"
+            line = Text(f"  {mark:9} ")
+            line.append(what)
+            line.append(": ")
+            line.append(item["evidence"])
+            lines.append(line)
+    return lines
