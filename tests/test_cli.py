@@ -91,11 +91,11 @@ BAD_INPUTS = {
     # name: (edit of the small scenario, field path, words of the message); the error must be
     # located on the edited line
     "malformed yaml": (("    staff: 2\n", "    staff: 2\n\tprice: 3\n"), "", "invalid YAML"),
-    "unknown field": (("    staff: 2\n", "    stafff: 2\n"), "services[0].stafff", "did you mean 'staff'"),
-    "negative staff": (("    staff: 2\n", "    staff: -2\n"), "services[0].staff", "-2"),
-    "unknown service in mix": (("mix: {desk: 1}", "mix: {desks: 1}"), "segments[1].mix", "desks"),
+    "unknown field": (("    staff: 2\n", "    stafff: 2\n"), "services[desk].stafff", "did you mean 'staff'"),
+    "negative staff": (("    staff: 2\n", "    staff: -2\n"), "services[desk].staff", "-2"),
+    "unknown service in mix": (("mix: {desk: 1}", "mix: {desks: 1}"), "segments[branches].mix.desks", "desks"),
     "bad duration": (("horizon: 8d", "horizon: 8 weeks"), "horizon", "duration"),
-    "cv not positive": (("cv: 0.8}", "cv: 0}"), "services[0].service_time.cv", "cv must be > 0"),
+    "cv not positive": (("cv: 0.8}", "cv: 0}"), "services[desk].service_time.cv", "cv must be > 0"),
 }
 
 

@@ -89,7 +89,7 @@ def test_error_in_an_inherited_value_points_into_the_base_file(
         load_scenario(path)
     first, second = caught.value.issues
     assert (first.file, first.path, first.line) == (str(path), "seed", 3)
-    assert (second.file, second.path) == (str(base), "services[0].service_time.cv")
+    assert (second.file, second.path) == (str(base), "services[helpdesk].service_time.cv")
     assert (second.line, second.column) == position(broken, "-1")
 
 
@@ -100,7 +100,7 @@ def test_merged_item_errors_point_to_the_file_that_wrote_the_value(base: Path) -
         load_scenario(path)
     (issue,) = caught.value.issues
     assert (issue.file, issue.line, issue.column, issue.path) == (
-        str(path), 4, 12, "services[0].staff",
+        str(path), 4, 12, "services[helpdesk].staff",
     )  # fmt: skip
 
 

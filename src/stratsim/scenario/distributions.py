@@ -14,7 +14,8 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, ValidationInfo, field_validator
 
 from .base import ScenarioModel
-from .durations import Duration
+from .durations import Duration, PositiveDuration
+from .limits import MAX_CV, up_to
 
 
 def _h(hours: float) -> str:
@@ -47,7 +48,7 @@ class Exponential(_DerivedCv):
     """Memoryless durations (cv = 1): the M in M/M/c."""
 
     dist: Literal["exponential"] = Field(description="Distribution name.")
-    mean: Duration = Field(gt=0, description="Mean duration (> 0).")
+    mean: PositiveDuration = Field(gt=0, description="Mean duration (> 0).")
 
     @property
     def mean_hours(self) -> float:
@@ -71,9 +72,9 @@ def _check_cv(value: float) -> float:
 class _MeanCv(_Dist):
     """A distribution given by its mean and coefficient of variation (both > 0)."""
 
-    mean: Duration = Field(gt=0, description="Mean duration (> 0).")
-    cv: float = Field(
-        json_schema_extra={"exclusiveMinimum": 0},
+    mean: PositiveDuration = Field(gt=0, description="Mean duration (> 0).")
+    cv: up_to(float, MAX_CV) = Field(
+        json_schema_extra={"exclusiveMinimum": 0, "maximum": MAX_CV},
         description="Coefficient of variation, standard deviation / mean (> 0).",
     )
 
@@ -107,7 +108,7 @@ class Deterministic(_DerivedCv):
     """Every duration equals ``value`` (cv = 0)."""
 
     dist: Literal["deterministic"] = Field(description="Distribution name.")
-    value: Duration = Field(gt=0, description="The fixed duration (> 0).")
+    value: PositiveDuration = Field(gt=0, description="The fixed duration (> 0).")
 
     @property
     def mean_hours(self) -> float:

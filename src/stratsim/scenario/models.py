@@ -39,8 +39,22 @@ from .distributions import (
     Triangular,
     Uniform,
 )
-from .durations import Duration
-from .paths import show
+from .durations import Duration, PositiveDuration
+from .limits import (
+    MAX_GROWTH_PER_YEAR,
+    MAX_ID_LENGTH,
+    MAX_MONEY,
+    MAX_NAME_LENGTH,
+    MAX_PRICE_FACTOR,
+    MAX_RATE,
+    MAX_REPLICATIONS,
+    MAX_WAITING,
+    MIN_PRICE_ELASTICITY,
+    StaffCount,
+    down_to,
+    up_to,
+)
+from .paths import ID_PATTERN, show
 from .profiles import (
     DAILY_PRESETS,
     WEEKLY_PRESETS,
@@ -68,18 +82,21 @@ __all__ = [
     "Strategy", "Tier", "Triangular", "Uniform",
 ]  # fmt: skip
 
-ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 SHARE_TOLERANCE = 1e-6
 
 
-def _pattern_check(pattern: str, what: str) -> Any:
-    """An after-validator enforcing ``pattern`` with a message that says what is expected."""
+def _pattern_check(pattern: str, max_length: int, what: str) -> Any:
+    """An after-validator enforcing ``pattern`` and a length limit, with a message that says
+    what is expected."""
     regex = re.compile(pattern)
 
     def check(value: str) -> str:
         if not regex.match(value):
             raise ValueError(f"expected {what}, got {show(value)}")
+        if len(value) > max_length:
+            raise ValueError(f"expected at most {max_length} characters, got {len(value)}: "
+                             f"{show(value)}")  # fmt: skip
         return value
 
     return AfterValidator(check)
@@ -88,19 +105,27 @@ def _pattern_check(pattern: str, what: str) -> Any:
 Identifier = Annotated[
     str,
     _pattern_check(
-        ID_PATTERN, "an id of letters, digits, '_', '.' or '-' not starting with a digit"
+        ID_PATTERN, MAX_ID_LENGTH,
+        "an id of letters, digits, '_', '.' or '-' not starting with a digit",
     ),
-    WithJsonSchema({"type": "string", "pattern": ID_PATTERN}),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID_LENGTH}),
 ]
 ScenarioName = Annotated[
     str,
     _pattern_check(
-        NAME_PATTERN,
+        NAME_PATTERN, MAX_NAME_LENGTH,
         "a name of letters, digits, '.', '_' or '-' starting with a letter or digit "
         "(it becomes a folder name)",
     ),
-    WithJsonSchema({"type": "string", "pattern": NAME_PATTERN}),
+    WithJsonSchema({"type": "string", "pattern": NAME_PATTERN, "maxLength": MAX_NAME_LENGTH}),
 ]
+Money = up_to(float, MAX_MONEY)
+Waiting = up_to(int, MAX_WAITING, "customers waiting")
+PriceFactor = up_to(float, MAX_PRICE_FACTOR)
+Rate = up_to(float, MAX_RATE, "customers per hour")
+Growth = up_to(float, MAX_GROWTH_PER_YEAR)
+Elasticity = down_to(float, MIN_PRICE_ELASTICITY)
+Replications = up_to(int, MAX_REPLICATIONS, "replications")
 DailyProfile = Annotated[
     str | list[float],
     BeforeValidator(lambda v: _profile(v, resolve_daily)),
@@ -135,16 +160,16 @@ def check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
 class Costs(ScenarioModel):
     """What running a service costs."""
 
-    staff_hour: float = Field(default=0, ge=0, description="Cost per staffed server-hour.")
-    per_request: float = Field(default=0, ge=0, description="Cost per request served.")
-    fixed_per_day: float = Field(default=0, ge=0, description="Fixed cost per day.")
-    launch: float = Field(default=0, ge=0, description="One-off cost when the service launches.")
+    staff_hour: Money = Field(default=0, ge=0, description="Cost per staffed server-hour.")
+    per_request: Money = Field(default=0, ge=0, description="Cost per request served.")
+    fixed_per_day: Money = Field(default=0, ge=0, description="Fixed cost per day.")
+    launch: Money = Field(default=0, ge=0, description="One-off cost when the service launches.")
 
 
 class Sla(ScenarioModel):
     """Service level: the share of customers who must start service within ``wait``."""
 
-    wait: Duration = Field(gt=0, description="Longest acceptable wait before service (> 0).")
+    wait: PositiveDuration = Field(gt=0, description="Longest acceptable wait before service (> 0).")
     attainment: float = Field(
         default=0.8, gt=0, le=1, description="Target share served within the wait, in (0, 1]."
     )
@@ -166,7 +191,9 @@ class Tier(ScenarioModel):
 
     id: Identifier = Field(description="Tier id, unique within the service.")
     priority: int = Field(ge=0, description="0 is served first; FIFO within a priority.")
-    price_factor: float = Field(default=1.0, gt=0, description="Multiplier of the price (> 0).")
+    price_factor: PriceFactor = Field(
+        default=1.0, gt=0, description="Multiplier of the price (> 0)."
+    )
     sla: Sla | None = Field(default=None, description="SLA of this tier (else the service's).")
 
 
@@ -175,12 +202,12 @@ class Service(ScenarioModel):
 
     id: Identifier = Field(description="Unique service id, used everywhere else to refer to it.")
     name: str | None = Field(default=None, description="Display name.")
-    staff: int = Field(ge=0, description="Base number of servers (rosters override it).")
-    queue_capacity: int | None = Field(
+    staff: StaffCount = Field(ge=0, description="Base number of servers (rosters override it).")
+    queue_capacity: Waiting | None = Field(
         default=None, ge=0, description="Waiting places: absent = unlimited, 0 = pure loss system."
     )
     service_time: Distribution = Field(description="Work content of one customer.")
-    price: float = Field(default=0, ge=0, description="Price charged per customer served.")
+    price: Money = Field(default=0, ge=0, description="Price charged per customer served.")
     internal: bool = Field(
         default=False, description="A supporting service: no price, cost allocated to consumers."
     )
@@ -224,7 +251,9 @@ class Segment(ScenarioModel):
 
     id: Identifier = Field(description="Unique segment id.")
     name: str | None = Field(default=None, description="Display name.")
-    rate: float = Field(ge=0, description="Customers per hour when the profiles are 1.")
+    rate: Rate = Field(
+        ge=0, description="Customers per hour when the profiles are 1."
+    )
     mix: dict[str, float] = Field(
         json_schema_extra={"minProperties": 1},
         description="Service id → share of this segment's customers (shares add up to 1).",
@@ -235,11 +264,13 @@ class Segment(ScenarioModel):
     weekly_profile: WeeklyProfile = Field(
         default="flat", description="A preset name or 7 daily factors ≥ 0, Monday first."
     )
-    growth_per_year: float = Field(default=0, gt=-1, description="Yearly demand growth (> -1).")
+    growth_per_year: Growth = Field(
+        default=0, gt=-1, description="Yearly demand growth (> -1)."
+    )
     tiers: dict[str, float] | None = Field(
         default=None, description="Tier id → share of customers (shares add up to 1)."
     )
-    price_elasticity: float = Field(
+    price_elasticity: Elasticity = Field(
         default=0, le=0, description="Demand elasticity to price (≤ 0: demand falls as price rises)."
     )
     flexibility: float = Field(
@@ -248,7 +279,7 @@ class Segment(ScenarioModel):
     patience: Distribution | None = Field(
         default=None, description="Time a customer waits before leaving (absent = forever)."
     )
-    balk_at: int | None = Field(
+    balk_at: Waiting | None = Field(
         default=None,
         ge=0,
         description="Customers do not join a queue when this many are waiting (0: never wait).",
@@ -308,9 +339,11 @@ class Scenario(ScenarioModel):
     start: Annotated[datetime.date | None, BeforeValidator(_to_date)] = Field(
         default=None, description="Calendar date of the clock start; must be a Monday."
     )
-    horizon: Duration = Field(gt=0, description="Simulated time per replication, warmup included.")
+    horizon: PositiveDuration = Field(gt=0, description="Simulated time per replication, warmup included.")
     warmup: Duration = Field(default=0, description="Initial time not measured (< horizon).")
-    replications: int = Field(default=10, ge=1, description="Independent replications (≥ 1).")
+    replications: Replications = Field(
+        default=10, ge=1, description="Independent replications (≥ 1)."
+    )
     seed: int = Field(default=0, ge=0, description="Master random seed (≥ 0).")
     time_bin: Duration = Field(
         default=1.0,

@@ -19,6 +19,7 @@ from stratsim.clock import HOURS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_HOUR, MI
 
 from .base import ScenarioModel
 from .durations import format_clock, parse_clock
+from .limits import StaffCount
 from .paths import show
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -122,7 +123,7 @@ class RosterWindow(ScenarioModel):
         description='End time "HH:MM" ("24:00" allowed); a window with to ≤ from wraps midnight '
         "into the next day (to = from is a full 24 hours)."
     )
-    staff: int = Field(ge=0, description="Servers on duty during the window (≥ 0).")
+    staff: StaffCount = Field(ge=0, description="Servers on duty during the window (≥ 0).")
 
     @property
     def weekdays(self) -> tuple[int, ...]:

@@ -8,15 +8,16 @@ the current release can simulate is decided separately, in :mod:`stratsim.scenar
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from .base import ScenarioModel
 from .durations import Duration
+from .limits import MAX_MONEY, up_to
 from .rosters import RosterWindow
 
-PositivePrice = Annotated[float, Field(gt=0)]
+PositivePrice = up_to(float, MAX_MONEY, "", Field(gt=0))
 
 
 class Perspective(ScenarioModel):
