@@ -127,9 +127,9 @@ def print_capacity(model: Model) -> list[str]:
     """Print the capacity table and return the warnings it raised."""
     checks: list[LoadCheck] = capacity_checks(model)
     table = Table(title="Capacity: offered load (Erlangs = λ·E[S]) against staff", title_justify="left")
-    table.add_column("service", overflow="fold")   # an id is shown whole, if need be over lines
-    for column in ("mean load", "mean staff", "tightest hour", "load there", "staff there",
-                   "hours load ≥ staff"):
+    table.add_column("service", no_wrap=True, overflow="fold")   # ids whole, never cut off
+    for column in ("mean\nload", "mean\nstaff", "tightest\nhour", "load\nthere", "staff\nthere",
+                   "hours\nload ≥ staff"):  # two-line headers: the table fits 80 columns
         table.add_column(column, justify="right")
     for c in checks:
         table.add_row(c.service, f"{c.mean_load:.2f}", f"{c.mean_staff:.2f}", hour_label(c.peak_hour),

@@ -22,12 +22,13 @@ _UNPRINTABLE = frozenset({"Cc", "Cs"})   # control characters, lone surrogates
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters and lone surrogates written as escapes (``\\x1b``,
-    ``\\ud800``); everything else, markup-like brackets and any script included, unchanged."""
+    """``text`` with control characters (but the line break) and lone surrogates written as
+    escapes (``\\x1b``, ``\\ud800``); everything else, markup-like brackets and any script
+    included, unchanged."""
     if text.isprintable():
         return text
-    return "".join(_escape(char) if unicodedata.category(char) in _UNPRINTABLE else char
-                   for char in text)  # fmt: skip
+    return "".join(_escape(char) if char != "\n" and unicodedata.category(char) in _UNPRINTABLE
+                   else char for char in text)  # fmt: skip
 
 
 def _escape(char: str) -> str:
