@@ -199,3 +199,16 @@ def test_elastic_demand_for_a_free_service_with_a_market_price(valid_data: dict[
     located_issue(valid_data, "segments[enterprise].price_elasticity", 'service "helpdesk"', "infinite")
     valid_data["strategy"]["position"]["market_price"] = {}
     assert not [f for f in check_scenario(valid_data) if "elasticity" in f.message]
+
+
+def test_a_segment_tier_with_share_zero_is_checked_too(valid_data: dict[str, Any]) -> None:
+    valid_data["segments"][0]["tiers"] = {"gold": 0.3, "standard": 0.7, "platinum": 0}
+    located_issue(valid_data, "segments[enterprise].tiers.platinum", 'unknown tier "platinum"',
+                  "the tiers are: gold, standard")  # fmt: skip
+
+
+def test_a_tier_no_service_declares_is_unknown_even_for_untiered_services(valid_data: dict[str, Any]) -> None:
+    for service in valid_data["services"]:
+        service.pop("tiers")
+    valid_data["segments"][0]["tiers"] = {"gold": 0.3, "standard": 0.7}
+    located_issue(valid_data, "segments[enterprise].tiers.gold", 'unknown tier "gold"', "none")

@@ -18,12 +18,12 @@ def test_load_a_file(tmp_path: Path, valid_text: str) -> None:
     assert load_scenario(str(path)).name == "helpdesk-baseline"
 
 
-def test_malformed_yaml_is_located_at_the_parser_position(valid_text: str) -> None:
+def test_malformed_yaml_is_located_where_the_fix_is(valid_text: str) -> None:
     text = valid_text.replace("    staff: 2\n", "    staff: [2\n")
     (issue,) = issues_of(text, "broken.yaml")
     assert issue.file == "broken.yaml"
-    assert issue.message.startswith("invalid YAML: ")
-    assert issue.line == position(text, "service_time: {dist: exponential")[0]
+    assert issue.message.startswith("invalid YAML: the list in brackets [ ] opened here is not closed")
+    assert (issue.line, issue.column) == position(text, "[2")   # the parser notices a line later
 
 
 def test_bad_indentation_is_located(valid_text: str) -> None:
@@ -230,3 +230,25 @@ def test_wrong_container_types(valid_text: str) -> None:
     assert issue.message == 'expected a mapping (key: value pairs), got "helpdesk"'
     text = valid_text.replace("    sla: {wait: 30min, attainment: 0.8}", "    sla: [30min]")
     assert "expected a mapping" in only(issues_of(text), "services[helpdesk].sla").message
+
+
+@pytest.mark.parametrize("value", ["none", "never", "30min"])
+def test_patience_that_is_not_a_distribution_says_how_to_write_forever(valid_text: str, value: str) -> None:
+    text = valid_text.replace("    patience: {dist: exponential, mean: 45min}",
+                              f"    patience: {value}")  # fmt: skip
+    issue = only(issues_of(text), "segments[enterprise].patience")
+    assert issue.message == (f'expected a distribution such as {{dist: exponential, mean: 10min}}, '
+                             f'got "{value}"; for customers who wait for ever, leave patience out '
+                             f'(or write null)')  # fmt: skip
+
+
+def test_patience_null_means_for_ever(valid_text: str) -> None:
+    text = valid_text.replace("    patience: {dist: exponential, mean: 45min}", "    patience: null")
+    assert load_scenario_text(text).segments[0].patience is None
+
+
+def test_a_number_yaml_reads_as_text_says_how_to_write_it(valid_text: str) -> None:
+    text = valid_text.replace("    rate: 2\n", "    rate: 2e3\n")
+    issue = only(issues_of(text), "segments[retail].rate")
+    assert 'got "2e3" (YAML reads 1e6 or 1.0e6 as text: write 1.0e+6 or 1000000)' in issue.message
+    assert load_scenario_text(valid_text.replace("    rate: 2\n", "    rate: 2.0e+3\n")).segments[1].rate == 2000

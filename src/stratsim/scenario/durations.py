@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 
-from .limits import MAX_DURATION_H, MAX_DURATION_YEARS, number_text
+from .limits import LIMIT_REASON, MAX_DURATION_H, MAX_DURATION_YEARS, number_text
 from .paths import show
 
 HOURS_PER_UNIT: dict[str, float] = {
@@ -60,8 +60,7 @@ def parse_duration(value: Any) -> float:
     if hours > MAX_DURATION_H:
         raise ValueError(
             f"expected a duration of at most {MAX_DURATION_YEARS} years "
-            f"({number_text(MAX_DURATION_H)}h, stratsim's limit, far beyond any real plan), "
-            f"got {show(value)}"
+            f"({number_text(MAX_DURATION_H)}h), got {show(value)} ({LIMIT_REASON})"
         )
     return hours
 

@@ -16,7 +16,7 @@ from pydantic import BeforeValidator, Field
 
 from stratsim.clock import HOURS_PER_YEAR
 
-from .paths import show
+from .paths import MAX_ID_LENGTH, show  # noqa: F401  MAX_ID_LENGTH: kept with the id pattern
 
 MAX_STAFF = 100_000
 """Servers of one service (base staff and every roster window)."""
@@ -39,8 +39,6 @@ MAX_REPLICATIONS = 100_000
 MAX_DURATION_YEARS = 100
 MAX_DURATION_H = MAX_DURATION_YEARS * HOURS_PER_YEAR
 """Any duration: horizon, warm-up, service times, patience, SLA waits (100 years = 876,000 h)."""
-MAX_ID_LENGTH = 64
-"""Characters of an id (service, segment, tier)."""
 MAX_NAME_LENGTH = 100
 """Characters of a scenario name (it becomes a folder name)."""
 

@@ -22,6 +22,9 @@ ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
 """A valid id: letters, digits, ``_``, ``.``, ``-``, not starting with a digit (so an id in a path,
 ``services[helpdesk]``, can never be taken for an index, ``services[0]``)."""
 
+MAX_ID_LENGTH = 64
+"""Characters of an id (service, segment, tier)."""
+
 _ID = re.compile(ID_PATTERN)
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -59,7 +62,8 @@ def item_label(items: Any, index: int) -> str:
 
 def _id_of(item: Any) -> str | None:
     ident = item.get("id") if isinstance(item, dict) else None
-    return ident if isinstance(ident, str) and _ID.match(ident) else None
+    valid = isinstance(ident, str) and _ID.match(ident) and len(ident) <= MAX_ID_LENGTH
+    return ident if valid else None
 
 
 def _child(node: Any, segment: Any) -> Any:

@@ -237,8 +237,7 @@ def _syntax_issue(exc: yaml.YAMLError, text: str, filename: str) -> Issue:
         parser_says = problem
         if context and context_mark is not None:
             parser_says += f" ({context} at line {context_mark.line + 1})"
-        opened = context_mark.line + 1 if context_mark is not None else None
-        hint, at_context = syntax_hint(problem, context or "", opened)
+        hint, at_context = syntax_hint(problem, context or "")
         where = context_mark if at_context and context_mark is not None else mark
         message = f"invalid YAML: {hint} (the parser says: {parser_says})" if hint \
             else f"invalid YAML: {parser_says}"  # fmt: skip
@@ -263,12 +262,11 @@ _INDENTATION = (
 )
 
 
-def syntax_hint(problem: str, context: str, opened: int | None = None) -> tuple[str, bool]:
-    """What to fix, in plain words, for a PyYAML ``problem`` and ``context`` (which starts at
-    line ``opened``); and whether the fix is at the context's mark (where the bad construct
-    started) rather than the problem's.  An empty hint when the parser's words are all there is.
+def syntax_hint(problem: str, context: str) -> tuple[str, bool]:
+    """What to fix, in plain words, for a PyYAML ``problem`` and ``context``; and whether the
+    fix is at the context's mark (where the bad construct started: an opening quote or bracket)
+    rather than where the parser noticed.  An empty hint when the parser's words are all there is.
     """
-    since = f" that opens at line {opened}" if opened is not None else ""
     if "'\\t'" in problem or "tab character" in problem:
         return "a tab character: YAML indents with spaces only, so replace the tab with spaces", False
     if "could not find expected ':'" in problem:
@@ -291,11 +289,9 @@ def syntax_hint(problem: str, context: str, opened: int | None = None) -> tuple[
     if "scanning a quoted scalar" in context and "end of stream" in problem:
         return "a quote opened here is never closed: add the closing quote", True
     if problem.startswith("expected ',' or ']'"):
-        return (f"the list in brackets [ ]{since} is not closed, or a comma is missing between "
-                "its items"), False
+        return "the list in brackets [ ] opened here is not closed: add the ']'", True
     if problem.startswith("expected ',' or '}'"):
-        return (f"the mapping in braces {{ }}{since} is not closed, or a comma is missing between "
-                "its entries"), False
+        return "the mapping in braces { } opened here is not closed: add the '}'", True
     if problem.startswith("found undefined alias"):
         return "an alias (*name) needs an anchor (&name) defined earlier in the file", False
     if "found duplicate anchor" in context:
