@@ -19,9 +19,12 @@ not simulated) and no customer shifts to a cheaper window (flexibility is not si
 def zero_kpis_by_service(model: Model) -> dict[str, frozenset[str]]:
     """For each service id, the count KPIs (and their ``_share`` twins) that cannot be non-zero.
 
-    * ``blocked``: the waiting room is unlimited (no ``queue_capacity``);
-    * ``balked``: no segment sending it demand has a ``balk_at``, or there is no waiting room
-      (``queue_capacity: 0``: a customer finding every server busy is blocked before balking);
+    * ``blocked``: the waiting room is unlimited (no ``queue_capacity``), or every segment
+      sending it demand balks before the room is full (``balk_at`` < ``queue_capacity``: only
+      joining customers make the queue grow, and none joins at ``balk_at`` waiting);
+    * ``balked``: no segment sending it demand has a ``balk_at`` below the waiting room's size
+      (blocking is decided first, so a queue as long as the room blocks rather than balks; with
+      ``queue_capacity: 0`` every customer finding the servers busy is blocked);
     * ``reneged``: no segment sending it demand has a ``patience``, or there is no waiting room
       (nobody waits, so nobody gives up waiting);
     * ``unavailable``, ``deferred``: always (:data:`NEVER_IN_THIS_RELEASE`).
@@ -40,13 +43,14 @@ def structurally_zero_kpis(model: Model) -> frozenset[str]:
 
 def _station_zeros(model: Model, station: StationSpec) -> frozenset[str]:
     demands = [demand for demand in model.demands if demand.station_index == station.index]
-    no_waiting_room = station.queue_capacity == 0
+    capacity = station.queue_capacity
+    balk_limits = [demand.balk_at for demand in demands]
     zeros = set(NEVER_IN_THIS_RELEASE)
-    if station.queue_capacity is None:
+    if capacity is None or all(limit is not None and limit < capacity for limit in balk_limits):
         zeros.add("blocked")
-    if no_waiting_room or all(demand.balk_at is None for demand in demands):
+    if all(limit is None or (capacity is not None and limit >= capacity) for limit in balk_limits):
         zeros.add("balked")
-    if no_waiting_room or all(demand.patience is None for demand in demands):
+    if capacity == 0 or all(demand.patience is None for demand in demands):
         zeros.add("reneged")
     return frozenset(zeros)
 
