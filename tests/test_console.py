@@ -38,6 +38,6 @@ def test_table_cells_and_titles_print_verbatim() -> None:
 
 
 def test_control_characters_are_shown_not_obeyed() -> None:
-    assert printable("a\x1b[31mb\x07c\ud800\td") == "a\\x1b[31mb\\x07c\\ud800\\x09d"
+    assert printable("a\x1b[31mb\x07c\ud800\td\u202ee") == "a\\x1b[31mb\\x07c\\ud800\\x09d\\u202ee"
     assert printable("two\nlines, ünïcödé, 中文, 🙂, \u200d") == "two\nlines, ünïcödé, 中文, 🙂, \u200d"
     assert rendered("x\x1b[2Jy") == "x\\x1b[2Jy\n"

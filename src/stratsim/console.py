@@ -19,16 +19,23 @@ from rich.console import Console
 from rich.text import Text
 
 _UNPRINTABLE = frozenset({"Cc", "Cs"})   # control characters, lone surrogates
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Embeddings, overrides and isolates: they would reorder the rest of the printed line."""
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters (but the line break) and lone surrogates written as
-    escapes (``\\x1b``, ``\\ud800``); everything else, markup-like brackets and any script
-    included, unchanged."""
+    """``text`` with control characters (but the line break), bidirectional overrides and lone
+    surrogates written as escapes (``\\x1b``, ``\\u202e``, ``\\ud800``); everything else,
+    markup-like brackets and any script included, unchanged."""
     if text.isprintable():
         return text
-    return "".join(_escape(char) if char != "\n" and unicodedata.category(char) in _UNPRINTABLE
-                   else char for char in text)  # fmt: skip
+    return "".join(_escape(char) if _unprintable(char) else char for char in text)
+
+
+def _unprintable(char: str) -> bool:
+    if char == "\n":
+        return False
+    return char in _BIDI_CONTROLS or unicodedata.category(char) in _UNPRINTABLE
 
 
 def _escape(char: str) -> str:
