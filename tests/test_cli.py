@@ -284,3 +284,13 @@ def test_kpis_a_scenario_can_make_non_zero_stay_in_the_table(small_scenario, tmp
     rows = {line.split("│")[1].strip() for line in result.output.splitlines() if line.startswith("│")}
     assert {"blocked", "balked", "reneged", "reneged_share"} <= rows
     assert not {"unavailable", "deferred"} & rows
+
+
+def test_the_readme_error_example_is_what_validate_prints(tmp_path, monkeypatch):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    bad = readme.split("For this `bad.yaml`:\n\n```\n", 1)[1].split("```", 1)[0]
+    printed = readme.split("`stratsim validate bad.yaml` prints\n\n```\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "bad.yaml", bad)
+    result = invoke("validate", "bad.yaml")
+    assert result.exit_code == 2 and result.output == printed
