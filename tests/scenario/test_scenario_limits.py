@@ -110,6 +110,15 @@ def test_an_integer_too_large_for_a_float_in_an_unsupported_field_is_no_crash(va
     assert any(i.path == "services[helpdesk].costs.launch" for i in issues)
 
 
+def test_a_start_date_leaves_room_for_the_longest_run(valid_data: dict[str, Any]) -> None:
+    import datetime
+
+    valid_data["start"] = datetime.date(9899, 12, 25)   # a Monday
+    load_scenario_text(dump(valid_data))
+    valid_data["start"] = datetime.date(9999, 12, 27)   # a Monday, but 8 days before the end
+    assert "before the year 9900" in only(issues_of(dump(valid_data)), "start").message
+
+
 def test_ids_and_names_have_a_length_limit(valid_data: dict[str, Any]) -> None:
     valid_data["name"] = "n" * 101
     valid_data["services"][1]["id"] = "s" * 65

@@ -41,6 +41,8 @@ MAX_DURATION_H = MAX_DURATION_YEARS * HOURS_PER_YEAR
 """Any duration: horizon, warm-up, service times, patience, SLA waits (100 years = 876,000 h)."""
 MAX_NAME_LENGTH = 100
 """Characters of a scenario name (it becomes a folder name)."""
+MAX_START_YEAR = 9999 - MAX_DURATION_YEARS
+"""Latest year of ``start``: the calendar (labels of the time series) ends with the year 9999."""
 
 
 def number_text(value: float) -> str:

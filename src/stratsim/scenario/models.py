@@ -46,8 +46,10 @@ from .limits import (
     MAX_MONEY,
     MAX_NAME_LENGTH,
     MAX_PRICE_FACTOR,
+    MAX_DURATION_YEARS,
     MAX_RATE,
     MAX_REPLICATIONS,
+    MAX_START_YEAR,
     MAX_WAITING,
     MIN_PRICE_ELASTICITY,
     StaffCount,
@@ -361,6 +363,12 @@ class Scenario(ScenarioModel):
     @field_validator("start")
     @classmethod
     def _starts_on_monday(cls, value: datetime.date | None) -> datetime.date | None:
+        if value is not None and value.year > MAX_START_YEAR:
+            raise ValueError(
+                f"expected a start before the year {MAX_START_YEAR + 1}, got {value.isoformat()} "
+                f"(the calendar ends with the year 9999, and a run may last {MAX_DURATION_YEARS} "
+                "years)"
+            )
         if value is not None and value.weekday() != 0:
             raise ValueError(
                 f"start must be a Monday (the clock starts Monday 00:00), "
