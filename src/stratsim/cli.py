@@ -62,6 +62,7 @@ def print_error(error: StratsimError) -> None:
 
 
 def print_warning(warning: str) -> None:
+    """Print one warning line on standard error."""
     err.print(labelled("warning", "yellow", warning), soft_wrap=True)
 
 
