@@ -22,7 +22,8 @@ from typing import Any, Union
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.events import CollectionEndEvent, CollectionStartEvent
+from yaml.error import Mark
+from yaml.events import CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Issue
@@ -190,10 +191,9 @@ def parse_yaml(text: str, filename: str) -> tuple[LNode | None, list[Issue]]:
     at its line and column.
     """
     try:
-        too_deep = _nesting_issue(text, filename)
-        if too_deep is not None:
-            return None, [too_deep]
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_DepthLimitedLoader)
+    except _TooDeep as exc:
+        return None, [Issue(filename, exc.mark.line + 1, exc.mark.column + 1, "", TOO_DEEP)]
     except yaml.YAMLError as exc:
         return None, [_syntax_issue(exc, text, filename)]
     if root is None:
@@ -207,23 +207,33 @@ def parse_yaml(text: str, filename: str) -> tuple[LNode | None, list[Issue]]:
     return tree, builder.issues(tree)
 
 
-def _nesting_issue(text: str, filename: str) -> Issue | None:
-    """An issue where lists and mappings first nest deeper than :data:`MAX_DEPTH`, if they do.
+class _TooDeep(Exception):
+    """Raised where lists and mappings first nest deeper than :data:`MAX_DEPTH`."""
 
-    PyYAML's parser works without recursion but its composer recurses once per level, so the
-    depth is checked on the parser's events before composing: a deep file gets a located error,
-    never a RecursionError.
+    def __init__(self, mark: Mark) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, stopping at the list or mapping that nests too deep.
+
+    PyYAML's parser works without recursion but its composer recurses once per level: counted
+    here, a deep file gets a located error, never a RecursionError.
     """
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                return Issue(filename, mark.line + 1, mark.column + 1, "", TOO_DEEP)
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-    return None
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        if not self.check_event(CollectionStartEvent):
+            return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _syntax_issue(exc: yaml.YAMLError, text: str, filename: str) -> Issue:
