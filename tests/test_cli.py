@@ -93,11 +93,11 @@ BAD_INPUTS = {
     # name: (edit of the small scenario, field path, words of the message); the error must be
     # located on the edited line
     "malformed yaml": (("    staff: 2\n", "    staff: 2\n\tprice: 3\n"), "", "invalid YAML"),
-    "unknown field": (("    staff: 2\n", "    stafff: 2\n"), "services[0].stafff", "did you mean 'staff'"),
-    "negative staff": (("    staff: 2\n", "    staff: -2\n"), "services[0].staff", "-2"),
-    "unknown service in mix": (("mix: {desk: 1}", "mix: {desks: 1}"), "segments[1].mix", "desks"),
+    "unknown field": (("    staff: 2\n", "    stafff: 2\n"), "services[desk].stafff", "did you mean 'staff'"),
+    "negative staff": (("    staff: 2\n", "    staff: -2\n"), "services[desk].staff", "-2"),
+    "unknown service in mix": (("mix: {desk: 1}", "mix: {desks: 1}"), "segments[branches].mix.desks", "desks"),
     "bad duration": (("horizon: 8d", "horizon: 8 weeks"), "horizon", "duration"),
-    "cv not positive": (("cv: 0.8}", "cv: 0}"), "services[0].service_time.cv", "cv must be > 0"),
+    "cv not positive": (("cv: 0.8}", "cv: 0}"), "services[desk].service_time.cv", "cv must be > 0"),
 }
 
 
@@ -203,3 +203,96 @@ def test_an_interrupt_while_moving_the_result_in_waits_for_it(small_scenario, tm
     assert result.exit_code == 130 and "the result was complete" in result.output
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
         "manifest.json", "replications.csv", "summary.json", "timeseries.csv"]
+
+
+def test_validate_counts_the_errors_of_every_file(small_scenario, tmp_path):
+    two = write(tmp_path, "two.yaml", SMALL_SCENARIO.replace("    staff: 2\n", "    staff: -2\n", 1)
+                .replace("horizon: 8d", "horizon: soon"))
+    one = write(tmp_path, "one.yaml", SMALL_SCENARIO.replace("    staff: 1\n", "    staff: -1\n", 1))
+    result = invoke("validate", two, small_scenario, one)
+    assert result.exit_code == 2
+    assert result.output.count("error ") == 3
+    assert result.output.rstrip().endswith("3 errors in 2 of 3 files")
+    single = invoke("validate", two)
+    assert single.output.rstrip().endswith("2 errors")
+
+
+def test_user_text_that_looks_like_markup_is_printed_as_it_is(tmp_path):
+    text = SMALL_SCENARIO.replace("name: small", 'name: "[/x]"').replace(
+        "    price: 60\n", '    price: 60\n    "[bold]x": 1\n    ":smile:": 2\n')
+    result = invoke("validate", write(tmp_path, "[red]bad:100:.yaml", text))
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)   # no MarkupError
+    assert 'name: expected a name' in result.output and 'got "[/x]"' in result.output
+    assert "services[backup][\"[bold]x\"]: unknown field '[bold]x'" in result.output
+    assert "services[backup][\":smile:\"]: unknown field ':smile:'" in result.output
+    assert "[red]bad:100:.yaml:2:7:" in result.output and "Traceback" not in result.output
+
+
+def test_an_error_on_line_100_is_not_an_emoji(tmp_path):
+    text = SMALL_SCENARIO + "\n" * (99 - SMALL_SCENARIO.count("\n")) + "  foo: 1\n"
+    result = invoke("validate", write(tmp_path, "bad.yaml", text))
+    assert "bad.yaml:100:3: strategy.foo: unknown field 'foo'" in result.output
+    assert "\N{HUNDRED POINTS SYMBOL}" not in result.output
+
+
+def test_an_output_folder_that_looks_like_markup(small_scenario, tmp_path):
+    out = tmp_path / "[/y]" / ":100:"
+    result = invoke("run", small_scenario, "--out", out, "-r", "1")
+    assert result.exit_code == 0, result.output
+    assert f"results in {out}/" in result.output and (out / "manifest.json").exists()
+
+
+def test_control_characters_in_user_text_are_shown_escaped(tmp_path):
+    text = SMALL_SCENARIO.replace("name: small", 'name: "\\e[2Jx"')
+    result = invoke("validate", write(tmp_path, "esc.yaml", text))
+    assert "\x1b" not in result.output and 'got "\\u001b[2Jx"' in result.output
+
+
+@pytest.mark.parametrize("edit, words", [
+    (('extends: "a\\0b"\n'), "cannot contain a NUL character"),
+    ("services:\n  - id: desk\n    price: " + "9" * 400 + "\n", "a limit of stratsim"),
+    ("segments:\n  - id: staff\n    rate: 1.0e+300\n", "at most 1,000,000 customers per hour"),
+])
+def test_hostile_numbers_and_paths_are_errors_not_tracebacks(tmp_path, edit, words):
+    write(tmp_path, "base.yaml", SMALL_SCENARIO)
+    path = write(tmp_path, "v.yaml", "extends: base.yaml\n" + edit if "extends" not in edit else edit)
+    result = invoke("validate", path)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert words in result.output and "Traceback" not in result.output
+
+
+def test_replications_option_has_the_file_limit(small_scenario):
+    result = invoke("run", small_scenario, "--replications", "100001")
+    assert result.exit_code == 2 and "100000" in result.output
+
+
+def test_kpis_zero_by_construction_are_left_out_of_the_table_but_kept_in_the_summary(tmp_path):
+    plain = (SMALL_SCENARIO.replace("    queue_capacity: 10\n", "")
+             .replace("    patience: {dist: exponential, mean: 30min}\n", "")
+             .replace("    balk_at: 8\n", ""))
+    out = tmp_path / "o"
+    result = invoke("run", write(tmp_path, "plain.yaml", plain), "--out", out, "-r", "2")
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip() for line in result.output.splitlines() if line.startswith("│")}
+    hidden = {"blocked", "balked", "reneged", "unavailable", "deferred",
+              "blocked_share", "balked_share", "reneged_share"}
+    assert {"arrivals", "served", "wait_mean_min", "profit"} <= rows and not hidden & rows
+    summary = json.loads((out / "summary.json").read_text())
+    assert hidden <= set(summary["kpis"]) and hidden <= set(summary["services"]["desk"])
+
+
+def test_kpis_a_scenario_can_make_non_zero_stay_in_the_table(small_scenario, tmp_path):
+    result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1")
+    rows = {line.split("│")[1].strip() for line in result.output.splitlines() if line.startswith("│")}
+    assert {"blocked", "balked", "reneged", "reneged_share"} <= rows
+    assert not {"unavailable", "deferred"} & rows
+
+
+def test_the_readme_error_example_is_what_validate_prints(tmp_path, monkeypatch):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    bad = readme.split("For this `bad.yaml`:\n\n```\n", 1)[1].split("```", 1)[0]
+    printed = readme.split("`stratsim validate bad.yaml` prints\n\n```\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "bad.yaml", bad)
+    result = invoke("validate", "bad.yaml")
+    assert result.exit_code == 2 and result.output == printed

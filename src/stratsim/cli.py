@@ -2,7 +2,8 @@
 
 Every error a user can cause is a :class:`~stratsim.errors.StratsimError`; it is printed as
 one line per problem on standard error and the command exits with status 2 — never a
-traceback.
+traceback.  Everything is printed through the consoles of :mod:`stratsim.console`, so the
+user's text (names, ids, paths, quoted values) is shown as written, never read as markup.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -28,6 +28,8 @@ from stratsim.analysis.capacity import (
     volume_warnings,
     window_warnings,
 )
+from stratsim.analysis.structural import structurally_zero_kpis
+from stratsim.console import PlainConsole, labelled
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
 from stratsim.errors import OutputError, ScenarioError, StratsimError
@@ -36,20 +38,32 @@ from stratsim.runner.output import OutputPlan, abandon, commit, link_latest, pla
 from stratsim.runner.results import file_sha256, manifest, write_run_files
 from stratsim.runner.simulation import simulate
 from stratsim.scenario import load_scenario, scenario_json_schema
+from stratsim.scenario.limits import MAX_REPLICATIONS
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = PlainConsole()
+err = PlainConsole(stderr=True)
+
+
+def print_problems(error: StratsimError) -> int:
+    """Print a user error, one line per problem; return the number of problems."""
+    lines = [str(issue) for issue in error.issues] if isinstance(error, ScenarioError) else [str(error)]
+    for line in lines:
+        err.print(labelled("error", "red", line), soft_wrap=True)
+    return len(lines)
 
 
 def print_error(error: StratsimError) -> None:
     """Print a user error, one line per problem (and their number when there are several)."""
-    lines = [str(issue) for issue in error.issues] if isinstance(error, ScenarioError) else [str(error)]
-    for line in lines:
-        err.print(f"[red]error[/red] {line}", soft_wrap=True, markup=True)
-    if len(lines) > 1:
-        err.print(f"{len(lines)} errors")
+    count = print_problems(error)
+    if count > 1:
+        err.print(f"{count} errors", soft_wrap=True)
+
+
+def print_warning(warning: str) -> None:
+    """Print one warning line on standard error."""
+    err.print(labelled("warning", "yellow", warning), soft_wrap=True)
 
 
 def fail(error: StratsimError) -> NoReturn:
@@ -80,12 +94,12 @@ def commit_uninterrupted(plan: OutputPlan) -> Path:
         try:
             link_latest(plan)
         except OutputError as error:
-            err.print(f"[yellow]warning[/yellow] {error}", soft_wrap=True)
+            print_warning(str(error))
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     if received:
-        err.print(f"interrupted: the result was complete and is in {target}/")
+        err.print(f"interrupted: the result was complete and is in {target}/", soft_wrap=True)
         sys.exit(EXIT_INTERRUPTED)
     return target
 
@@ -114,28 +128,31 @@ def print_capacity(model: Model) -> list[str]:
     """Print the capacity table and return the warnings it raised."""
     checks: list[LoadCheck] = capacity_checks(model)
     table = Table(title="Capacity: offered load (Erlangs = λ·E[S]) against staff", title_justify="left")
-    for column in ("service", "mean load", "mean staff", "tightest hour", "load there",
-                   "staff there", "hours load ≥ staff"):
-        table.add_column(column, justify="left" if column == "service" else "right")
+    table.add_column("service", no_wrap=True, overflow="fold")   # ids whole, never cut off
+    for column in ("mean\nload", "mean\nstaff", "tightest\nhour", "load\nthere", "staff\nthere",
+                   "hours\nload ≥ staff"):  # two-line headers: the table fits 80 columns
+        table.add_column(column, justify="right")
     for c in checks:
         table.add_row(c.service, f"{c.mean_load:.2f}", f"{c.mean_staff:.2f}", hour_label(c.peak_hour),
                       f"{c.peak_load:.2f}", f"{c.staff_at_peak:g}", str(c.overloaded_hours))
     out.print(table)
     warnings = [w for c in checks for w in c.warnings()] + window_warnings(model) + volume_warnings(model)
     for warning in warnings:
-        err.print(f"[yellow]warning[/yellow] {warning}", soft_wrap=True)
+        print_warning(warning)
     return warnings
 
 
-def print_summary(summary: dict) -> None:
-    """KPIs as rows, the portfolio and each service as columns (every KPI is in summary.json)."""
+def print_summary(summary: dict, hidden: frozenset[str] = frozenset()) -> None:
+    """KPIs as rows, the portfolio and each service as columns, without the ``hidden`` KPIs
+    (those the scenario makes zero by construction; every KPI is in summary.json)."""
     columns = {"portfolio": summary["kpis"], **summary["services"]}
     table = Table(title=f"{summary['scenario']}: mean ± 95% CI half-width over "
                         f"{summary['replications']} replications", title_justify="left")
     table.add_column("KPI")
     for name in columns:
-        table.add_column(name, justify="right")
-    kpis = list(dict.fromkeys(k for level in columns.values() for k in level if k != "tiers"))
+        table.add_column(name, justify="right", overflow="fold")
+    kpis = list(dict.fromkeys(k for level in columns.values() for k in level
+                              if k != "tiers" and k not in hidden))  # fmt: skip
     for kpi in kpis:
         table.add_row(kpi, *(fmt_stat(level[kpi]) if kpi in level else "" for level in columns.values()))
     out.print(table)
@@ -151,16 +168,21 @@ def main() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
     """Check scenario files: exit 0 when all are valid, 2 with every located error otherwise."""
-    failed = False
+    errors, failed = 0, 0
     for file in files:
         try:
             model = compile_scenario(load_scenario(file))
         except StratsimError as error:
-            failed = True
-            print_error(error)
+            errors += print_problems(error)
+            failed += 1
             continue
-        out.print(f"{file}: valid")
+        out.print(f"{file}: valid", soft_wrap=True)
         print_capacity(model)
+    if len(files) > 1 and failed:
+        err.print(f"{errors} error{'s' if errors > 1 else ''} in {failed} of {len(files)} files",
+                  soft_wrap=True)
+    elif errors > 1:
+        err.print(f"{errors} errors", soft_wrap=True)
     sys.exit(EXIT_USER_ERROR if failed else 0)
 
 
@@ -172,7 +194,8 @@ def schema() -> None:
 
 @main.command()
 @click.argument("scenario_file", type=click.Path(path_type=Path))
-@click.option("--replications", "-r", type=click.IntRange(min=1), help="Override the file's replications.")
+@click.option("--replications", "-r", type=click.IntRange(min=1, max=MAX_REPLICATIONS),
+              help="Override the file's replications.")
 @click.option("--seed", "-s", type=click.IntRange(min=0), help="Override the file's seed.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes; results are identical for any number.")
@@ -204,7 +227,7 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
                               timeseries_dir=plan.staging,
                               on_done=lambda: progress.advance(task))
         for warning in result.warnings:
-            err.print(f"[yellow]warning[/yellow] {warning}", soft_wrap=True)
+            print_warning(warning)
         info = manifest(result, scenario_file=scenario_file, scenario_file_sha256=scenario_digest,
                         jobs=jobs, backend=evaluator.name, started_at=started_at,
                         wall_time_s=time.perf_counter() - start,
@@ -227,9 +250,9 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
         target = commit_uninterrupted(plan)
     except OutputError as error:
         fail(error)
-    print_summary(result.summary)
+    print_summary(result.summary, structurally_zero_kpis(model))
     print_perspective(result.summary)
-    out.print(f"results in {target}/")
+    out.print(f"results in {target}/", soft_wrap=True)
 
 
 from stratsim.cli_compare import compare, print_perspective  # noqa: E402  (its own module)

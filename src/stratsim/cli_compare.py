@@ -51,7 +51,9 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     from rich.text import Text
 
     from stratsim.analysis.capacity import capacity_checks, volume_warnings, window_warnings
-    from stratsim.cli import EXIT_INTERRUPTED, commit_uninterrupted, err, fail, out, raise_interrupt
+    from stratsim.cli import (
+        EXIT_INTERRUPTED, commit_uninterrupted, err, fail, out, print_warning, raise_interrupt,
+    )
     from stratsim.engine.compile import compile_scenario
     from stratsim.errors import OutputError, StratsimError
     from stratsim.report.tables import comparison_renderables
@@ -84,7 +86,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
                 + window_warnings(model) + volume_warnings(model)]
     try:
         for warning in warnings:
-            err.print(Text("warning ", style="yellow") + Text(warning), soft_wrap=True)
+            print_warning(warning)
         with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as progress:
             task = progress.add_task("compare", total=count * len(contenders))
@@ -114,7 +116,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     except OutputError as error:
         fail(error)
     for warning in comparison.warnings:
-        err.print(Text("warning ", style="yellow") + Text(warning), soft_wrap=True)
+        print_warning(warning)
     for renderable in comparison_renderables(comparison.document):
         out.print(renderable)
     out.print()

@@ -26,6 +26,7 @@ def test_duplicate_service_segment_and_tier_ids(valid_data: dict[str, Any]) -> N
     valid_data["segments"][1]["id"] = "enterprise"
     valid_data["services"][0]["tiers"][1]["id"] = "gold"
     issues = issues_of(dump(valid_data))
+    # a duplicated id names no item for sure, so these items are named by index
     assert "duplicate service id" in only(issues, "services[1].id").message
     assert "also services[0].id" in only(issues, "services[1].id").message
     assert "duplicate segment id" in only(issues, "segments[1].id").message
@@ -34,7 +35,7 @@ def test_duplicate_service_segment_and_tier_ids(valid_data: dict[str, Any]) -> N
 
 def test_unknown_service_in_mix(valid_data: dict[str, Any]) -> None:
     valid_data["segments"][1]["mix"] = {"helpdsk": 1}
-    located_issue(valid_data, "segments[1].mix.helpdsk", 'unknown service "helpdsk"',
+    located_issue(valid_data, "segments[retail].mix.helpdsk", 'unknown service "helpdsk"',
                   'did you mean "helpdesk"', "the services are: helpdesk, identity")  # fmt: skip
 
 
@@ -52,15 +53,15 @@ def test_unknown_service_in_market_price(valid_data: dict[str, Any]) -> None:
 def test_unknown_service_in_depends_on_and_fallback(valid_data: dict[str, Any]) -> None:
     valid_data["services"][0]["depends_on"] = [{"service": "idp", "share": 0.3}]
     valid_data["services"][0]["fallback"] = "nowhere"
-    located_issue(valid_data, "services[0].depends_on[0].service", 'unknown service "idp"')
-    located_issue(valid_data, "services[0].fallback", 'unknown service "nowhere"')
+    located_issue(valid_data, "services[helpdesk].depends_on[0].service", 'unknown service "idp"')
+    located_issue(valid_data, "services[helpdesk].fallback", 'unknown service "nowhere"')
 
 
 def test_self_dependency_and_self_fallback(valid_data: dict[str, Any]) -> None:
     valid_data["services"][0]["depends_on"] = [{"service": "helpdesk", "share": 0.3}]
     valid_data["services"][1]["fallback"] = "identity"
-    located_issue(valid_data, "services[0].depends_on[0].service", "depends on itself")
-    located_issue(valid_data, "services[1].fallback", "cannot fall back to itself")
+    located_issue(valid_data, "services[helpdesk].depends_on[0].service", "depends on itself")
+    located_issue(valid_data, "services[identity].fallback", "cannot fall back to itself")
 
 
 def test_cycle_of_blocking_dependencies(valid_data: dict[str, Any]) -> None:
@@ -70,7 +71,7 @@ def test_cycle_of_blocking_dependencies(valid_data: dict[str, Any]) -> None:
     valid_data["services"][1]["depends_on"] = [
         {"service": "helpdesk", "share": 0.1, "mode": "blocking"}
     ]
-    located_issue(valid_data, "services[0].depends_on[0].mode",
+    located_issue(valid_data, "services[helpdesk].depends_on[0].mode",
                   "cycle of blocking dependencies: helpdesk → identity → helpdesk")  # fmt: skip
 
 
@@ -85,7 +86,7 @@ def test_async_cycles_are_allowed(valid_data: dict[str, Any]) -> None:
 def test_live_service_depending_on_a_retired_one(valid_data: dict[str, Any]) -> None:
     valid_data["services"][1]["status"] = "retired"
     valid_data["services"][0]["depends_on"] = [{"service": "identity", "share": 0.3}]
-    located_issue(valid_data, "services[0].depends_on[0].service", "retired service")
+    located_issue(valid_data, "services[helpdesk].depends_on[0].service", "retired service")
 
 
 def test_unknown_references_in_the_plan_and_position(valid_data: dict[str, Any]) -> None:
@@ -105,7 +106,7 @@ def test_segment_tier_missing_from_a_service_it_uses(valid_data: dict[str, Any])
     valid_data["services"][1]["tiers"] = [{"id": "standard", "priority": 0}]
     located_issue(
         valid_data,
-        "segments[0].tiers.gold",
+        "segments[enterprise].tiers.gold",
         'tier "gold" is not a tier of service "identity"',
         "its tiers: standard",
     )
@@ -130,7 +131,7 @@ def test_service_that_could_never_serve(valid_data: dict[str, Any], capacity: An
     identity["staff"] = 0
     if capacity is not None:
         identity["queue_capacity"] = capacity
-    located_issue(valid_data, "services[1].staff", "customers could never be served")
+    located_issue(valid_data, "services[identity].staff", "customers could never be served")
 
 
 def test_roster_with_nobody_on_duty_all_week(valid_data: dict[str, Any]) -> None:
@@ -162,14 +163,14 @@ def test_checks_collect_every_issue_not_just_the_first(valid_data: dict[str, Any
     valid_data["segments"][0]["mix"] = {"a": 0.5, "b": 0.5}
     valid_data["segments"][1]["mix"] = {"c": 1}
     paths = [f.where for f in check_scenario(valid_data)]
-    assert paths == ["segments[0].mix.a", "segments[0].mix.b", "segments[1].mix.c"]
+    assert paths == ["segments[0].mix.a", "segments[0].mix.b", "segments[1].mix.c"]   # no document: by index
 
 
 def test_checks_also_run_when_fields_are_invalid(valid_data: dict[str, Any]) -> None:
     valid_data["services"][0]["staff"] = -1
     valid_data["segments"][1]["mix"] = {"nope": 1}
     issues = issues_of(dump(valid_data))
-    assert {"services[0].staff", "segments[1].mix.nope"} <= {i.path for i in issues}
+    assert {"services[helpdesk].staff", "segments[retail].mix.nope"} <= {i.path for i in issues}
 
 
 def test_model_validator_reports_all_findings(valid_data: dict[str, Any]) -> None:
@@ -188,12 +189,26 @@ def test_checks_tolerate_garbage() -> None:
         "segments": [{"mix": [1], "tiers": {"x": "y"}}, {"id": {}, "mix": {"a": "1"}}],
         "strategy": {"pattern": {"rosters": {"a": [{"days": 3}], "b": "x"}}, "plan": 5},
     }
-    assert [f.where for f in check_scenario(garbage)] == ["strategy.pattern.rosters.b"]
+    # the tier x is declared by no service: a finding, whatever the garbage around it
+    assert [f.where for f in check_scenario(garbage)] == ["strategy.pattern.rosters.b", "segments[0].tiers.x"]
     assert check_scenario([1, 2]) == []
 
 
 def test_elastic_demand_for_a_free_service_with_a_market_price(valid_data: dict[str, Any]) -> None:
     valid_data["services"][0]["price"] = 0
-    located_issue(valid_data, "segments[0].price_elasticity", 'service "helpdesk"', "infinite")
+    located_issue(valid_data, "segments[enterprise].price_elasticity", 'service "helpdesk"', "infinite")
     valid_data["strategy"]["position"]["market_price"] = {}
     assert not [f for f in check_scenario(valid_data) if "elasticity" in f.message]
+
+
+def test_a_segment_tier_with_share_zero_is_checked_too(valid_data: dict[str, Any]) -> None:
+    valid_data["segments"][0]["tiers"] = {"gold": 0.3, "standard": 0.7, "platinum": 0}
+    located_issue(valid_data, "segments[enterprise].tiers.platinum", 'unknown tier "platinum"',
+                  "the tiers are: gold, standard")  # fmt: skip
+
+
+def test_a_tier_no_service_declares_is_unknown_even_for_untiered_services(valid_data: dict[str, Any]) -> None:
+    for service in valid_data["services"]:
+        service.pop("tiers")
+    valid_data["segments"][0]["tiers"] = {"gold": 0.3, "standard": 0.7}
+    located_issue(valid_data, "segments[enterprise].tiers.gold", 'unknown tier "gold"', "none")

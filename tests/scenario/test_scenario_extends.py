@@ -89,7 +89,7 @@ def test_error_in_an_inherited_value_points_into_the_base_file(
         load_scenario(path)
     first, second = caught.value.issues
     assert (first.file, first.path, first.line) == (str(path), "seed", 3)
-    assert (second.file, second.path) == (str(base), "services[0].service_time.cv")
+    assert (second.file, second.path) == (str(base), "services[helpdesk].service_time.cv")
     assert (second.line, second.column) == position(broken, "-1")
 
 
@@ -100,7 +100,7 @@ def test_merged_item_errors_point_to_the_file_that_wrote_the_value(base: Path) -
         load_scenario(path)
     (issue,) = caught.value.issues
     assert (issue.file, issue.line, issue.column, issue.path) == (
-        str(path), 4, 12, "services[0].staff",
+        str(path), 4, 12, "services[helpdesk].staff",
     )  # fmt: skip
 
 
@@ -158,3 +158,34 @@ def test_yaml_error_in_the_base_is_reported_in_the_base(tmp_path: Path) -> None:
         load_scenario(path)
     assert caught.value.issues[0].file == str(base)
     assert caught.value.issues[0].message.startswith("invalid YAML")
+
+
+def test_error_paths_name_merged_items_by_id_not_by_their_index_in_the_merged_list(base: Path) -> None:
+    text = """\
+extends: baseline.yaml
+services:
+  - id: chat
+    staff: -1
+    service_time: {dist: exponential, mean: 4min}
+  - id: identity
+    staff: -2
+segments:
+  - id: retail
+    mix: {helpdesk: 0, chat: 1, helpdsk: 0}   # mappings merge by key: helpdesk needs its 0
+"""
+    path = variant(base.parent, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    # chat is services[2] of the merged list but services[0] of this file: neither is shown
+    found = {(issue.path, issue.line) for issue in caught.value.issues}
+    assert found == {("services[chat].staff", 4), ("services[identity].staff", 7),
+                     ("segments[retail].mix.helpdsk", 10)}
+
+
+def test_a_nul_character_in_extends_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'name: v\nextends: "base\\0.yaml"\n')
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    (issue,) = caught.value.issues
+    assert (issue.path, issue.line) == ("extends", 2)
+    assert "cannot contain a NUL character" in issue.message

@@ -18,12 +18,12 @@ def test_load_a_file(tmp_path: Path, valid_text: str) -> None:
     assert load_scenario(str(path)).name == "helpdesk-baseline"
 
 
-def test_malformed_yaml_is_located_at_the_parser_position(valid_text: str) -> None:
+def test_malformed_yaml_is_located_where_the_fix_is(valid_text: str) -> None:
     text = valid_text.replace("    staff: 2\n", "    staff: [2\n")
     (issue,) = issues_of(text, "broken.yaml")
     assert issue.file == "broken.yaml"
-    assert issue.message.startswith("invalid YAML: ")
-    assert issue.line == position(text, "service_time: {dist: exponential")[0]
+    assert issue.message.startswith("invalid YAML: the list in brackets [ ] opened here is not closed")
+    assert (issue.line, issue.column) == position(text, "[2")   # the parser notices a line later
 
 
 def test_bad_indentation_is_located(valid_text: str) -> None:
@@ -36,11 +36,11 @@ def test_bad_indentation_is_located(valid_text: str) -> None:
 def test_unknown_field_with_did_you_mean_at_line_and_column(valid_text: str) -> None:
     text = valid_text.replace("    staff: 5\n", "    stafff: 5\n")
     issues = issues_of(text, "helpdesk.yaml")
-    unknown = only(issues, "services[0].stafff")
+    unknown = only(issues, "services[helpdesk].stafff")
     assert unknown.message == "unknown field 'stafff' (did you mean 'staff'?)"
     where = (unknown.file, unknown.line, unknown.column)
     assert where == ("helpdesk.yaml", *position(text, "stafff"))
-    missing = only(issues, "services[0].staff")
+    missing = only(issues, "services[helpdesk].staff")
     assert missing.message.startswith("missing required field 'staff'")
     assert missing.line == position(text, "id: helpdesk")[0]
 
@@ -52,7 +52,7 @@ def test_unknown_top_level_field_suggests_extends(valid_text: str) -> None:
 
 def test_unknown_field_without_close_match_lists_fields(valid_text: str) -> None:
     text = valid_text.replace("attainment: 0.8}", "zzz: 1}")
-    issue = only(issues_of(text), "services[0].sla.zzz")
+    issue = only(issues_of(text), "services[helpdesk].sla.zzz")
     assert issue.message == "unknown field 'zzz'; expected one of: wait, attainment"
     assert (issue.line, issue.column) == position(text, "zzz")
 
@@ -69,16 +69,16 @@ def test_unknown_alias_field_suggests_the_yaml_key(valid_text: str) -> None:
 def test_negative_staff(valid_text: str) -> None:
     text = valid_text.replace("    staff: 5\n", "    staff: -1\n")
     (issue,) = issues_of(text, "s.yaml")
-    assert issue.path == "services[0].staff"
+    assert issue.path == "services[helpdesk].staff"
     assert issue.message == "expected an integer ≥ 0, got -1"
     assert (issue.file, issue.line, issue.column) == ("s.yaml", *position(text, "-1"))
-    assert str(issue) == f"s.yaml:{issue.line}:{issue.column}: services[0].staff: {issue.message}"
+    assert str(issue) == f"s.yaml:{issue.line}:{issue.column}: services[helpdesk].staff: {issue.message}"
 
 
 def test_unknown_service_in_a_mix(valid_text: str) -> None:
     text = valid_text.replace("mix: {helpdesk: 1}", "mix: {helpdeks: 1}")
     (issue,) = issues_of(text, "mix.yaml")
-    assert issue.path == "segments[1].mix.helpdeks"
+    assert issue.path == "segments[retail].mix.helpdeks"
     assert (issue.file, issue.line, issue.column) == ("mix.yaml", *position(text, "helpdeks"))
     assert 'unknown service "helpdeks" (did you mean "helpdesk"?)' in issue.message
 
@@ -97,7 +97,7 @@ def test_bad_duration(valid_text: str) -> None:
 def test_cv_not_positive_drops_the_union_tag_from_the_path(valid_text: str) -> None:
     text = valid_text.replace("cv: 0.8", "cv: -0.2")
     (issue,) = issues_of(text)
-    assert issue.path == "services[0].service_time.cv"
+    assert issue.path == "services[helpdesk].service_time.cv"
     assert "cv must be > 0" in issue.message and "got -0.2" in issue.message
     assert (issue.line, issue.column) == position(text, "-0.2")
 
@@ -105,7 +105,7 @@ def test_cv_not_positive_drops_the_union_tag_from_the_path(valid_text: str) -> N
 def test_unknown_distribution_is_located_and_lists_names(valid_text: str) -> None:
     text = valid_text.replace("{dist: exponential, mean: 10min}", "{dist: exponetial, mean: 10min}")
     (issue,) = issues_of(text)
-    assert issue.path == "services[1].service_time"
+    assert issue.path == "services[identity].service_time"
     assert (issue.line, issue.column) == position(text, "{dist: exponetial")
     assert "unknown distribution \"exponetial\" (did you mean 'exponential'?)" in issue.message
     assert "exponential, lognormal, gamma, deterministic, uniform, triangular, empirical" in (
@@ -137,11 +137,11 @@ def test_several_errors_are_all_reported_in_one_error(valid_text: str) -> None:
     issues = caught.value.issues
     assert [i.path for i in issues] == [
         "horizon",
-        "services[0].staff",
-        "services[0].service_time.cv",
-        "segments[0].balk_at",
-        "segments[1].customers",
-        "segments[1].mix.chatbot",
+        "services[helpdesk].staff",
+        "services[helpdesk].service_time.cv",
+        "segments[enterprise].balk_at",
+        "segments[retail].customers",
+        "segments[retail].mix.chatbot",
     ]
     assert [i.line for i in issues] == sorted(i.line or 0 for i in issues)
     assert all(i.file == "many.yaml" for i in issues)
@@ -150,7 +150,7 @@ def test_several_errors_are_all_reported_in_one_error(valid_text: str) -> None:
 
 def test_duplicate_keys_are_reported(valid_text: str) -> None:
     text = valid_text.replace("    staff: 5\n", "    staff: 5\n    price: 1\n    staff: 6\n")
-    issue = only(issues_of(text), "services[0].staff")
+    issue = only(issues_of(text), "services[helpdesk].staff")
     assert issue.message.startswith('duplicate key "staff": already defined at line ')
     assert (issue.line, issue.column) == position(text, "staff: 6")
     assert f"line {position(text, 'staff: 5')[0]}" in issue.message
@@ -219,7 +219,7 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 def test_missing_required_fields_are_located_at_their_mapping(valid_text: str) -> None:
     text = valid_text.replace("    rate: 2\n", "")
-    issue = only(issues_of(text), "segments[1].rate")
+    issue = only(issues_of(text), "segments[retail].rate")
     assert issue.message.startswith("missing required field 'rate': Arrival rate of the segment")
     assert "customers per hour" in issue.message and "\n" not in issue.message   # one line
     assert issue.line == position(text, "id: retail")[0]
@@ -227,7 +227,29 @@ def test_missing_required_fields_are_located_at_their_mapping(valid_text: str) -
 
 def test_wrong_container_types(valid_text: str) -> None:
     text = valid_text.replace("mix: {helpdesk: 1}", "mix: helpdesk")
-    issue = only(issues_of(text), "segments[1].mix")
+    issue = only(issues_of(text), "segments[retail].mix")
     assert issue.message == 'expected a mapping (key: value pairs), got "helpdesk"'
     text = valid_text.replace("    sla: {wait: 30min, attainment: 0.8}", "    sla: [30min]")
-    assert "expected a mapping" in only(issues_of(text), "services[0].sla").message
+    assert "expected a mapping" in only(issues_of(text), "services[helpdesk].sla").message
+
+
+@pytest.mark.parametrize("value", ["none", "never", "30min"])
+def test_patience_that_is_not_a_distribution_says_how_to_write_forever(valid_text: str, value: str) -> None:
+    text = valid_text.replace("    patience: {dist: exponential, mean: 45min}",
+                              f"    patience: {value}")  # fmt: skip
+    issue = only(issues_of(text), "segments[enterprise].patience")
+    assert issue.message == (f'expected a distribution such as {{dist: exponential, mean: 10min}}, '
+                             f'got "{value}"; for customers who wait for ever, leave patience out '
+                             f'(or write null)')  # fmt: skip
+
+
+def test_patience_null_means_for_ever(valid_text: str) -> None:
+    text = valid_text.replace("    patience: {dist: exponential, mean: 45min}", "    patience: null")
+    assert load_scenario_text(text).segments[0].patience is None
+
+
+def test_a_number_yaml_reads_as_text_says_how_to_write_it(valid_text: str) -> None:
+    text = valid_text.replace("    rate: 2\n", "    rate: 2e3\n")
+    issue = only(issues_of(text), "segments[retail].rate")
+    assert 'got "2e3" (YAML reads 1e6 or 1.0e6 as text: write 1.0e+6 or 1000000)' in issue.message
+    assert load_scenario_text(valid_text.replace("    rate: 2\n", "    rate: 2.0e+3\n")).segments[1].rate == 2000

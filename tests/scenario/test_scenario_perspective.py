@@ -81,4 +81,4 @@ def test_constraint_errors_come_with_the_other_errors_in_one_pass(valid_text: st
     text = with_perspective(valid_text).replace("staff: 5", "staff: -5").replace(
         '"cost <= budget"', '"cost <= budgt"')
     paths = {issue.path for issue in issues_of(text)}
-    assert {"services[0].staff", "strategy.perspective.constraints[1]"} <= paths
+    assert {"services[helpdesk].staff", "strategy.perspective.constraints[1]"} <= paths

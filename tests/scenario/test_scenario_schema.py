@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
+from stratsim.errors import ScenarioError
 from stratsim.scenario import Scenario, load_scenario_text, scenario_json_schema
 
 
@@ -93,3 +94,51 @@ def test_variant_lists_replaced_whole_keep_their_requirements() -> None:
         jsonschema.validate({"extends": "base.yaml", "services": [{"staff": 3}]}, schema)
     jsonschema.validate({"extends": "base.yaml", "services": [
         {"id": "helpdesk", "service_time": {"dist": "exponential"}}]}, schema)   # merges with the base's
+
+
+def put(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return data
+
+
+SINGLE_FIELD_RULES = [
+    # (path, a value validate refuses): the schema must refuse it too
+    (("services", 0, "sla", "wait"), 0),
+    (("services", 0, "sla", "wait"), "0min"),
+    (("services", 0, "sla", "wait"), "0.0h"),
+    (("horizon",), 0),
+    (("horizon",), "0d"),
+    (("services", 1, "service_time", "mean"), "0s"),
+    (("services", 0, "service_time", "cv"), 0),
+    (("services", 0, "service_time", "cv"), 101),
+    (("services", 0, "staff"), -1),
+    (("services", 0, "staff"), 100_001),
+    (("strategy", "pattern", "rosters", "helpdesk", 0, "staff"), 100_001),
+    (("segments", 0, "rate"), 1.0e300),
+    (("segments", 0, "price_elasticity"), -101),
+    (("segments", 0, "weekly_profile", 0), 2_000_000),
+    (("services", 0, "price"), 1e13),
+    (("warmup",), 876_001),
+    (("replications",), 100_001),
+    (("name",), "n" * 101),
+    (("services", 0, "id"), "h" * 65),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), SINGLE_FIELD_RULES, ids=[f"{p[-1]}={v!s:.12}" for p, v in SINGLE_FIELD_RULES])
+def test_schema_and_validate_agree_on_single_field_rules(valid_data: dict[str, Any], path, value) -> None:
+    document = put(valid_data, path, value)
+    with pytest.raises(ScenarioError):
+        load_scenario_text(yaml.safe_dump(document))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(json.loads(json.dumps(document, default=str)), scenario_json_schema())
+
+
+def test_positive_durations_in_the_schema_accept_what_validate_accepts(valid_data: dict[str, Any]) -> None:
+    for wait in ("0.5min", "10s", ".5h", "0.001", 0.25, "00010min"):
+        document = put(valid_data, ("services", 0, "sla", "wait"), wait)
+        load_scenario_text(yaml.safe_dump(document))
+        jsonschema.validate(json.loads(json.dumps(document, default=str)), scenario_json_schema())

@@ -12,15 +12,15 @@ from stratsim.scenario.support import UNSUPPORTED, unsupported_features
 
 CASES: list[tuple[tuple[Any, ...], Any, str]] = [
     (("services", 0, "depends_on"), [{"service": "identity", "share": 0.3}],
-     "services[0].depends_on"),
-    (("services", 0, "status"), "pipeline", "services[0].status"),
-    (("services", 0, "status"), "retired", "services[0].status"),
-    (("services", 0, "launch"), "14d", "services[0].launch"),
-    (("services", 0, "retire"), "20d", "services[0].retire"),
-    (("services", 0, "fallback"), "identity", "services[0].fallback"),
-    (("services", 0, "costs", "launch"), 20000, "services[0].costs.launch"),
-    (("segments", 1, "flexibility"), 0.2, "segments[1].flexibility"),
-    (("segments", 1, "customers"), 1200, "segments[1].customers"),
+     "services[helpdesk].depends_on"),
+    (("services", 0, "status"), "pipeline", "services[helpdesk].status"),
+    (("services", 0, "status"), "retired", "services[helpdesk].status"),
+    (("services", 0, "launch"), "14d", "services[helpdesk].launch"),
+    (("services", 0, "retire"), "20d", "services[helpdesk].retire"),
+    (("services", 0, "fallback"), "identity", "services[helpdesk].fallback"),
+    (("services", 0, "costs", "launch"), 20000, "services[helpdesk].costs.launch"),
+    (("segments", 1, "flexibility"), 0.2, "segments[retail].flexibility"),
+    (("segments", 1, "customers"), 1200, "segments[retail].customers"),
     (("strategy", "position", "target_segments"), ["retail"],
      "strategy.position.target_segments"),
     (("strategy", "plan", "actions"), [{"at": "7d", "set_staff": {"helpdesk": 6}}],
@@ -91,4 +91,4 @@ def test_reported_together_with_field_errors(valid_data: dict[str, Any]) -> None
     valid_data["services"][0]["staff"] = -2
     valid_data["services"][0]["fallback"] = "identity"
     paths = {i.path for i in issues_of(dump(valid_data))}
-    assert paths == {"services[0].staff", "services[0].fallback"}
+    assert paths == {"services[helpdesk].staff", "services[helpdesk].fallback"}

@@ -110,7 +110,7 @@ def compile_demand(
     rates = tuple(base * daily[h % HOURS_PER_DAY] * weekly[h // HOURS_PER_DAY] for h in range(HOURS_PER_WEEK))
     if not all(math.isfinite(rate) for rate in rates):
         raise ScenarioError([Issue(
-            scenario.name, None, None, f"segments[{segment_index}].price_elasticity",
+            scenario.name, None, None, f"segments[{segment.id}].price_elasticity",
             f"the demand of segment {segment.id!r} for service {service.id!r} overflows: its price "
             f"{service.price:g} is so far below the market price that the price response is infinite",
         )])

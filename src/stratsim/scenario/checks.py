@@ -43,10 +43,15 @@ def _mappings(value: Any) -> list[tuple[int, dict[Any, Any]]]:
 
 
 def _number(value: Any) -> float | None:
-    """A finite real number, or None for anything else (booleans included)."""
+    """A finite real number, or None for anything else (booleans included, and integers too
+    large for a float: the field's limit reports those)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _strings(value: Any) -> list[tuple[int, str]]:
@@ -201,18 +206,24 @@ def _blocking_cycles(sc: _Scenario) -> Iterator[Finding]:
 
 
 def _segment_tiers(sc: _Scenario) -> Iterator[Finding]:
+    """Every tier a segment names (a share of 0 included) is a tier of the services it uses.
+
+    A service without declared tiers serves everyone in its one default tier, so a segment's
+    tier mix only has to name tiers of the services that declare tiers; a tier that no service
+    declares at all is a typo wherever it appears.
+    """
     tiers_of = {
         svc["id"]: [t.get("id") for _, t in _mappings(svc.get("tiers"))]
         for _, svc in sc.services
         if isinstance(svc.get("id"), str)
     }
+    declared = {tier: 0 for tiers in tiers_of.values() for tier in tiers if isinstance(tier, str)}
     for i, segment in sc.segments:
-        # A service without declared tiers serves everyone in its one default tier, so a
-        # segment's tier mix only has to name tiers of the services that declare tiers.
         used = [s for s, share in _dict(segment.get("mix")).items()
                 if tiers_of.get(s) and (_number(share) or 0) > 0]  # fmt: skip
-        for tier, share in _dict(segment.get("tiers")).items():
-            if (_number(share) or 0) <= 0:
+        for tier in _dict(segment.get("tiers")):
+            if tier not in declared:
+                yield Finding(("segments", i, "tiers", tier), _unknown("tier", tier, declared))
                 continue
             lacking = [s for s in used if tier not in tiers_of[s]]
             for service in lacking:

@@ -14,7 +14,8 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, ValidationInfo, field_validator
 
 from .base import ScenarioModel
-from .durations import Duration
+from .durations import Duration, PositiveDuration
+from .limits import MAX_CV, up_to
 
 
 def _h(hours: float) -> str:
@@ -48,7 +49,7 @@ class Exponential(_DerivedCv):
 
     dist: Literal["exponential"]
     """Selects this distribution."""
-    mean: Duration = Field(gt=0)
+    mean: PositiveDuration = Field(gt=0)
     """Mean duration."""
 
     @property
@@ -73,10 +74,10 @@ def _check_cv(value: float) -> float:
 class _MeanCv(_Dist):
     """A distribution given by its mean and coefficient of variation (both > 0)."""
 
-    mean: Duration = Field(gt=0)
+    mean: PositiveDuration = Field(gt=0)
     """Mean duration."""
-    cv: float = Field(
-        json_schema_extra={"exclusiveMinimum": 0},
+    cv: up_to(float, MAX_CV) = Field(
+        json_schema_extra={"exclusiveMinimum": 0, "maximum": MAX_CV},
     )
     """Coefficient of variation, standard deviation / mean, > 0 (1 is as variable as
     exponential; use `deterministic` for no variation)."""
@@ -114,7 +115,7 @@ class Deterministic(_DerivedCv):
 
     dist: Literal["deterministic"]
     """Selects this distribution."""
-    value: Duration = Field(gt=0)
+    value: PositiveDuration = Field(gt=0)
     """The duration, the same every time."""
 
     @property

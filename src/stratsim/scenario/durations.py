@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 
+from .limits import LIMIT_REASON, MAX_DURATION_H, MAX_DURATION_YEARS, number_text
 from .paths import show
 
 HOURS_PER_UNIT: dict[str, float] = {
@@ -28,6 +29,8 @@ HOURS_PER_UNIT: dict[str, float] = {
 
 DURATION_PATTERN = r"^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*(s|min|h|d|w)?\s*$"
 """Regular expression of a duration written as text (also published in the JSON schema)."""
+POSITIVE_DURATION_PATTERN = r"^(?=[^1-9]*[1-9])" + DURATION_PATTERN[1:]
+"""The same, for durations that must be positive: at least one digit other than 0."""
 
 _DURATION = re.compile(DURATION_PATTERN)
 _CLOCK = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
@@ -54,6 +57,11 @@ def parse_duration(value: Any) -> float:
         raise ValueError(f"expected a finite duration, got {show(value)}")
     if hours < 0:
         raise ValueError(f"a duration cannot be negative, got {show(value)}")
+    if hours > MAX_DURATION_H:
+        raise ValueError(
+            f"expected a duration of at most {MAX_DURATION_YEARS} years "
+            f"({number_text(MAX_DURATION_H)}h), got {show(value)} ({LIMIT_REASON})"
+        )
     return hours
 
 
@@ -97,14 +105,19 @@ def format_clock(hours: float) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-DURATION_JSON_SCHEMA: dict[str, Any] = {
-    "anyOf": [
-        {"type": "string", "pattern": DURATION_PATTERN},
-        {"type": "number", "minimum": 0},
-    ],
-    "description": 'A duration: "30s", "15min", "2h", "3d", "1w" (decimals allowed) '
-    "or a number of hours.",
-}
+def _duration_schema(pattern: str, low: dict[str, float]) -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": pattern},
+            {"type": "number", **low, "maximum": MAX_DURATION_H},
+        ],
+        "description": 'A duration: "30s", "15min", "2h", "3d", "1w" (decimals allowed) '
+        f"or a number of hours; at most {MAX_DURATION_YEARS} years.",
+    }
+
+
+DURATION_JSON_SCHEMA: dict[str, Any] = _duration_schema(DURATION_PATTERN, {"minimum": 0})
+POSITIVE_DURATION_JSON_SCHEMA = _duration_schema(POSITIVE_DURATION_PATTERN, {"exclusiveMinimum": 0})
 
 Duration = Annotated[
     float,
@@ -112,3 +125,10 @@ Duration = Annotated[
     WithJsonSchema(DURATION_JSON_SCHEMA, mode="validation"),
 ]
 """A model field holding a duration, stored as hours (``float``)."""
+
+PositiveDuration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    WithJsonSchema(POSITIVE_DURATION_JSON_SCHEMA, mode="validation"),
+]
+"""A duration that must be positive (give its field ``gt=0``; this type tells the JSON Schema)."""

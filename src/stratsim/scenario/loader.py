@@ -4,7 +4,8 @@
 release can simulate, or raises :class:`~stratsim.errors.ScenarioError` holding **every** problem
 found (DESIGN §3): YAML syntax, duplicate keys, field errors, cross-reference errors and features
 not supported yet, each with file, line, column, field path and a message quoting the bad value.
-Reporting everything in one pass saves the planner an edit-run-edit loop per mistake.
+Reporting everything in one pass saves the planner an edit-run-edit loop per mistake.  Field paths
+name list items by id (``services[helpdesk].staff``), as :func:`~.paths.format_path` explains.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def load_scenario_text(text: str, filename: str = "<string>") -> Scenario:
 def _key(path: FsPath) -> str:
     try:
         return str(path.resolve())
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return os.path.abspath(path)
 
 
@@ -79,6 +80,8 @@ def _read(path: FsPath, display: str, origin: Location | None) -> tuple[str, Iss
         problem = f"not UTF-8 text ({exc.reason})"
     except OSError as exc:
         problem = f"cannot be read ({exc.strerror or exc})"
+    except ValueError:   # a NUL character, which no file name can hold
+        problem = "a file name cannot contain a NUL character (\\0)"
     if origin is None:
         return "", Issue(display, None, None, "", problem)
     message = f"cannot extend {show(display)}: {problem}"
@@ -116,6 +119,10 @@ def _base(value: LNode, source: _Source) -> tuple[LNode | None, list[Issue]]:
         got = show(value.value) if isinstance(value, LScalar) else "a mapping or list"
         message = f"expected the path of a base scenario file, got {got}"
         return None, [Issue(mark.file, mark.line, mark.column, "extends", message)]
+    if "\0" in value.value:
+        message = f"expected the path of a base scenario file, got {show(value.value)}: a " \
+                  "file name cannot contain a NUL character (\\0)"  # fmt: skip
+        return None, [Issue(mark.file, mark.line, mark.column, "extends", message)]
     path = source.folder / value.value
     display, key = os.path.normpath(path), _key(path)
     names = [name for _, name in source.chain]
@@ -144,7 +151,10 @@ def _finish(tree: LNode | None, issues: list[Issue], filename: str) -> Scenario:
         issues.extend(_located(f, located, filename) for f in check_scenario(located.data))
     features = unsupported_features(scenario if scenario is not None else located.data)
     invalid = {issue.path for issue in issues}  # a bad value is reported once, as invalid
-    issues.extend(_located(f, located, filename) for f in features if f.where not in invalid)
+    for feature in features:
+        issue = _located(feature, located, filename)
+        if issue.path not in invalid:
+            issues.append(issue)
     if issues:
         raise ScenarioError(_ordered(issues, filename))
     assert scenario is not None
@@ -165,13 +175,13 @@ def _field_issues(
         path, about_key = yaml_path(tuple(error["loc"]), located.data)
         message = describe(error, path, located.data, Scenario)
         where = located.locate(path, prefer_key=about_key or error["type"] in KEY_ERRORS)
-        issues.append(_issue(where, filename, format_path(path), message))
+        issues.append(_issue(where, filename, format_path(path, located.data), message))
     return checked
 
 
 def _located(finding: Finding, located: LocatedData, filename: str) -> Issue:
     where = located.locate(finding.path, prefer_key=True)
-    return _issue(where, filename, finding.where, finding.message)
+    return _issue(where, filename, format_path(finding.path, located.data), finding.message)
 
 
 def _issue(where: Location | None, filename: str, path: str, message: str) -> Issue:

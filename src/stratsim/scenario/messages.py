@@ -10,6 +10,7 @@ the message to say what was expected and to quote the value that was found, e.g.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 from collections.abc import Callable
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -119,8 +120,22 @@ def field_names(model: type[BaseModel]) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
+DISTRIBUTION_FIELDS = ("service_time", "patience")
+PATIENCE_FOREVER = "; for customers who wait for ever, leave patience out (or write null)"
+
+
 def describe(error: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) -> str:
     """A plain-language message for one pydantic error at document ``path``."""
+    value = error.get("input")
+    if path and path[-1] in DISTRIBUTION_FIELDS and not isinstance(value, dict):
+        message = f"expected a distribution such as {{dist: exponential, mean: 10min}}, got {show(value)}"
+        if path[-1] == "patience":
+            message += PATIENCE_FOREVER   # "patience: none" reads naturally but means nothing
+        return message
+    return _describe(error, path, data, root)
+
+
+def _describe(error: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) -> str:
     kind = error["type"]
     special = _SPECIAL.get(kind)
     if special is not None:
@@ -133,9 +148,16 @@ def describe(error: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) 
             return f"expected {what} {symbol} {ctx[key]:g}, got {got}"
     simple = _SIMPLE.get(kind)
     if simple is not None:
+        value = error.get("input")
+        if isinstance(value, str) and _EXPONENT_AS_TEXT.match(value):
+            return f"{simple}, got {got} (YAML reads 1e6 or 1.0e6 as text: write 1.0e+6 or " \
+                   "1000000)"  # fmt: skip
         return f"{simple}, got {got}"
     return f"{error['msg'][:1].lower()}{error['msg'][1:]}, got {got}"
 
+
+_EXPONENT_AS_TEXT = re.compile(r"^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+\s*$")
+"""A number with an exponent that YAML 1.1 kept as text (it needs a dot and a signed exponent)."""
 
 _SIMPLE: dict[str, str] = {
     "int_type": "expected an integer",

@@ -39,8 +39,24 @@ from .distributions import (
     Triangular,
     Uniform,
 )
-from .durations import Duration
-from .paths import show
+from .durations import Duration, PositiveDuration
+from .limits import (
+    MAX_GROWTH_PER_YEAR,
+    MAX_ID_LENGTH,
+    MAX_MONEY,
+    MAX_NAME_LENGTH,
+    MAX_PRICE_FACTOR,
+    MAX_DURATION_YEARS,
+    MAX_RATE,
+    MAX_REPLICATIONS,
+    MAX_START_YEAR,
+    MAX_WAITING,
+    MIN_PRICE_ELASTICITY,
+    StaffCount,
+    down_to,
+    up_to,
+)
+from .paths import ID_PATTERN, show
 from .profiles import (
     DAILY_PRESETS,
     WEEKLY_PRESETS,
@@ -68,18 +84,21 @@ __all__ = [
     "Strategy", "Tier", "Triangular", "Uniform",
 ]  # fmt: skip
 
-ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 SHARE_TOLERANCE = 1e-6
 
 
-def _pattern_check(pattern: str, what: str) -> Any:
-    """An after-validator enforcing ``pattern`` with a message that says what is expected."""
+def _pattern_check(pattern: str, max_length: int, what: str) -> Any:
+    """An after-validator enforcing ``pattern`` and a length limit, with a message that says
+    what is expected."""
     regex = re.compile(pattern)
 
     def check(value: str) -> str:
         if not regex.match(value):
             raise ValueError(f"expected {what}, got {show(value)}")
+        if len(value) > max_length:
+            raise ValueError(f"expected at most {max_length} characters, got {len(value)}: "
+                             f"{show(value)}")  # fmt: skip
         return value
 
     return AfterValidator(check)
@@ -88,19 +107,27 @@ def _pattern_check(pattern: str, what: str) -> Any:
 Identifier = Annotated[
     str,
     _pattern_check(
-        ID_PATTERN, "an id of letters, digits, '_', '.' or '-' not starting with a digit"
+        ID_PATTERN, MAX_ID_LENGTH,
+        "an id of letters, digits, '_', '.' or '-' not starting with a digit",
     ),
-    WithJsonSchema({"type": "string", "pattern": ID_PATTERN}),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID_LENGTH}),
 ]
 ScenarioName = Annotated[
     str,
     _pattern_check(
-        NAME_PATTERN,
+        NAME_PATTERN, MAX_NAME_LENGTH,
         "a name of letters, digits, '.', '_' or '-' starting with a letter or digit "
         "(it becomes a folder name)",
     ),
-    WithJsonSchema({"type": "string", "pattern": NAME_PATTERN}),
+    WithJsonSchema({"type": "string", "pattern": NAME_PATTERN, "maxLength": MAX_NAME_LENGTH}),
 ]
+Money = up_to(float, MAX_MONEY)
+Waiting = up_to(int, MAX_WAITING, "customers waiting")
+PriceFactor = up_to(float, MAX_PRICE_FACTOR)
+Rate = up_to(float, MAX_RATE, "customers per hour")
+Growth = up_to(float, MAX_GROWTH_PER_YEAR)
+Elasticity = down_to(float, MIN_PRICE_ELASTICITY)
+Replications = up_to(int, MAX_REPLICATIONS, "replications")
 DailyProfile = Annotated[
     str | list[float],
     BeforeValidator(lambda v: _profile(v, resolve_daily)),
@@ -135,21 +162,21 @@ def check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
 class Costs(ScenarioModel):
     """What running a service costs."""
 
-    staff_hour: float = Field(default=0, ge=0)
+    staff_hour: Money = Field(default=0, ge=0)
     """Cost of one staffed server-hour, a leaving server's overrun included. Unit: currency per
     server-hour."""
-    per_request: float = Field(default=0, ge=0)
+    per_request: Money = Field(default=0, ge=0)
     """Cost of each service completed in the measured window. Unit: currency per request."""
-    fixed_per_day: float = Field(default=0, ge=0)
+    fixed_per_day: Money = Field(default=0, ge=0)
     """Cost per day of the measured window, whatever the activity. Unit: currency per day."""
-    launch: float = Field(default=0, ge=0)
+    launch: Money = Field(default=0, ge=0)
     """One-off cost when a pipeline service launches. Unit: currency."""
 
 
 class Sla(ScenarioModel):
     """Service level: the share of customers who must start service within ``wait``."""
 
-    wait: Duration = Field(gt=0)
+    wait: PositiveDuration = Field(gt=0)
     """Longest acceptable wait before service starts: a customer starting within it (wait ≤
     `wait`) is an SLA hit; it is also the tolerance of the satisfaction score."""
     attainment: float = Field(
@@ -182,7 +209,7 @@ class Tier(ScenarioModel):
     priority: int = Field(ge=0)
     """Queue priority: 0 is served first, first come first served within a priority, never
     interrupting a customer in service. Tiers may share a priority."""
-    price_factor: float = Field(default=1.0, gt=0)
+    price_factor: PriceFactor = Field(default=1.0, gt=0)
     """Multiplier of the service's price for this tier's customers: changes revenue, not
     demand."""
     sla: Sla | None = Field(default=None)
@@ -196,9 +223,9 @@ class Service(ScenarioModel):
     """Unique service id: segments' `mix`, rosters and market prices refer to the service by it."""
     name: str | None = Field(default=None)
     """Display name (documentation only)."""
-    staff: int = Field(ge=0)
+    staff: StaffCount = Field(ge=0)
     """Base number of servers: on duty whenever no roster window covers the time. Unit: servers."""
-    queue_capacity: int | None = Field(
+    queue_capacity: Waiting | None = Field(
         default=None, ge=0
     )
     """Waiting places, customers in service not included: absent = unlimited, 0 = no waiting
@@ -206,7 +233,7 @@ class Service(ScenarioModel):
     blocked. Unit: customers."""
     service_time: Distribution
     """Work content of one customer: how long a server is busy with them."""
-    price: float = Field(default=0, ge=0)
+    price: Money = Field(default=0, ge=0)
     """Price of one service, times the customer's tier price factor, earned when the service is
     completed; the reference of price elasticity unless the position sets a market price. Unit:
     currency per request."""
@@ -266,7 +293,7 @@ class Segment(ScenarioModel):
     """Unique segment id."""
     name: str | None = Field(default=None)
     """Display name (documentation only)."""
-    rate: float = Field(ge=0)
+    rate: Rate = Field(ge=0)
     """Arrival rate of the segment's customers at time 0 where both profiles are 1, at the
     reference price. Unit: customers per hour."""
     mix: dict[str, float] = Field(
@@ -284,7 +311,7 @@ class Segment(ScenarioModel):
     )
     """Demand factor of each day of the week: a preset name or 7 factors ≥ 0, Monday first;
     used as written."""
-    growth_per_year: float = Field(default=0, gt=-1)
+    growth_per_year: Growth = Field(default=0, gt=-1)
     """Yearly demand growth, compounded continuously: the rate is multiplied by
     (1 + growth_per_year)^(t / 8760 h). Unit: share per year."""
     tiers: dict[str, float] | None = Field(
@@ -293,7 +320,7 @@ class Segment(ScenarioModel):
     """Tier id → share of the segment's customers in that tier (adding up to 1), at services
     that declare tiers; absent = every customer in a service's lowest-priority tier. Unit:
     share."""
-    price_elasticity: float = Field(
+    price_elasticity: Elasticity = Field(
         default=0, le=0
     )
     """Price elasticity of demand: the rate is multiplied by (price / reference price) ^
@@ -307,7 +334,7 @@ class Segment(ScenarioModel):
     )
     """How long a waiting customer stays before leaving the queue (reneging); drawn for each
     customer. Absent = waits for ever."""
-    balk_at: int | None = Field(
+    balk_at: Waiting | None = Field(
         default=None,
         ge=0,
     )
@@ -373,13 +400,13 @@ class Scenario(ScenarioModel):
     )
     """Calendar date of time 0, a Monday (the clock starts Monday 00:00). It labels the time
     series' `datetime` column and changes no number."""
-    horizon: Duration = Field(gt=0)
+    horizon: PositiveDuration = Field(gt=0)
     """Simulated time of each replication, warm-up included; customers arriving in [warmup,
     horizon) are measured."""
     warmup: Duration = Field(default=0)
     """Time at the start of each replication that is simulated but not measured, so that
     queues are not measured while they fill from empty; shorter than the horizon."""
-    replications: int = Field(default=10, ge=1)
+    replications: Replications = Field(default=10, ge=1)
     """Independent replications; `stratsim run --replications` overrides it."""
     seed: int = Field(default=0, ge=0)
     """Master random seed: the same scenario and seed give identical results;
@@ -403,6 +430,12 @@ class Scenario(ScenarioModel):
     @field_validator("start")
     @classmethod
     def _starts_on_monday(cls, value: datetime.date | None) -> datetime.date | None:
+        if value is not None and value.year > MAX_START_YEAR:
+            raise ValueError(
+                f"expected a start before the year {MAX_START_YEAR + 1}, got {value.isoformat()} "
+                f"(the calendar ends with the year 9999, and a run may last {MAX_DURATION_YEARS} "
+                "years)"
+            )
         if value is not None and value.weekday() != 0:
             raise ValueError(
                 f"start must be a Monday (the clock starts Monday 00:00), "

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .limits import LIMIT_REASON, MAX_RATE, number_text
 from .paths import show
 
 DAILY_PRESETS: dict[str, tuple[float, ...]] = {
@@ -107,9 +108,14 @@ def _factors(values: Sequence[Any], size: int, kind: str, what: str) -> tuple[fl
             raise ValueError(
                 f"{kind} profile factor [{index}]: expected a number, got {show(factor)}"
             )
-        if not math.isfinite(factor) or factor < 0:
+        if (isinstance(factor, float) and not math.isfinite(factor)) or factor < 0:
             raise ValueError(
                 f"{kind} profile factor [{index}]: expected a number ≥ 0, got {show(factor)}"
+            )
+        if factor > MAX_RATE:
+            raise ValueError(
+                f"{kind} profile factor [{index}]: expected at most {number_text(MAX_RATE)}, "
+                f"got {show(factor)} ({LIMIT_REASON})"
             )
         out.append(float(factor))
     return tuple(out)
@@ -122,7 +128,7 @@ def profile_json_schema(presets: Mapping[str, tuple[float, ...]], size: int) -> 
             {"type": "string", "enum": list(presets)},
             {
                 "type": "array",
-                "items": {"type": "number", "minimum": 0},
+                "items": {"type": "number", "minimum": 0, "maximum": MAX_RATE},
                 "minItems": size,
                 "maxItems": size,
             },

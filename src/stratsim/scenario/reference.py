@@ -28,7 +28,7 @@ from pydantic.fields import FieldInfo
 
 from .base import one_line
 from .distributions import Distribution
-from .durations import HOURS_PER_UNIT, Duration
+from .durations import HOURS_PER_UNIT, Duration, PositiveDuration
 from .models import DailyProfile, Identifier, Scenario, ScenarioName, WeeklyProfile
 from .profiles import DAILY_PRESETS, WEEKLY_PRESETS
 from .rosters import DAY_GROUPS, DAY_NAMES, DaySpec, EndClock, StartClock
@@ -40,6 +40,7 @@ REGENERATE = "python -m stratsim.scenario.reference > docs/scenario-reference.md
 #: Named field types, shown by name rather than by what they are made of.
 NAMED_TYPES: tuple[tuple[Any, str], ...] = (
     (Duration, "[duration](#durations)"),
+    (PositiveDuration, "[duration](#durations)"),
     (Distribution, "[distribution](#duration-distributions)"),
     (DailyProfile, "[daily profile](#daily-profiles)"),
     (WeeklyProfile, "[weekly profile](#weekly-profiles)"),
@@ -206,7 +207,11 @@ def _meaning_and_unit(field: FieldInfo, hint: Any) -> tuple[str, str]:
     match = UNIT.search(text)
     if match:
         return text[: match.start()], match.group("unit")
-    return text, "time" if _has(hint, Duration) else "—"
+    return text, "time" if _is_duration(hint) else "—"
+
+
+def _is_duration(hint: Any) -> bool:
+    return _has(hint, Duration) or _has(hint, PositiveDuration)
 
 
 def _has(hint: Any, alias: Any) -> bool:
@@ -264,7 +269,7 @@ def _default(field: FieldInfo, hint: Any) -> str:
         return f"`{str(value).lower()}`"
     if isinstance(value, str):
         return f"`{value}`" if value else '`""`'
-    if _has(hint, Duration):
+    if _is_duration(hint):
         return f"`{value:g}h`"
     return f"`{value:g}`" if isinstance(value, (int, float)) else f"`{value}`"
 

@@ -19,6 +19,7 @@ from stratsim.clock import HOURS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_HOUR, MI
 
 from .base import ScenarioModel
 from .durations import format_clock, parse_clock
+from .limits import StaffCount
 from .paths import show
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -122,7 +123,7 @@ class RosterWindow(ScenarioModel):
     to: EndClock
     """End time of day, "HH:MM"; "24:00" allowed. A window with `to` ≤ `from` runs past midnight
     into the next day (`to` = `from`: 24 hours)."""
-    staff: int = Field(ge=0)
+    staff: StaffCount = Field(ge=0)
     """Servers on duty during the window. Unit: servers."""
 
     @property

@@ -14,9 +14,10 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from .base import ScenarioModel
 from .durations import Duration
+from .limits import MAX_MONEY, up_to
 from .rosters import RosterWindow
 
-PositivePrice = Annotated[float, Field(gt=0)]
+PositivePrice = up_to(float, MAX_MONEY, "", Field(gt=0))
 PositiveWeight = Annotated[float, Field(gt=0)]
 
 

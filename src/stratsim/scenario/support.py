@@ -29,12 +29,9 @@ def _present(value: Any) -> bool:
 
 
 def _positive(value: Any) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value > 0
-    )
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return value > 0 and not (isinstance(value, float) and math.isinf(value))
 
 
 def _not_catalogue(value: Any) -> bool:
