@@ -231,3 +231,16 @@ def test_every_bad_file_is_reported_in_one_pass(files, tmp_path) -> None:
     with pytest.raises(ScenarioError) as caught:
         compare([files["small"], bad, worse])
     assert {Path(i.file).name for i in caught.value.issues} == {"bad.yaml", "worse.yaml"}
+
+
+def test_a_contender_left_with_unfinished_customers_is_warned_about(tmp_path) -> None:
+    """One server against three customers an hour for a day: a drain of a day cannot finish."""
+    base = ("stratsim: 1\nname: two\nhorizon: 1d\nservices:\n  - {id: desk, staff: 2, "
+            "service_time: {dist: exponential, mean: 1h}}\nsegments:\n"
+            "  - {id: all, rate: 1, mix: {desk: 1}}\n")
+    write(tmp_path, "two.yaml", base)
+    one = write(tmp_path, "one.yaml", "stratsim: 1\nextends: two.yaml\nname: one\n"
+                "services:\n  - {id: desk, staff: 1}\nsegments:\n  - {id: all, rate: 3}\n")
+    comparison = compare([tmp_path / "two.yaml", one], replications=2)
+    unfinished = [w for w in comparison.warnings if "unfinished" in w]
+    assert len(unfinished) == 1 and unfinished[0].startswith("one: desk:")

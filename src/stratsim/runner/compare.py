@@ -60,7 +60,7 @@ from stratsim.runner.output import (
 )
 from stratsim.runner.replications import ReplicationTask, run_task
 from stratsim.runner.results import REPLICATION_COLUMNS, file_sha256, kpi_rows
-from stratsim.runner.simulation import build_summary
+from stratsim.runner.simulation import build_summary, result_warnings
 from stratsim.runner.statistics import iter_leaves
 from stratsim.scenario import Scenario, load_scenario
 from stratsim.scenario.yamltree import LMap, parse_yaml
@@ -252,6 +252,7 @@ def build_document(contenders: Sequence[Contender], baseline: str, seed: int,
             summary["perspective"] = judge(judged, records[name], scales, baseline)
         summaries[name] = summary
         series[name] = scores(records[name], scales)
+        warnings += [f"{name}: {warning}" for warning in result_warnings(summary)]
     differences = {c.name: paired_differences(records[c.name], records[baseline])
                    for c in contenders if c.name != baseline}
     portfolio = [d for diff in differences.values() for d in _leaves(diff["kpis"])]

@@ -35,10 +35,10 @@ class SimulationResult:
     @property
     def warnings(self) -> list[str]:
         """What a planner must know about these numbers (see :func:`result_warnings`)."""
-        return result_warnings(self.summary, self.model)
+        return result_warnings(self.summary)
 
 
-def result_warnings(summary: dict[str, Any], model: Model) -> list[str]:
+def result_warnings(summary: dict[str, Any]) -> list[str]:
     """Warn where counted customers were still in the system when the drain had to stop.
 
     The drain after the horizon lasts at most as long as the horizon itself; customers still
@@ -51,7 +51,7 @@ def result_warnings(summary: dict[str, Any], model: Model) -> list[str]:
         if unfinished:
             warnings.append(
                 f"{service}: on average {unfinished:,.1f} counted customers per replication were "
-                f"still in the system {model.drain_limit_h - model.horizon_h:g} h after the "
+                f"still in the system {summary['horizon_hours']:g} h after the "
                 "horizon, when the drain stops; they are counted as unfinished and their waits "
                 "are left out, so the wait KPIs understate the queue (the service is overloaded)"
             )
