@@ -9,6 +9,7 @@ a table of the settings that changed and a unified diff of the two files.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,8 +32,14 @@ def parse_scenario(text: str | None) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+_DURATION = re.compile(r"^([0-9.]+)(s|min|h|d|w)$")
+
+
 def _text(value: Any) -> str:
-    """A YAML value in a line: numbers without trailing zeros, lists and maps compact."""
+    """A YAML value in a line: numbers without trailing zeros, durations spaced (``18 min``),
+    lists and maps compact."""
+    if isinstance(value, str) and _DURATION.match(value):
+        return _DURATION.sub(r"\1 \2", value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):

@@ -14,10 +14,19 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from stratsim.report import findings, style
 from stratsim.report.charts import Drawing, register_chart, week_axis
-from stratsim.report.labels import HEADLINE_KPIS, HIGHER_IS_BETTER, difference_text, label, scaled
+from stratsim.report.labels import (
+    HEADLINE_KPIS,
+    HIGHER_IS_BETTER,
+    difference_text,
+    label,
+    number,
+    scaled,
+    value_text,
+)
 from stratsim.report.profiles import band
 from stratsim.report.results import COMPARE, CompareResults
 
@@ -42,7 +51,7 @@ def kpi_means_figure(means: Mapping[str, Mapping[str, Mapping[str, Any]]], names
     kpis = list(means)
     columns = min(3, len(kpis))
     rows = -(-len(kpis) // columns)
-    figure, axes = style.new_figure(max(3.0 + 0.45 * len(names), 2.2) * rows + 1.0, rows=rows, columns=columns)
+    figure, axes = style.new_figure((1.6 + 0.5 * len(names)) * rows + 1.2, rows=rows, columns=columns)
     colours = scenario_colours(names)
     positions = np.arange(len(names))[::-1]
     best: dict[str, str] = {}
@@ -57,8 +66,13 @@ def kpi_means_figure(means: Mapping[str, Mapping[str, Mapping[str, Any]]], names
             error = [[mean - scaled(kpi, ci[0])], [scaled(kpi, ci[1]) - mean]] if ci else None
             ax.errorbar(mean, y, xerr=error, fmt="o", color=colours[name], markersize=9, capsize=5,
                         elinewidth=2.2, label=name)
+            ax.annotate(value_text(kpi, stat["mean"]), (mean, y), xytext=(0, 9), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=style.NOTE_PT, color=colours[name])
         ax.set_yticks(positions, names if ax in axes[::columns] else [""] * len(names))
-        ax.set_ylim(-0.6, len(names) - 0.4)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_formatter(lambda value, _: number(value))
+        ax.margins(x=0.12)
+        ax.set_ylim(-0.6, len(names) - 0.3)
         ax.set_title(label(kpi).name)
         ax.set_xlabel(label(kpi).unit or "")
         ax.grid(False, axis="y")
@@ -150,6 +164,8 @@ def compare_forest(results: CompareResults) -> list[Drawing]:
             stat = (results.difference(name).get("kpis") or {}).get(kpi) or {}
             if stat.get("mean") is None or not stat.get("ci95"):
                 continue
+            if stat["mean"] == 0 and stat["ci95"][0] == stat["ci95"][1] == 0:
+                continue   # the same in every replication (common random numbers): nothing to show
             differences.append(findings.Difference(name, kpi, stat["mean"], bool(stat.get("significant"))))
             intervals[(name, kpi)] = stat["ci95"]
             baseline_means[kpi] = base
@@ -160,7 +176,7 @@ def compare_forest(results: CompareResults) -> list[Drawing]:
                     "streams, as a percentage of the baseline's mean, with its 95 % confidence interval; "
                     "the label gives the difference in the KPI's own unit (shares in percentage points). "
                     "Filled: significant after the comparison's multiple-comparison correction. KPIs "
-                    "whose baseline mean is zero are left out.")]
+                    "whose baseline mean is zero, or that are the same in every replication, are left out.")]
 
 
 # -- score and feasibility ---------------------------------------------------------------------
@@ -229,7 +245,9 @@ def wait_comparison_figure(waits: Mapping[str, Mapping[str, np.ndarray]], sla_mi
         for name in names:
             if name in waits[service]:
                 values = waits[service][name]
-                ax.plot(np.arange(len(values)) + 0.5, values, color=colours[name], label=name)
+                baseline = name == names[0]   # drawn wide underneath: a scenario equal to it stays visible
+                ax.plot(np.arange(len(values)) + 0.5, values, color=colours[name], label=name,
+                        linewidth=4.0 if baseline else 2.0, alpha=0.6 if baseline else 1.0, zorder=2 if baseline else 3)
                 if np.isfinite(values).any():
                     top = max(top, float(np.nanmax(values)))
         sla = sla_min.get(service)

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from stratsim.report.labels import HIGHER_IS_BETTER, difference_text, label, number, value_text
+from stratsim.report.labels import HIGHER_IS_BETTER, difference_text, label, name_in_text, number, value_text
 
 HOURS_PER_WEEK = 168
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -119,8 +119,7 @@ def wait_finding(waits: Mapping[str, tuple[Sequence[float], float | None]]) -> s
             parts.append(f"{service}'s mean wait exceeds its {minutes_text(sla)} SLA in {len(above)} hours "
                          f"of the week, longest at {hour_label(worst)} "
                          f"({minutes_text(waits[service][0][worst])})")
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:]
+    return "; ".join(parts)   # a service id keeps its case, even first
 
 
 def capacity_finding(capacity: Mapping[str, tuple[Sequence[float], Sequence[float]]]) -> str:
@@ -266,21 +265,23 @@ class Difference:
 
 
 def differences_finding(differences: Sequence[Difference], baseline: str) -> str:
-    """Title of the forest plot: the significant changes, better ones first."""
+    """Title of the forest plot: per scenario, the KPIs significantly better and worse."""
     significant = [d for d in differences if d.significant]
     if not significant:
         return f"No KPI differs significantly from {baseline}"
-    by_scenario: dict[str, list[Difference]] = {}
-    for d in significant:
-        by_scenario.setdefault(d.scenario, []).append(d)
     parts = []
-    for scenario, items in by_scenario.items():
-        items = sorted(items, key=lambda d: (d.better is not True, d.better is None))
-        shown = ", ".join(f"{label(d.kpi).name.lower()} {difference_text(d.kpi, d.mean)}"
-                          for d in items[:3])
-        more = f" and {len(items) - 3} more" if len(items) > 3 else ""
-        parts.append(f"{scenario}: {shown}{more}")
-    return f"Significant changes against {baseline} — " + "; ".join(parts)
+    for scenario in dict.fromkeys(d.scenario for d in significant):
+        mine = [d for d in significant if d.scenario == scenario]
+        groups = []
+        for verdict, word in ((True, "better"), (False, "worse"), (None, "different")):
+            items = [d for d in mine if d.better is verdict]
+            if items:
+                named = ", ".join(f"{name_in_text(d.kpi)} {difference_text(d.kpi, d.mean)}" for d in items[:2])
+                more = f" and {len(items) - 2} more" if len(items) > 2 else ""
+                count = f"{len(items)} KPI{'s' if len(items) > 1 else ''}" if not groups else str(len(items))
+                groups.append(f"{word} on {count} ({named}{more})")
+        parts.append(f"{scenario} is significantly " + " and ".join(groups))
+    return f"Against {baseline}: " + "; ".join(parts)
 
 
 def best_scenario_finding(kpi: str, means: Mapping[str, float]) -> str:
@@ -288,7 +289,7 @@ def best_scenario_finding(kpi: str, means: Mapping[str, float]) -> str:
     higher = HIGHER_IS_BETTER.get(kpi, True)
     best = (max if higher else min)(means, key=lambda name: means[name])
     others = ", ".join(f"{name} {value_text(kpi, v)}" for name, v in means.items() if name != best)
-    return f"{best} does best on {label(kpi).name.lower()}: {value_text(kpi, means[best])} ({others})"
+    return f"{best} does best on {name_in_text(kpi)}: {value_text(kpi, means[best])} ({others})"
 
 
 def kpi_means_finding(best: Mapping[str, str], names: Sequence[str]) -> str:
@@ -297,7 +298,7 @@ def kpi_means_finding(best: Mapping[str, str], names: Sequence[str]) -> str:
         return "No KPI to compare"
     wins = {name: [k for k, b in best.items() if b == name] for name in names}
     leader = max(names, key=lambda n: len(wins[n]))
-    kpis = ", ".join(label(k).name.lower() for k in wins[leader])
+    kpis = ", ".join(name_in_text(k) for k in wins[leader])
     if len(wins[leader]) == len(best):
         return f"{leader} has the best mean on every KPI shown ({kpis})"
     return f"{leader} has the best mean on {len(wins[leader])} of {len(best)} KPIs ({kpis})"
@@ -344,7 +345,7 @@ def score_finding(scores: Mapping[str, float], feasible: Mapping[str, bool]) -> 
 def response_finding(kpi: str, params: Sequence[str], points: Sequence[tuple[Sequence[object], float]]) -> str:
     """Title of a sweep response chart: where the KPI is best. ``points``: (values, KPI mean)."""
     if not points:
-        return f"No point of the sweep has a {label(kpi).name.lower()}"
+        return f"No point of the sweep has a {name_in_text(kpi)}"
     higher = HIGHER_IS_BETTER.get(kpi, True)
     values, best = (max if higher else min)(points, key=lambda p: p[1])
     where = ", ".join(f"{p} = {v}" for p, v in zip(params, values))
@@ -354,6 +355,6 @@ def response_finding(kpi: str, params: Sequence[str], points: Sequence[tuple[Seq
 
 
 def pareto_finding(kpis: Sequence[str], on_front: int, points: int) -> str:
-    names = " and ".join(label(k).name.lower() for k in kpis)
+    names = " and ".join(name_in_text(k) for k in kpis)
     return (f"{on_front} of {points} points are on the front of {names}: "
             f"no other point is better on both")

@@ -71,6 +71,12 @@ def label(kpi: str) -> KpiLabel:
     return KPI_LABELS.get(kpi, KpiLabel(kpi, ""))
 
 
+def name_in_text(kpi: str) -> str:
+    """The KPI's name inside a sentence: ``"mean wait"``, but ``"SLA attainment"``."""
+    name = label(kpi).name
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
 def axis_label(kpi: str) -> str:
     """``"Mean wait (min)"``."""
     known = label(kpi)

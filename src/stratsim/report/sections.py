@@ -186,6 +186,8 @@ class Table:
     rows: list[Row]
     caption: str = ""
     note: str = ""
+    #: A table of words (every column left-aligned) rather than of numbers.
+    text: bool = False
 
 
 def _kpi_heading(kpi: str) -> Cell:
@@ -194,11 +196,23 @@ def _kpi_heading(kpi: str) -> Cell:
     return Cell(known.name, unit="" if known.unit == "min" else known.unit)
 
 
+def _varies(stat: Mapping[str, Any]) -> bool:
+    """Whether a statistic has an interval of some width (not the same in every replication)."""
+    ci = stat.get("ci95")
+    return bool(ci) and ci[0] is not None and ci[1] is not None and ci[0] != ci[1]
+
+
 def _stat_cell(kpi: str, stat: Mapping[str, Any] | None) -> Cell:
     if not stat or stat.get("mean") is None:
         return Cell("–")
-    ci = interval_text(kpi, stat.get("ci95"))
+    ci = interval_text(kpi, stat.get("ci95")) if _varies(stat) else ""
     return Cell(value_text(kpi, stat["mean"]), ci=f"95 % CI {ci}" if ci else "")
+
+
+def _all_zero(kpi: str, levels: Sequence[Mapping[str, Any]]) -> bool:
+    """A KPI that is 0 at every level shown (no blocking without a queue limit): not worth a row."""
+    means = [(level.get(kpi) or {}).get("mean") for level in levels if kpi in level]
+    return bool(means) and all(m == 0 for m in means)
 
 
 def _headline(levels: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -213,12 +227,14 @@ def run_kpis(results: RunResults, charts: list[Chart]) -> Section:
         columns[service] = kpis
         for tier, tier_kpis in (kpis.get("tiers") or {}).items():
             columns[f"{service} · {tier}"] = tier_kpis
-    kpis = _headline(list(columns.values()))
+    kpis = [k for k in _headline(list(columns.values())) if not _all_zero(k, list(columns.values()))]
     rows = [Row([_kpi_heading(kpi), *(_stat_cell(kpi, level.get(kpi)) if kpi in level else Cell("")
                                       for level in columns.values())]) for kpi in kpis]
     table = Table(["KPI", *columns], rows,
                   note=f"Mean over {results.summary.get('replications')} replications with its 95 % "
-                       "confidence interval; every KPI of every level, segments included, is in summary.json.")
+                       "confidence interval (none where every replication gave the same value). KPIs that "
+                       "are zero everywhere are left out; every KPI of every level, segments included, is "
+                       "in summary.json.")
     return Section("kpis", "Key figures", render("table.html.j2", tables=[table]))
 
 
@@ -235,7 +251,8 @@ def _difference_cell(kpi: str, stat: Mapping[str, Any] | None) -> Cell:
     if not stat or stat.get("mean") is None:
         return Cell("–")
     ci = stat.get("ci95")
-    ci_text = f"95 % CI {difference_text(kpi, ci[0])} to {difference_text(kpi, ci[1])}" if ci else ""
+    ci_text = (f"95 % CI {difference_text(kpi, ci[0])} to {difference_text(kpi, ci[1])}"
+               if _varies(stat) else "")
     css = ""
     if stat.get("significant"):
         change = findings.Difference("", kpi, stat["mean"], True).better
@@ -248,7 +265,7 @@ def _difference_cell(kpi: str, stat: Mapping[str, Any] | None) -> Cell:
 def compare_kpis(results: CompareResults, charts: list[Chart]) -> Section:
     names = results.names
     levels = [results.scenario(n).get("kpis") or {} for n in names]
-    kpis = _headline(levels)
+    kpis = [k for k in _headline(levels) if not _all_zero(k, levels)]
     headings = ["KPI", *names, *(f"{n} − {names[0]}" for n in names[1:])]
     rows = []
     for kpi in kpis:
@@ -263,7 +280,7 @@ def compare_kpis(results: CompareResults, charts: list[Chart]) -> Section:
     for service in services:
         service_levels = [(results.scenario(n).get("services") or {}).get(service) or {} for n in names]
         service_kpis = [k for k in ("wait_mean_min", "sla_attainment", "utilization", "reneged_share", "profit")
-                        if any(k in level for level in service_levels)]
+                        if any(k in level for level in service_levels) and not _all_zero(k, service_levels)]
         service_rows = []
         for kpi in service_kpis:
             cells = [_kpi_heading(kpi), *(_stat_cell(kpi, level.get(kpi)) for level in service_levels)]
@@ -345,12 +362,12 @@ def compare_differences(results: CompareResults, charts: list[Chart]) -> Section
 def _digest_table(digests: Mapping[str, assumptions.Digest]) -> Table:
     names, rows = assumptions.side_by_side(digests)
     return Table(["", *names],
-                 [Row([Cell(topic), *(Cell(text, css="text") for text in texts)],
+                 [Row([Cell(topic), *(Cell(text) for text in texts)],
                       css="differs" if differs and len(names) > 1 else "")
                   for topic, texts, differs in rows],
                  note=("Highlighted: assumptions that differ between the scenarios. " if len(names) > 1 else "")
                  + "From the copy of each scenario kept in the results folder (scenario.yaml), "
-                   "with everything it extends filled in.")
+                   "with everything it extends filled in.", text=True)
 
 
 @register_section(RUN, order=70)
@@ -411,9 +428,8 @@ def stamp_entries(manifest: Mapping[str, Any] | None, fallback: Mapping[str, Any
     source = dict(fallback or {})
     source.update(manifest or {})
     entries = [(name, _stamp_value(source[key])) for key, name in STAMP_KEYS if source.get(key) is not None]
-    known = {key for key, _ in STAMP_KEYS} | {"warnings", "kpis", "services", "segments", "scenarios",
-                                              "differences", "ranking", "verdict", "baseline"}
-    entries += [(key, _stamp_value(value)) for key, value in source.items()
+    known = {key for key, _ in STAMP_KEYS} | {"warnings"}
+    entries += [(key.replace("_", " "), _stamp_value(value)) for key, value in (manifest or {}).items()
                 if key not in known and value is not None and not isinstance(value, dict)]
     return entries
 
@@ -439,7 +455,7 @@ def sweep_stamp(results: SweepResults, charts: list[Chart]) -> Section:
 @register_section(COMPARE, order=90)
 def compare_stamp(results: CompareResults, charts: list[Chart]) -> Section:
     stamps = [Stamp(stamp_entries(results.manifest, {k: v for k, v in results.comparison.items()
-                                                     if not isinstance(v, (dict, list))}), "The comparison")]
+                                                     if k in ("seed", "replications")}), "The comparison")]
     for name in results.names:
         run = results.runs.get(name)
         stamps.append(Stamp(stamp_entries(run.manifest if run else None, results.scenario(name)), name))

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 
 from stratsim.report import findings, style
 from stratsim.report.charts import Drawing, register_chart
-from stratsim.report.labels import HIGHER_IS_BETTER, axis_label, label, number, scaled
+from stratsim.report.labels import HIGHER_IS_BETTER, axis_label, label, name_in_text, number, scaled
 from stratsim.report.results import SWEEP, SweepResults
 
 #: KPIs charted when neither the command nor the sweep's Pareto front names any.
@@ -50,10 +50,15 @@ class Axis:
         return np.array([order[t] for t in self.texts], dtype=float)
 
     def label_axis(self, ax, which: str) -> None:
+        """Name the axis; ticks at the parameter's values when there are few (categories always)."""
         set_label = ax.set_xlabel if which == "x" else ax.set_ylabel
+        set_ticks = ax.set_xticks if which == "x" else ax.set_yticks
         set_label(self.name)
         if self.numbers is None:
-            (ax.set_xticks if which == "x" else ax.set_yticks)(range(len(self.categories)), self.categories)
+            set_ticks(range(len(self.categories)), self.categories)
+        elif len(set(self.numbers)) <= 12:
+            values = sorted(set(self.numbers))
+            set_ticks(values, [number(v) for v in values])
 
 
 def chosen_kpis(results: SweepResults) -> list[str]:
@@ -119,6 +124,7 @@ def response_figure(kpi: str, axes_: Sequence[Axis], mean: np.ndarray, low: np.n
                         linestyle="none", label="best point")
             axis.label_axis(ax, "x")
             ax.set_ylabel(axis_label(kpi))
+            ax.yaxis.set_major_formatter(lambda value, _: number(value))
         style.figure_legend(figure, panels, 3)
     points = [([a.texts[i] for a in axes_], float(mean[i])) for i in range(len(mean)) if np.isfinite(mean[i])]
     points = [(values, value / 100.0 if label(kpi).percent else value) for values, value in points]
@@ -167,13 +173,21 @@ def pareto_figure(kpis: Sequence[str], means: Sequence[np.ndarray], lows: Sequen
         for i in np.flatnonzero(front):
             ax.annotate(point_labels[i], (x[i], y[i]), xytext=(8, 6), textcoords="offset points",
                         fontsize=style.NOTE_PT, color=style.BLUE)
-    directions = [" (higher is better)" if HIGHER_IS_BETTER.get(k) else " (lower is better)"
-                  if HIGHER_IS_BETTER.get(k) is False else "" for k in kpis]
-    ax.set_xlabel(axis_label(kpis[0]) + directions[0])
-    ax.set_ylabel(axis_label(kpis[1]) + directions[1])
+    ax.set_xlabel(_directed_label(kpis[0]))
+    ax.set_ylabel(_directed_label(kpis[1]))
+    ax.xaxis.set_major_formatter(lambda value, _: number(value))
+    ax.yaxis.set_major_formatter(lambda value, _: number(value))
     style.figure_legend(figure, [ax])
     style.set_finding(figure, findings.pareto_finding(kpis, int(front.sum()), len(front)))
     return figure
+
+
+def _directed_label(kpi: str) -> str:
+    """``"Profit (currency; higher is better)"``."""
+    higher = HIGHER_IS_BETTER.get(kpi)
+    direction = "" if higher is None else ("higher is better" if higher else "lower is better")
+    parts = [part for part in (label(kpi).unit, direction) if part]
+    return f"{label(kpi).name} ({'; '.join(parts)})" if parts else label(kpi).name
 
 
 @register_chart(SWEEP, order=20)
@@ -185,6 +199,6 @@ def sweep_pareto(results: SweepResults) -> list[Drawing]:
     labels = [", ".join(f"{p.rsplit('.', 1)[-1]}={row.get(p, '')}" for p in results.params) for row in results.rows]
     return [Drawing("pareto-front", pareto_figure(kpis, [a[0] for a in arrays], [a[1] for a in arrays],
                                                   [a[2] for a in arrays], results.on_front(), labels),
-                    f"Every point of the sweep by {label(kpis[0]).name.lower()} and {label(kpis[1]).name.lower()} "
+                    f"Every point of the sweep by {name_in_text(kpis[0])} and {name_in_text(kpis[1])} "
                     "(means with 95 % confidence intervals); blue: the Pareto front, the points no other "
                     "point beats on both, labelled with their parameter values.")]
