@@ -17,6 +17,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from stratsim.report import write_report
 from stratsim.runner.results import manifest, write_run_files
 from stratsim.runner.simulation import simulate
 from stratsim.runner.statistics import iter_leaves, t_quantile
@@ -98,13 +99,13 @@ def make_compare_folder(folder: Path, scenario_files: list[Path], replications: 
 
 
 def compare_results_folder(folder: Path, replications: int = 3) -> Path:
-    """The comparison of the two example scenarios the browser test opens.
+    """The comparison of the two example scenarios, with its report.html, that the browser test opens.
 
-    ONE-LINE SWITCH once ``stratsim compare`` is merged: replace the body with
-    ``invoke("compare", BASELINE, EARLY_SHIFT, "--out", folder, "-r", str(replications)); return folder``
-    (``invoke`` as in ``tests/test_cli.py``).
+    ONE-LINE SWITCH once ``stratsim compare`` (writing its report) is merged: replace the body with
+    ``CliRunner().invoke(main, ["compare", str(BASELINE), str(EARLY_SHIFT), "--out", str(folder),
+    "-r", str(replications)]); return folder``.
     """
-    return make_compare_folder(folder, [BASELINE, EARLY_SHIFT], replications)
+    return write_report(make_compare_folder(folder, [BASELINE, EARLY_SHIFT], replications)).path.parent
 
 
 def write_sweep_folder(folder: Path, params: list[str], points: list[list[Any]],

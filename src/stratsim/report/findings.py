@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from stratsim.report.labels import HIGHER_IS_BETTER, difference_text, label, name_in_text, number, value_text
+from stratsim.report.labels import HIGHER_IS_BETTER, NBSP, difference_text, label, name_in_text, number, value_text
 
 HOURS_PER_WEEK = 168
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -68,9 +68,6 @@ def hours_text(hours: Iterable[int], limit: int = 3) -> str:
 
 def _defined(values: Sequence[float]) -> list[int]:
     return [h for h, v in enumerate(values) if v is not None and not math.isnan(v)]
-
-
-NBSP = "\u00a0"
 
 
 def minutes_text(value: float) -> str:

@@ -102,15 +102,19 @@ def number(value: float | None, digits: int = 3) -> str:
     return text.replace("-", "−")
 
 
+NBSP = "\u00a0"
+
+
 def value_text(kpi: str, value: float | None) -> str:
-    """``"84.2 %"``, ``"12.3 min"``, ``"12,345"``: a KPI value with its unit."""
+    """``"84.2 %"``, ``"12.3 min"``, ``"12,345"``: a KPI value with its unit (joined by a
+    no-break space, so a wrapped title never splits them)."""
     if value is None:
         return "–"
     known = label(kpi)
     if known.percent:
-        return f"{number(value * 100.0)} %"
+        return f"{number(value * 100.0)}{NBSP}%"
     if known.unit in ("min",):
-        return f"{number(value)} min"
+        return f"{number(value)}{NBSP}min"
     return number(value)
 
 
@@ -119,7 +123,7 @@ def interval_text(kpi: str, ci: list[float] | None) -> str:
     if not ci or ci[0] is None or ci[1] is None:
         return ""
     low, high = (scaled(kpi, v) for v in ci)
-    suffix = " %" if label(kpi).percent else (" min" if label(kpi).unit == "min" else "")
+    suffix = f"{NBSP}%" if label(kpi).percent else (f"{NBSP}min" if label(kpi).unit == "min" else "")
     return f"{number(low)} to {number(high)}{suffix}"
 
 
@@ -130,7 +134,7 @@ def difference_text(kpi: str, value: float | None) -> str:
     known = label(kpi)
     sign = "+" if value > 0 else ""
     if known.percent:
-        return f"{sign}{number(value * 100.0)} pts"
+        return f"{sign}{number(value * 100.0)}{NBSP}pts"
     if known.unit == "min":
-        return f"{sign}{number(value)} min"
+        return f"{sign}{number(value)}{NBSP}min"
     return f"{sign}{number(value)}"
