@@ -208,7 +208,12 @@ def _move_in(plan: OutputPlan) -> None:
             _remove_earlier_result(target)
         staged = sorted(plan.staging.iterdir(), key=lambda p: (p.name == COMPLETION_MARKER, p.name))
         for path in staged:
-            os.replace(path, target / path.name)
+            if path.is_dir() and (target / path.name).is_dir():   # charts/ where the user keeps a file
+                for inner in path.iterdir():
+                    os.replace(inner, target / path.name / inner.name)
+                path.rmdir()
+            else:
+                os.replace(path, target / path.name)
         plan.staging.rmdir()
     except OSError as error:
         abandon(plan)
