@@ -119,7 +119,7 @@ def test_scores_and_feasibility_are_charted_when_the_comparison_has_them(compari
     assert [b.get_width() for b in bars] == [0.62, 0.71]
     assert bars[1].get_hatch() == "//" and bars[0].get_hatch() is None
     assert finding_of(drawing.figure) == ("helpdesk-baseline scores best among the feasible scenarios "
-                                          "(0.62); 1 breach a constraint")
+                                          "(0.62); 1 breaches a constraint")
 
 
 def test_without_scenario_folders_the_week_chart_is_left_out(comparison_folder, tmp_path):

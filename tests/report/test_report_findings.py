@@ -142,4 +142,4 @@ def test_sweep_findings():
     assert findings.pareto_finding(["profit", "sla_attainment"], 3, 5) == (
         "3 of 5 points are on the front of profit and SLA attainment: no other point is better on both")
     assert findings.score_finding({"a": 0.7, "b": 0.9}, {"b": False}) == (
-        "a scores best among the feasible scenarios (0.7); 1 breach a constraint")
+        "a scores best among the feasible scenarios (0.7); 1 breaches a constraint")

@@ -130,7 +130,7 @@ def forest_figure(differences: Sequence[findings.Difference], intervals: Mapping
                 markerfacecolor=colour if d.significant else "white", markeredgewidth=2.2, linestyle="none",
                 label=f"{d.scenario} ({'significant' if d.significant else 'not significant'})")
         ax.annotate(difference_text(d.kpi, d.mean) + ("" if d.significant else " (n.s.)"),
-                    (high, y), xytext=(8, 0), textcoords="offset points", va="center",
+                    (max(high, relative), y), xytext=(14, 0), textcoords="offset points", va="center",
                     fontsize=style.TICK_PT, color=colour, fontweight="bold" if d.significant else "normal")
     ax.axvline(0, color=style.BLACK, linewidth=1.2)
     ax.set_yticks([rows[k] for k in kpis], [label(k).name for k in kpis])
@@ -197,6 +197,7 @@ def score_figure(scores: Mapping[str, float], feasible: Mapping[str, bool], name
                     (scores[name], y), xytext=(6, 0), textcoords="offset points", va="center",
                     fontsize=style.TICK_PT)
     ax.set_yticks(positions, shown)
+    ax.margins(x=0.18)
     ax.set_xlabel("score (the perspective's weighted objectives)")
     ax.grid(False, axis="y")
     style.figure_legend(figure, [ax])

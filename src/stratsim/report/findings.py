@@ -335,7 +335,7 @@ def score_finding(scores: Mapping[str, float], feasible: Mapping[str, bool]) -> 
     infeasible = [n for n in scores if not feasible.get(n, True)]
     text = f"{best} scores best among the feasible scenarios ({number(scores[best], 3)})"
     if infeasible:
-        text += f"; {len(infeasible)} breach a constraint"
+        text += f"; {len(infeasible)} breach{'es' if len(infeasible) == 1 else ''} a constraint"
     return text
 
 

@@ -167,7 +167,7 @@ def queue_by_hour_figure(profile: WeekProfile) -> Figure:
     style.figure_legend(figure, axes, 3)
     service, hour = max(((s, int(np.nanargmax(v))) for s, v in peaks.items() if np.isfinite(v).any()),
                         key=lambda item: peaks[item[0]][item[1]], default=(profile.services[0], 0))
-    style.set_finding(figure, f"Queues are longest at {service} on {findings.hour_label(hour)}: "
+    style.set_finding(figure, f"Queues are longest at {service} on {findings.range_label(hour, hour + 1)}: "
                               f"{number(float(peaks[service][hour]))} customers waiting on average")
     return figure
 

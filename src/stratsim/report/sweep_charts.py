@@ -123,6 +123,7 @@ def response_figure(kpi: str, axes_: Sequence[Axis], mean: np.ndarray, low: np.n
                 ax.plot([x[best]], [mean[best]], marker="*", markersize=20, color=style.ORANGE,
                         linestyle="none", label="best point")
             axis.label_axis(ax, "x")
+            ax.margins(x=0.08)
             ax.set_ylabel(axis_label(kpi))
             ax.yaxis.set_major_formatter(lambda value, _: number(value))
         style.figure_legend(figure, panels, 3)
