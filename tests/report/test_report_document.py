@@ -112,6 +112,12 @@ def test_report_command_on_a_sweep(tmp_path):
     assert "How do helpdesk-baseline&#39;s KPIs respond to services.helpdesk.staff?" in html
 
 
+def test_a_path_that_looks_like_markup_is_printed_as_it_is(tmp_path):
+    folder = tmp_path / "[/]odd[bold]"
+    result = invoke("report", folder)
+    assert result.exit_code == 2 and f"{folder}: no such folder" in result.output
+
+
 @pytest.mark.parametrize("case", ["empty", "missing", "bad json", "kpi on a run"])
 def test_report_command_refuses_what_is_not_a_result_with_exit_2(case, tmp_path, small_run):
     args = []
