@@ -20,16 +20,22 @@ def invoke(*args: str):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def run_ok(*args) -> None:
-    result = invoke("run", *args)
+RESULT_FILES = ["manifest.json", "model.json", "replications.csv", "scenario.yaml", "summary.json",
+                "timeseries.csv", "waits.csv"]
+
+
+def run_ok(*args, report: bool = False) -> None:
+    """Run; without the charts and report unless they are what the test is about (they take seconds)."""
+    result = invoke("run", *args, *([] if report else ["--no-report"]))
     assert result.exit_code == 0, result.output
 
 
 def test_run_writes_every_result_file(small_scenario, tmp_path):
     out = tmp_path / "out"
-    run_ok(small_scenario, "--out", out)
-    assert sorted(p.name for p in out.iterdir()) == [
-        "manifest.json", "replications.csv", "summary.json", "timeseries.csv"]
+    run_ok(small_scenario, "--out", out, report=True)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*RESULT_FILES, "charts", "report.html"])
+    charts = sorted(p.name for p in (out / "charts").iterdir())
+    assert "wait-by-hour.png" in charts and "wait-by-hour.svg" in charts and len(charts) % 2 == 0
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario"] == "small" and summary["replications"] == 3 and summary["seed"] == 5
     assert summary["horizon_hours"] == 192 and summary["warmup_hours"] == 24
@@ -68,10 +74,34 @@ def test_replications_option_overrides_file(small_scenario, tmp_path):
 
 def test_out_folder_with_result_is_refused_without_force(small_scenario, tmp_path):
     out = tmp_path / "o"
-    run_ok(small_scenario, "--out", out, "-r", "1")
-    refused = invoke("run", small_scenario, "--out", out, "-r", "1")
+    run_ok(small_scenario, "--out", out, "-r", "1", report=True)
+    refused = invoke("run", small_scenario, "--out", out, "-r", "1", "--no-report")
     assert refused.exit_code == 2 and "--force" in refused.output
+    (out / "charts" / "mine.txt").write_text("kept")
     run_ok(small_scenario, "--out", out, "-r", "1", "--force")
+    # --force deleted the earlier report and charts (stratsim's files), and nothing of the user's
+    assert not (out / "report.html").exists() and sorted(p.name for p in (out / "charts").iterdir()) == ["mine.txt"]
+    run_ok(small_scenario, "--out", out, "-r", "1", "--force", report=True)
+    assert (out / "report.html").exists() and (out / "charts" / "mine.txt").read_text() == "kept"
+
+
+def test_no_report_skips_charts_and_report(small_scenario, tmp_path):
+    run_ok(small_scenario, "--out", tmp_path / "o", "-r", "1")
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == RESULT_FILES
+
+
+def test_a_report_that_cannot_be_drawn_costs_the_report_not_the_run(small_scenario, tmp_path, monkeypatch):
+    def broken(folder, **kwargs):
+        (folder / "charts").mkdir()
+        (folder / "charts" / "half.png").write_bytes(b"")
+        raise ValueError("a bug in a chart")
+
+    monkeypatch.setattr("stratsim.report.write_report", broken)
+    result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1")
+    assert result.exit_code == 0, result.output
+    assert "the report could not be drawn (ValueError: a bug in a chart)" in result.output
+    assert f"stratsim report {tmp_path / 'o'}" in result.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == RESULT_FILES
 
 
 def test_default_folder_never_overwrites(small_scenario, tmp_path, monkeypatch):
@@ -167,7 +197,7 @@ def test_disk_full_while_writing_is_a_located_error_not_a_traceback(small_scenar
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("stratsim.cli.write_run_files", full)
-    result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1")
+    result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1", "--no-report")
     assert result.exit_code == 2 and "No space left on device" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "o").exists()
 
@@ -175,7 +205,7 @@ def test_disk_full_while_writing_is_a_located_error_not_a_traceback(small_scenar
 def test_an_unlinkable_latest_is_a_warning_and_the_result_stands(small_scenario, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "results" / "small" / "latest").mkdir(parents=True)   # a folder where the link goes
-    result = invoke("run", small_scenario, "-r", "1")
+    result = invoke("run", small_scenario, "-r", "1", "--no-report")
     assert result.exit_code == 0, result.output
     assert "warning" in result.output and "latest" in result.output
     runs = [p for p in (tmp_path / "results" / "small").iterdir() if p.name[0].isdigit()]
@@ -197,12 +227,11 @@ def test_an_interrupt_while_moving_the_result_in_waits_for_it(small_scenario, tm
     monkeypatch.setattr(cli, "commit", interrupted_commit)
     previous = signal.getsignal(signal.SIGTERM)
     try:
-        result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1")
+        result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1", "--no-report")
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert result.exit_code == 130 and "the result was complete" in result.output
-    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
-        "manifest.json", "replications.csv", "summary.json", "timeseries.csv"]
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == RESULT_FILES
 
 
 def test_validate_counts_the_errors_of_every_file(small_scenario, tmp_path):

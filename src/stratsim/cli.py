@@ -19,6 +19,7 @@ from typing import NoReturn
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from stratsim import __version__
 from stratsim.analysis.capacity import (
@@ -34,7 +35,16 @@ from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
 from stratsim.errors import OutputError, ScenarioError, StratsimError
 from stratsim.runner.evaluators import evaluator_for
-from stratsim.runner.output import OutputPlan, abandon, commit, link_latest, plan_output
+from stratsim.runner.output import (
+    CHARTS_FOLDER,
+    REPORT_FILE,
+    OutputPlan,
+    abandon,
+    commit,
+    link_latest,
+    plan_output,
+    remove_charts,
+)
 from stratsim.runner.results import file_sha256, manifest, write_run_files
 from stratsim.runner.simulation import simulate
 from stratsim.scenario import load_scenario, scenario_json_schema
@@ -202,10 +212,10 @@ def schema() -> None:
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
               help="Write into this folder (new or empty) instead of results/<name>/<time>/.")
 @click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
-@click.option("--no-report", is_flag=True, help="Skip charts and report (none are made yet).")
+@click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
 def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: int,
         out_dir: Path | None, force: bool, no_report: bool) -> None:
-    """Simulate SCENARIO_FILE and write summary.json, replications.csv, timeseries.csv, manifest.json."""
+    """Simulate SCENARIO_FILE and write its result files, charts and report.html."""
     try:
         scenario = load_scenario(scenario_file)
         scenario_digest = file_sha256(scenario_file)
@@ -233,6 +243,8 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
                         wall_time_s=time.perf_counter() - start,
                         warnings=warnings + result.warnings)
         write_run_files(plan.staging, result, info)
+        if not no_report:
+            draw_report(plan.staging, plan.target)
     except KeyboardInterrupt:
         abandon(plan)
         err.print("interrupted: no result was written")
@@ -253,6 +265,46 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
     print_summary(result.summary, structurally_zero_kpis(model))
     print_perspective(result.summary)
     out.print(f"results in {target}/", soft_wrap=True)
+    if (target / REPORT_FILE).exists():
+        out.print(f"report: {target / REPORT_FILE}", soft_wrap=True)
+
+
+def draw_report(folder: Path, shown_as: Path) -> None:
+    """Draw the charts and report.html into a finished result's staging folder.
+
+    A report that cannot be drawn (a bug in a chart) costs the report, never the result: it is
+    reported as a warning, with the command that retries it, and the run's files are kept.
+    """
+    from stratsim.report import write_report   # matplotlib loads only when a report is drawn
+
+    try:
+        write_report(folder, shown_as=shown_as)
+    except (OSError, KeyboardInterrupt):
+        raise
+    except Exception as error:  # noqa: BLE001 - any bug in a chart must not lose the run
+        (folder / REPORT_FILE).unlink(missing_ok=True)
+        remove_charts(folder / CHARTS_FOLDER)
+        print_warning(f"the report could not be drawn ({type(error).__name__}: {error}); the "
+                      f"results are complete: retry with stratsim report {shown_as}")
+
+
+@main.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.option("--kpi", "kpis", multiple=True,
+              help="Sweep results: chart this KPI's response (repeatable; default: the Pareto KPIs, "
+                   "else profit and SLA attainment).")
+def report(results_dir: Path, kpis: tuple[str, ...]) -> None:
+    """(Re)draw the charts and report.html of a run, compare or sweep results folder."""
+    from stratsim.report import write_report   # matplotlib loads only when a report is drawn
+
+    try:
+        made = write_report(results_dir, list(kpis) or None)
+    except StratsimError as error:
+        fail(error)
+    except OSError as error:
+        fail(OutputError(f"cannot write the report into {results_dir}: {error.strerror or error}"))
+    out.print(f"{len(made.charts)} charts in {results_dir / CHARTS_FOLDER}/ (PNG and SVG)", soft_wrap=True)
+    out.print(f"report: {made.path}", soft_wrap=True)
 
 
 from stratsim.cli_compare import compare, print_perspective  # noqa: E402  (its own module)

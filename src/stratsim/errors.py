@@ -50,3 +50,7 @@ class ScenarioError(StratsimError):
 
 class OutputError(StratsimError):
     """The output folder cannot be used (it holds an earlier result, or is not writable)."""
+
+
+class ResultsError(StratsimError):
+    """A results folder cannot be reported on (it holds no stratsim result, or a damaged file)."""

@@ -149,3 +149,22 @@ def test_abandon_removes_every_folder_the_run_created(tmp_path):
     plan = plan_output("desk", out=tmp_path / "new" / "nested deep" / "x")
     abandon(plan)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_abandoned_run_with_its_charts_drawn_leaves_nothing(tmp_path):
+    plan = plan_output("desk", tmp_path / "o")
+    (plan.staging / "summary.json").write_text("{}")
+    (plan.staging / "charts").mkdir()
+    (plan.staging / "charts" / "money.png").write_bytes(b"png")
+    abandon(plan)
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_committed_run_brings_its_charts_folder(tmp_path):
+    plan = plan_output("desk", tmp_path / "o")
+    (plan.staging / "manifest.json").write_text("{}")
+    (plan.staging / "charts").mkdir()
+    (plan.staging / "charts" / "money.png").write_bytes(b"png")
+    target = commit(plan)
+    assert sorted(p.name for p in target.iterdir()) == ["charts", "manifest.json"]
+    assert (target / "charts" / "money.png").read_bytes() == b"png"

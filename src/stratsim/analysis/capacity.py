@@ -75,8 +75,8 @@ def staff_by_hour(spec: StationSpec) -> list[float]:
     return result
 
 
-def load_by_hour(model: Model, spec: StationSpec) -> list[float]:
-    """Offered load (Erlangs) of a station in each hour of the week, at the heaviest growth."""
+def rate_by_hour(model: Model, spec: StationSpec) -> list[float]:
+    """Arrival rate (per hour) at a station in each hour of the week, at the heaviest growth."""
     rate = [0.0] * HOURS_PER_WEEK
     for demand in model.demands:
         if demand.station_index != spec.index:
@@ -84,8 +84,13 @@ def load_by_hour(model: Model, spec: StationSpec) -> list[float]:
         growth = max(1.0, math.exp(demand.growth_per_hour * model.horizon_h))
         for hour, base in enumerate(demand.rate_by_hour):
             rate[hour] += base * growth
+    return rate
+
+
+def load_by_hour(model: Model, spec: StationSpec) -> list[float]:
+    """Offered load (Erlangs) of a station in each hour of the week, at the heaviest growth."""
     service_rate = 1.0 / spec.service_time.mean_h
-    return [offered_load(r, service_rate) for r in rate]
+    return [offered_load(r, service_rate) for r in rate_by_hour(model, spec)]
 
 
 def check_station(model: Model, spec: StationSpec) -> LoadCheck:

@@ -18,9 +18,31 @@ services that depend on it come with the plan and the portfolio graph.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from stratsim.clock import HOURS_PER_DAY
 
+
+@dataclass(frozen=True)
+class CostParts:
+    """A service's cost over a window by category: staff hours, requests completed, fixed days."""
+
+    staff: float
+    requests: float
+    fixed: float
+
+    @property
+    def total(self) -> float:
+        return self.staff + self.requests + self.fixed
+
+
+def service_cost_parts(
+    staff_hour: float, per_request: float, fixed_per_day: float,
+    staffed_hours: float, completed: int, window_h: float,
+) -> CostParts:
+    """The cost of one service over a window of ``window_h`` hours, by category."""
+    return CostParts(staff_hour * staffed_hours, per_request * completed,
+                     fixed_per_day * window_h / HOURS_PER_DAY)
 
 
 def service_cost(
@@ -28,7 +50,8 @@ def service_cost(
     staffed_hours: float, completed: int, window_h: float,
 ) -> float:
     """The cost of one service over a window of ``window_h`` hours."""
-    return staff_hour * staffed_hours + per_request * completed + fixed_per_day * window_h / HOURS_PER_DAY
+    return service_cost_parts(staff_hour, per_request, fixed_per_day, staffed_hours, completed,
+                              window_h).total
 
 
 def allocate_cost(

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from stratsim.economics.accounting import allocate_cost, service_cost
+from stratsim.economics.accounting import allocate_cost, service_cost_parts
 from stratsim.engine.cells import Cell
 from stratsim.engine.histogram import N_LOG_BINS, quantile_of_counts
 from stratsim.engine.model import Model, StationSpec
@@ -68,13 +68,17 @@ def customer_kpis(cells: list[Cell]) -> dict[str, float | int | None]:
 def station_kpis(
     spec: StationSpec, sums: StationSums, completed: int, window_h: float
 ) -> dict[str, float | None]:
-    """Time-based KPIs of one service over the window, and its cost."""
+    """Time-based KPIs of one service over the window, and its cost (in total and by category)."""
+    cost = service_cost_parts(spec.staff_hour_cost, spec.per_request_cost, spec.fixed_cost_per_day,
+                              sums.staffed_area, completed, window_h)
     return {
         "utilization": _ratio(sums.busy_area, sums.staffed_area),
         "staffed_hours": sums.staffed_area,
         "queue_mean": sums.queue_area / window_h,
-        "cost": service_cost(spec.staff_hour_cost, spec.per_request_cost, spec.fixed_cost_per_day,
-                             sums.staffed_area, completed, window_h),
+        "cost": cost.total,
+        "cost_staff": cost.staff,
+        "cost_requests": cost.requests,
+        "cost_fixed": cost.fixed,
     }
 
 
@@ -114,11 +118,30 @@ def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[Stat
         services[spec.id] = _with_profit(kpis)
     portfolio = customer_kpis(cells)
     portfolio.update(
-        cost=math.fsum(service["cost"] for service in services.values()),
-        staffed_hours=math.fsum(service["staffed_hours"] for service in services.values()),
+        {kpi: math.fsum(service[kpi] for service in services.values())
+         for kpi in ("cost", "cost_staff", "cost_requests", "cost_fixed", "staffed_hours")}
     )
     segments = {}
     for segment in model.segments:
         own_cells = [cell for cell in cells if cell.segment == segment.index]
         segments[segment.id] = _with_allocated_cost(customer_kpis(own_cells), own_cells)
     return {"kpis": _with_profit(portfolio), "services": services, "segments": segments}
+
+
+def wait_histograms(model: Model, cells: Iterable[Cell]) -> list[tuple[str, str | None, np.ndarray]]:
+    """Wait-histogram counts of each service tier's cohort (``None`` for an undeclared tier).
+
+    The bins are those of :mod:`stratsim.engine.histogram`; these are the counts the wait KPIs
+    are read from, kept whole so that a chart can draw the distribution.
+    """
+    cells = list(cells)
+    out = []
+    for spec in model.stations:
+        for t, tier in enumerate(spec.tiers):
+            counts = np.zeros(N_LOG_BINS + 2, dtype=np.int64)
+            for cell in cells:
+                if cell.station == spec.index and cell.tier == t:
+                    cell.waits.flush()
+                    counts += cell.waits.counts
+            out.append((spec.id, tier.id if spec.has_declared_tiers else None, counts))
+    return out

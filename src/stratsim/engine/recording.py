@@ -18,12 +18,15 @@ from stratsim.engine.station import Station
 
 TIMESERIES_FIELDS = (
     "time_h", "bin_h", "service", "arrivals", "queue_mean", "busy_mean", "staffed_mean",
+    "started", "wait_mean_min",
 )
+MINUTES_PER_HOUR = 60.0
 
 
 @dataclass(frozen=True)
 class BinRow:
-    """One service over one time bin: arrivals and time-averaged queue, busy and staffed."""
+    """One service over one time bin: arrivals, time-averaged queue, busy and staffed, and the
+    customers who started service in the bin with their mean wait (``None`` when none did)."""
 
     time_h: float
     bin_h: float
@@ -32,25 +35,31 @@ class BinRow:
     queue_mean: float
     busy_mean: float
     staffed_mean: float
+    started: int
+    wait_mean_min: float | None
 
     def as_tuple(self) -> tuple:
         return (self.time_h, self.bin_h, self.service, self.arrivals,
-                self.queue_mean, self.busy_mean, self.staffed_mean)
+                self.queue_mean, self.busy_mean, self.staffed_mean, self.started, self.wait_mean_min)
 
 
 @dataclass(frozen=True)
 class StationSums:
-    """A station's clock integrals at one instant (server-hours) and its arrival count."""
+    """A station's clock integrals at one instant (server-hours), its arrival count, and its
+    starts of service with the sum of their waits (hours)."""
 
     queue_area: float
     busy_area: float
     staffed_area: float
     arrivals: int
+    started: int
+    wait_sum_h: float
 
     @classmethod
     def of(cls, station: Station, now: float) -> "StationSums":
         station.advance(now)
-        return cls(station.queue_area, station.busy_area, station.staffed_area(now), station.arrivals_total)
+        return cls(station.queue_area, station.busy_area, station.staffed_area(now),
+                   station.arrivals_total, station.started_total, station.wait_total_h)
 
     def minus(self, earlier: "StationSums") -> "StationSums":
         return StationSums(
@@ -58,6 +67,8 @@ class StationSums:
             self.busy_area - earlier.busy_area,
             self.staffed_area - earlier.staffed_area,
             self.arrivals - earlier.arrivals,
+            self.started - earlier.started,
+            self.wait_sum_h - earlier.wait_sum_h,
         )
 
 
@@ -109,5 +120,7 @@ class BinRecorder:
             self.sink(BinRow(
                 self.bin_start_h, length, station.spec.id, delta.arrivals,
                 delta.queue_area / length, delta.busy_area / length, delta.staffed_area / length,
+                delta.started,
+                delta.wait_sum_h * MINUTES_PER_HOUR / delta.started if delta.started else None,
             ))
         self.bin_start_h = now

@@ -21,19 +21,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import simpy
 from simpy.events import Event
 
 from stratsim.engine.cells import Account, Cell
 from stratsim.engine.demand import DemandSource
 from stratsim.engine.events import Callback, Priority
-from stratsim.engine.metrics import KpiRecord, replication_kpis
+from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
 from stratsim.engine.recording import BinRecorder, BinRow, StationSums
 from stratsim.engine.staffing import RosterDriver
 from stratsim.engine.station import Station
 
 PairKey = tuple[int, int]
+#: Receives the wait-histogram counts of one service tier: (service id, tier id or None, counts).
+WaitsSink = Callable[[str, "str | None", np.ndarray], None]
 
 
 def _accounts_for(model: Model) -> dict[PairKey, list[Account]]:
@@ -64,9 +67,11 @@ class Replication:
     """The state of one replication while it runs."""
 
     def __init__(
-        self, model: Model, seed: int, replication: int, sink: Callable[[BinRow], None] | None
+        self, model: Model, seed: int, replication: int, sink: Callable[[BinRow], None] | None,
+        waits_sink: WaitsSink | None = None,
     ) -> None:
         self.model = model
+        self.waits_sink = waits_sink
         self.env = simpy.Environment()
         self.stations = [Station(self.env, spec, spec.staff_at(0.0)) for spec in model.stations]
         accounts = _accounts_for(model)
@@ -109,6 +114,9 @@ class Replication:
         for cell in self.counted:
             cell.unfinished = cell.in_system
         sums = [end.minus(start) for end, start in zip(self.window_end, self.window_start)]
+        if self.waits_sink is not None:
+            for service, tier, counts in wait_histograms(model, self.counted):
+                self.waits_sink(service, tier, counts)
         return replication_kpis(model, self.counted, sums)
 
     def _start_window(self, now: float) -> None:
@@ -146,11 +154,13 @@ class Replication:
 
 
 def run_replication(
-    model: Model, seed: int, replication: int, sink: Callable[[BinRow], None] | None = None
+    model: Model, seed: int, replication: int, sink: Callable[[BinRow], None] | None = None,
+    waits_sink: WaitsSink | None = None,
 ) -> KpiRecord:
     """Simulate replication number ``replication`` of ``model`` and return its KPIs.
 
     ``sink``, if given, receives one :class:`BinRow` per service and time bin up to the
-    horizon, in time order.
+    horizon, in time order; ``waits_sink``, if given, the wait-histogram counts of the
+    measured cohort of each service tier, once, at the end.
     """
-    return Replication(model, seed, replication, sink).run()
+    return Replication(model, seed, replication, sink, waits_sink).run()

@@ -16,7 +16,8 @@ Semantics (DESIGN.md §2, contract):
   the station is ``counting`` — inside the measured window — whichever cohort it belongs to.
 
 The station integrates the number waiting, busy and staffed over time (``*_area`` in
-server-hours) so that time averages over any window are differences of two snapshots. The
+server-hours), and counts its arrivals, starts of service and their waits, so that time
+averages over any window are differences of two snapshots. The
 number waiting and busy change at every event and are integrated as the clock advances; the
 staffed count changes only at roster changes and overruns, and is integrated piecewise between
 those, so a constant staff gives exactly ``staff × hours`` whatever the events in between
@@ -68,6 +69,8 @@ class Station:
         self.capacity = UNLIMITED if spec.queue_capacity is None else spec.queue_capacity
         self.queues: list[deque[Customer]] = [deque() for _ in range(spec.levels)]
         self.arrivals_total = 0
+        self.started_total = 0
+        self.wait_total_h = 0.0
         self.counting = False
         self.last_h = 0.0
         self.queue_area = 0.0
@@ -151,6 +154,8 @@ class Station:
         customer.state = IN_SERVICE
         self.busy += 1
         wait = now - customer.arrival_h
+        self.started_total += 1
+        self.wait_total_h += wait
         cell = customer.cell
         cell.started += 1
         cell.wait_sum_h += wait

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,10 +36,20 @@ TIMESERIES_FILE = "timeseries.csv"
 MANIFEST_FILE = "manifest.json"
 COMPARISON_FILE = "comparison.json"
 COMPARISON_CSV_FILE = "comparison.csv"
+SWEEP_FILE = "sweep.csv"
+SWEEP_PLAN_FILE = "sweep-plan.json"
+WAITS_FILE = "waits.csv"
+MODEL_FILE = "model.json"
+SCENARIO_COPY_FILE = "scenario.yaml"
+REPORT_FILE = "report.html"
+#: The folder of the report's charts (PNG and SVG).
+CHARTS_FOLDER = "charts"
+CHART_SUFFIXES = (".png", ".svg")
 #: Files whose presence marks a folder as holding a stratsim result.
 RESULT_MARKERS = (SUMMARY_FILE, MANIFEST_FILE, COMPARISON_FILE)
-#: Every file a stratsim run writes; ``--force`` deletes these and nothing else.
-RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE, COMPARISON_CSV_FILE)
+#: Every file a stratsim run writes; ``--force`` deletes these (and the charts) and nothing else.
+RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE, COMPARISON_CSV_FILE,
+                WAITS_FILE, MODEL_FILE, SCENARIO_COPY_FILE, REPORT_FILE)
 #: The file moved last: its presence means the result is complete.
 COMPLETION_MARKER = MANIFEST_FILE
 STAGING_PREFIX = ".stratsim-partial-"
@@ -144,6 +155,20 @@ def _remove_earlier_result(target: Path) -> None:
     """
     for name in dict.fromkeys((COMPLETION_MARKER, *RESULT_FILES)):
         (target / name).unlink(missing_ok=True)
+    remove_charts(target / CHARTS_FOLDER)
+
+
+def remove_charts(charts: Path) -> None:
+    """Delete the chart images stratsim drew (PNG and SVG) and, once empty, their folder."""
+    if not charts.is_dir():
+        return
+    for path in charts.iterdir():
+        if path.suffix in CHART_SUFFIXES:
+            path.unlink(missing_ok=True)
+    try:
+        charts.rmdir()
+    except OSError:
+        pass   # the user keeps something else there
 
 
 def commit(plan: OutputPlan) -> Path:
@@ -184,7 +209,12 @@ def _move_in(plan: OutputPlan) -> None:
             _remove_earlier_result(target)
         staged = sorted(plan.staging.iterdir(), key=lambda p: (p.name == COMPLETION_MARKER, p.name))
         for path in staged:
-            os.replace(path, target / path.name)
+            if path.is_dir() and (target / path.name).is_dir():   # charts/ where the user keeps a file
+                for inner in path.iterdir():
+                    os.replace(inner, target / path.name / inner.name)
+                path.rmdir()
+            else:
+                os.replace(path, target / path.name)
         plan.staging.rmdir()
     except OSError as error:
         abandon(plan)
@@ -211,9 +241,8 @@ def link_latest(plan: OutputPlan) -> None:
 
 def abandon(plan: OutputPlan) -> None:
     """Delete the staging folder of a failed or interrupted run, and the folders it created."""
-    for path in plan.staging.glob("*"):
-        path.unlink(missing_ok=True)
-    for folder in (plan.staging, *plan.created):
+    shutil.rmtree(plan.staging, ignore_errors=True)   # ours alone: files and the charts folder
+    for folder in plan.created:
         try:
             folder.rmdir()
         except OSError:

@@ -5,23 +5,30 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
+
 from stratsim.engine.metrics import KpiRecord
 from stratsim.engine.model import Model
+from stratsim.engine.histogram import N_LOG_BINS, bin_edges_h
 from stratsim.engine.recording import TIMESERIES_FIELDS, BinRow
-from stratsim.engine.replication import run_replication
+from stratsim.engine.replication import WaitsSink, run_replication
 from stratsim.runner.evaluators import Evaluator, SerialEvaluator
 
 
 TIMESERIES_COLUMNS = ("replication", "datetime", *TIMESERIES_FIELDS)
+WAITS_COLUMNS = ("service", "tier", "wait_from_min", "wait_to_min", "customers")
+MINUTES_PER_HOUR = 60.0
 
 
 @dataclass(frozen=True)
 class ReplicationTask:
-    """Replication ``replication`` of ``model`` under ``seed``; time series to ``timeseries_path``.
+    """Replication ``replication`` of ``model`` under ``seed``; time series to ``timeseries_path``,
+    wait-histogram counts to ``waits_path``.
 
     ``start`` is the calendar date of the clock's Monday 00:00, for the time series' labels.
     """
@@ -31,6 +38,7 @@ class ReplicationTask:
     replication: int
     timeseries_path: str | None = None
     start: date | None = None
+    waits_path: str | None = None
 
 
 def calendar_label(start: date | None, time_h: float) -> str:
@@ -43,16 +51,25 @@ def calendar_label(start: date | None, time_h: float) -> str:
 
 def run_task(task: ReplicationTask) -> KpiRecord:
     """Run one task (in whatever process the evaluator chose)."""
-    if task.timeseries_path is None:
-        return run_replication(task.model, task.seed, task.replication)
-    with open(task.timeseries_path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        replication, start = task.replication, task.start
+    replication, start = task.replication, task.start
+    sink: Callable[[BinRow], None] | None = None
+    waits_sink: WaitsSink | None = None
+    with ExitStack() as files:
+        if task.timeseries_path is not None:
+            series = csv.writer(files.enter_context(
+                open(task.timeseries_path, "w", newline="", encoding="utf-8")))
 
-        def sink(row: BinRow) -> None:
-            writer.writerow((replication, calendar_label(start, row.time_h), *row.as_tuple()))
+            def sink(row: BinRow) -> None:
+                series.writerow((replication, calendar_label(start, row.time_h), *row.as_tuple()))
 
-        return run_replication(task.model, task.seed, replication, sink)
+        if task.waits_path is not None:
+            waits = csv.writer(files.enter_context(open(task.waits_path, "w", newline="", encoding="utf-8")))
+
+            def waits_sink(service: str, tier: str | None, counts: np.ndarray) -> None:
+                for index in np.flatnonzero(counts):
+                    waits.writerow((service, tier or "", int(index), int(counts[index])))
+
+        return run_replication(task.model, task.seed, replication, sink, waits_sink)
 
 
 def run_replications(
@@ -66,14 +83,16 @@ def run_replications(
 ) -> list[KpiRecord]:
     """KPI records of replications ``0 .. replications-1``, in order.
 
-    With ``timeseries_dir``, each replication streams its bins to a part file there; join
-    them with :func:`join_timeseries`.
+    With ``timeseries_dir``, each replication streams its bins to a part file there, and its
+    wait-histogram counts to another; join them with :func:`join_timeseries` and
+    :func:`join_waits`.
     """
     tasks = [
         ReplicationTask(
             model, seed, r,
             str(timeseries_part(timeseries_dir, r)) if timeseries_dir is not None else None,
             start,
+            str(waits_part(timeseries_dir, r)) if timeseries_dir is not None else None,
         )
         for r in range(replications)
     ]
@@ -93,3 +112,41 @@ def join_timeseries(folder: Path, replications: int, target: Path) -> None:
             with open(part, encoding="utf-8") as handle:
                 shutil.copyfileobj(handle, out)
             part.unlink()
+
+
+def waits_part(folder: Path, replication: int) -> Path:
+    return folder / f"waits.part{replication:06d}.csv"
+
+
+def wait_bin_edges_min(index: int) -> tuple[float, float | None]:
+    """Edges of histogram bin ``index`` in minutes: 0 to the lowest edge for bin 0, ``None``
+    as the upper edge of the overflow bin."""
+    if index == 0:
+        return 0.0, bin_edges_h(1)[0] * MINUTES_PER_HOUR
+    if index == N_LOG_BINS + 1:
+        return bin_edges_h(N_LOG_BINS)[1] * MINUTES_PER_HOUR, None
+    low, high = bin_edges_h(index)
+    return low * MINUTES_PER_HOUR, high * MINUTES_PER_HOUR
+
+
+def join_waits(folder: Path, replications: int, target: Path) -> None:
+    """Add up the replications' wait-histogram parts into one table, deleting the parts.
+
+    One row per service tier and non-empty bin, in the order the parts list them (services,
+    then tiers, as in the model), bins from the shortest wait up.
+    """
+    totals: dict[tuple[str, str], dict[int, int]] = {}
+    for r in range(replications):
+        part = waits_part(folder, r)
+        with open(part, newline="", encoding="utf-8") as handle:
+            for service, tier, index, count in csv.reader(handle):
+                bins = totals.setdefault((service, tier), {})
+                bins[int(index)] = bins.get(int(index), 0) + int(count)
+        part.unlink()
+    with open(target, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(WAITS_COLUMNS)
+        for (service, tier), bins in totals.items():
+            for index in sorted(bins):
+                low, high = wait_bin_edges_min(index)
+                writer.writerow((service, tier, low, "" if high is None else high, bins[index]))

@@ -1,4 +1,10 @@
-"""The files of a run: ``summary.json``, ``replications.csv``, ``timeseries.csv``, ``manifest.json``."""
+"""The files of a run: ``summary.json``, ``replications.csv``, ``timeseries.csv``, ``waits.csv``,
+``model.json``, ``scenario.yaml`` and ``manifest.json``.
+
+``waits.csv``, ``model.json`` and ``scenario.yaml`` are there so that charts and the report can
+be drawn from the results folder alone, long after the run (``stratsim report DIR``): the wait
+distribution, what the model offered hour by hour, and the scenario as it was run.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +18,25 @@ from typing import Any
 import numpy as np
 
 from stratsim import __version__
+from stratsim.analysis.capacity import load_by_hour, rate_by_hour, staff_by_hour
 from stratsim.engine.metrics import KpiRecord
 from stratsim.runner.output import (
     MANIFEST_FILE,
+    MODEL_FILE,
     REPLICATIONS_FILE,
+    SCENARIO_COPY_FILE,
     SUMMARY_FILE,
     TIMESERIES_FILE,
+    WAITS_FILE,
     write_json,
 )
-from stratsim.runner.replications import join_timeseries
+from stratsim.runner.replications import join_timeseries, join_waits
 from stratsim.runner.simulation import SimulationResult
 from stratsim.runner.statistics import iter_leaves
+from stratsim.scenario.dump import scenario_yaml
+from stratsim.scenario.models import Sla
+
+MINUTES_PER_HOUR = 60.0
 
 REPLICATION_COLUMNS = ("replication", "scope", "id", "tier", "kpi", "value")
 
@@ -87,12 +101,57 @@ def manifest(result: SimulationResult, *, scenario_file: Path | None,
     }
 
 
+def _sla(sla: Sla | None) -> dict[str, float | None]:
+    return {"sla_wait_min": sla.wait * MINUTES_PER_HOUR if sla else None,
+            "sla_attainment_target": sla.attainment if sla else None}
+
+
+def model_document(result: SimulationResult) -> dict[str, Any]:
+    """``model.json``: what each service offered and promised, hour by hour of the week.
+
+    Arrival rate and offered load (λ·E[S], Erlangs) are those of the capacity check (at the
+    horizon's growth); staff is the roster's time-average per hour. With the SLAs, prices and
+    costs, it is what charts compare the simulated time series against.
+    """
+    model, scenario = result.model, result.scenario
+    services: dict[str, Any] = {}
+    for spec in model.stations:
+        service = scenario.services_by_id[spec.id]
+        services[spec.id] = {
+            "name": service.name,
+            "service_time_mean_min": spec.service_time.mean_h * MINUTES_PER_HOUR,
+            "queue_capacity": spec.queue_capacity,
+            **_sla(service.sla),
+            "price": service.price,
+            "costs": {"staff_hour": service.costs.staff_hour, "per_request": service.costs.per_request,
+                      "fixed_per_day": service.costs.fixed_per_day},
+            "tiers": {tier.id: {"priority": tier.priority, "price_factor": tier.price_factor,
+                                **_sla(tier.sla or service.sla)} for tier in service.tiers},
+            "arrival_rate_per_h": rate_by_hour(model, spec),
+            "offered_load_erlangs": load_by_hour(model, spec),
+            "staff": staff_by_hour(spec),
+        }
+    return {
+        "scenario": scenario.name,
+        "horizon_hours": model.horizon_h,
+        "warmup_hours": model.warmup_h,
+        "time_bin_hours": model.time_bin_h,
+        "start": scenario.start.isoformat() if scenario.start else None,
+        "services": services,
+        "segments": {segment.id: {"name": segment.name} for segment in scenario.segments},
+    }
+
+
 def write_run_files(folder: Path, result: SimulationResult, run_manifest: dict[str, Any]) -> None:
-    """Write a run's files into ``folder`` (a staging folder holding the time-series parts).
+    """Write a run's files into ``folder`` (a staging folder holding the time-series and wait
+    parts).
 
     ``manifest.json`` is written last: its presence means the other files are complete.
     """
     write_json(folder / SUMMARY_FILE, result.summary)
     write_replications_csv(folder / REPLICATIONS_FILE, result.records)
     join_timeseries(folder, result.replications, folder / TIMESERIES_FILE)
+    join_waits(folder, result.replications, folder / WAITS_FILE)
+    write_json(folder / MODEL_FILE, model_document(result))
+    (folder / SCENARIO_COPY_FILE).write_text(scenario_yaml(result.scenario), encoding="utf-8")
     write_json(folder / MANIFEST_FILE, run_manifest)

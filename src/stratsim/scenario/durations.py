@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import BeforeValidator, WithJsonSchema
 
@@ -132,3 +132,8 @@ PositiveDuration = Annotated[
     WithJsonSchema(POSITIVE_DURATION_JSON_SCHEMA, mode="validation"),
 ]
 """A duration that must be positive (give its field ``gt=0``; this type tells the JSON Schema)."""
+
+
+def is_duration_type(hint: Any) -> bool:
+    """Whether a field annotation is a duration (either kind), alone or in a union or container."""
+    return hint in (Duration, PositiveDuration) or any(is_duration_type(arg) for arg in get_args(hint))

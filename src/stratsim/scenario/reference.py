@@ -29,6 +29,7 @@ from pydantic.fields import FieldInfo
 from .base import one_line
 from .distributions import Distribution
 from .durations import HOURS_PER_UNIT, Duration, PositiveDuration
+from .durations import is_duration_type as _is_duration
 from .models import DailyProfile, Identifier, Scenario, ScenarioName, WeeklyProfile
 from .profiles import DAILY_PRESETS, WEEKLY_PRESETS
 from .rosters import DAY_GROUPS, DAY_NAMES, DaySpec, EndClock, StartClock
@@ -208,10 +209,6 @@ def _meaning_and_unit(field: FieldInfo, hint: Any) -> tuple[str, str]:
     if match:
         return text[: match.start()], match.group("unit")
     return text, "time" if _is_duration(hint) else "—"
-
-
-def _is_duration(hint: Any) -> bool:
-    return _has(hint, Duration) or _has(hint, PositiveDuration)
 
 
 def _has(hint: Any, alias: Any) -> bool:

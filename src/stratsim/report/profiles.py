@@ -1,0 +1,177 @@
+"""The week as a planner sees it: ``timeseries.csv`` folded onto the 168 hours of the week.
+
+Each replication's bins inside the measured window ``[warmup, horizon)`` are folded onto the
+hour of the week they cover (a bin spanning several hours is spread evenly over them, a
+shorter one adds to the hour it lies in), so each replication gives one average week per
+service. Across replications, the mean week and a Student-t 95 % interval per hour follow,
+the same statistics as the KPIs. The file is read in chunks, so its size, not memory, grows
+with the run.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from stratsim.errors import ResultsError
+
+HOURS_PER_WEEK = 168
+#: Columns folded as time averages (weighted by the time a bin spends in an hour).
+LEVEL_COLUMNS = ("queue_mean", "busy_mean", "staffed_mean")
+CHUNK_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class WeekProfile:
+    """Per replication, service and hour of the week (arrays shaped ``(R, S, 168)``).
+
+    ``arrivals_per_h`` and ``started_per_h`` are rates; ``queue_mean``, ``busy_mean`` and
+    ``staffed_mean`` time averages; ``wait_mean_min`` the mean wait of those who started
+    service in that hour (``nan`` where nobody did; ``None`` for a file without waits).
+    """
+
+    services: tuple[str, ...]
+    arrivals_per_h: np.ndarray
+    queue_mean: np.ndarray
+    busy_mean: np.ndarray
+    staffed_mean: np.ndarray
+    started_per_h: np.ndarray | None
+    wait_mean_min: np.ndarray | None
+
+    @property
+    def replications(self) -> int:
+        return int(self.arrivals_per_h.shape[0])
+
+    def index(self, service: str) -> int:
+        return self.services.index(service)
+
+    @property
+    def utilization(self) -> np.ndarray:
+        """Busy / staffed servers per replication, service and hour (``nan`` where none staffed)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.staffed_mean > 0, self.busy_mean / self.staffed_mean, np.nan)
+
+
+@dataclass(frozen=True)
+class Band:
+    """Mean over replications and its 95 % interval (``low``/``high`` equal the mean when n < 2)."""
+
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def t_quantile_975(degrees_of_freedom: np.ndarray | int) -> np.ndarray:
+    """Student-t 97.5 % quantile (two-sided 95 %); ``scipy.special`` loads faster than ``stats``."""
+    from scipy.special import stdtrit
+
+    return stdtrit(degrees_of_freedom, 0.975)
+
+
+def band(values: np.ndarray) -> Band:
+    """Mean and Student-t 95 % interval over axis 0 (replications), ignoring ``nan``."""
+    n = np.sum(~np.isnan(values), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # an hour nobody was served in: nan
+        mean = np.nanmean(values, axis=0) if values.size else values.sum(axis=0)
+        spread = np.nanstd(values, axis=0, ddof=1) if values.shape[0] > 1 else np.zeros_like(mean)
+        half = np.where(n > 1, t_quantile_975(np.maximum(n - 1, 1)) * spread / np.sqrt(np.maximum(n, 1)), 0.0)
+    half = np.nan_to_num(half)
+    return Band(mean, mean - half, mean + half)
+
+
+def _chunks(path: Path) -> Iterator[tuple[list[str], list[list[str]]]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise ResultsError(f"{path}: empty file")
+        rows: list[list[str]] = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) >= CHUNK_ROWS:
+                yield header, rows
+                rows = []
+        if rows:
+            yield header, rows
+
+
+def _float_column(rows: list[list[str]], column: int) -> np.ndarray:
+    return np.array([float(row[column]) if row[column] != "" else math.nan for row in rows])
+
+
+def read_week_profile(path: Path, services: Sequence[str], replications: int,
+                      warmup_h: float, horizon_h: float) -> WeekProfile:
+    """Fold ``timeseries.csv`` at ``path`` onto the hours of the week (see the module docstring).
+
+    ``services`` (in report order) and ``replications`` come from ``summary.json``; rows of
+    other services are ignored. Raises :class:`ResultsError` for a file that is not a
+    stratsim time series.
+    """
+    shape = (replications, len(services), HOURS_PER_WEEK)
+    slots = replications * len(services) * HOURS_PER_WEEK
+    hours = np.zeros(slots)
+    arrivals = np.zeros(slots)
+    levels = {name: np.zeros(slots) for name in LEVEL_COLUMNS}
+    started = np.zeros(slots)
+    wait_sum = np.zeros(slots)
+    service_index = {service: i for i, service in enumerate(services)}
+    has_waits = False
+    try:
+        for header, rows in _chunks(path):
+            col = {name: header.index(name) for name in
+                   ("replication", "time_h", "bin_h", "service", "arrivals", *LEVEL_COLUMNS)}
+            has_waits = "started" in header and "wait_mean_min" in header
+            known = [row for row in rows if row[col["service"]] in service_index]
+            if not known:
+                continue
+            rep = np.array([int(row[col["replication"]]) for row in known])
+            if rep.min() < 0 or rep.max() >= replications:
+                raise ResultsError(f"{path}: replication {int(rep.max())} is not in the summary's "
+                                   f"{replications} replications")
+            svc = np.array([service_index[row[col["service"]]] for row in known])
+            start = _float_column(known, col["time_h"])
+            length = _float_column(known, col["bin_h"])
+            count = _float_column(known, col["arrivals"])
+            values = {name: _float_column(known, col[name]) for name in LEVEL_COLUMNS}
+            if has_waits:
+                starts = _float_column(known, header.index("started"))
+                waits = np.nan_to_num(_float_column(known, header.index("wait_mean_min")))
+            base = (rep * len(services) + svc) * HOURS_PER_WEEK
+            first_hour = np.floor(start)
+            for k in range(int(np.ceil(length.max())) + 1):
+                hour = first_hour + k
+                piece = (np.minimum(np.minimum(start + length, hour + 1), horizon_h)
+                         - np.maximum(np.maximum(start, hour), warmup_h))
+                piece = np.maximum(piece, 0.0)
+                if not piece.any():
+                    continue
+                index = base + (hour % HOURS_PER_WEEK).astype(np.int64)
+                share = np.where(length > 0, piece / length, 0.0)
+                np.add.at(hours, index, piece)
+                np.add.at(arrivals, index, count * share)
+                for name in LEVEL_COLUMNS:
+                    np.add.at(levels[name], index, values[name] * piece)
+                if has_waits:
+                    np.add.at(started, index, starts * share)
+                    np.add.at(wait_sum, index, waits * starts * share)
+    except (ValueError, KeyError, IndexError) as error:
+        raise ResultsError(f"{path}: not a stratsim time series ({error})") from None
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_hour = lambda total: np.where(hours > 0, total / hours, np.nan).reshape(shape)  # noqa: E731
+        return WeekProfile(
+            services=tuple(services),
+            arrivals_per_h=per_hour(arrivals),
+            queue_mean=per_hour(levels["queue_mean"]),
+            busy_mean=per_hour(levels["busy_mean"]),
+            staffed_mean=per_hour(levels["staffed_mean"]),
+            started_per_h=per_hour(started) if has_waits else None,
+            wait_mean_min=np.where(started > 0, wait_sum / np.where(started > 0, started, 1), np.nan).reshape(shape)
+            if has_waits else None,
+        )

@@ -1,0 +1,212 @@
+"""Charts of a run, checked on what they hold (lines, labels, values) against the result files.
+
+The small run measures 8 days after a 1-day warm-up: its window [24 h, 192 h) holds each hour
+of the week exactly once, so each replication's profile is the time series itself and the
+expected values are read straight from timeseries.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import warnings
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from stratsim.report import run_charts, style
+from stratsim.report.charts import draw_all, save_all
+from stratsim.report.findings import NBSP, hour_ranges
+from stratsim.report.results import RunResults
+
+RUN_CHARTS = ["arrivals-by-hour", "capacity-by-hour", "wait-by-hour", "utilisation-heatmap",
+              "wait-distribution", "money"]
+
+
+def series(folder: Path, column: str) -> dict[str, np.ndarray]:
+    """Per service, the column's value by replication and hour of the week (window only)."""
+    out: dict[str, np.ndarray] = {}
+    with open(folder / "timeseries.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            t = float(row["time_h"])
+            if 24 <= t < 192:
+                array = out.setdefault(row["service"], np.full((3, 168), np.nan))
+                value = row[column]
+                array[int(row["replication"]), int(t) % 168] = float(value) if value else np.nan
+    return out
+
+
+def line(ax, text: str):
+    found = [ln for ln in ax.get_lines() if ln.get_label() == text]
+    assert len(found) == 1, [ln.get_label() for ln in ax.get_lines()]
+    return found[0]
+
+
+def panels(figure):
+    return [ax for ax in figure.axes if ax.get_label() != "<colorbar>"]
+
+
+@pytest.fixture(scope="module")
+def results(small_run) -> RunResults:
+    return RunResults.load(small_run)
+
+
+def test_every_run_chart_is_saved_as_png_and_svg_of_the_standard_width(results, tmp_path):
+    drawings = draw_all(results)
+    assert [d.name for d in drawings] == RUN_CHARTS
+    charts = save_all(drawings, tmp_path / "charts")
+    for drawing, chart in zip(drawings, charts):
+        with Image.open(chart.png) as image:
+            image.verify()
+        with Image.open(chart.png) as image:
+            width, height = drawing.figure.get_size_inches() * style.DPI
+            assert image.format == "PNG" and image.size == (round(width), round(height))
+            assert image.size[0] == 1200
+            assert len(image.convert("RGB").getcolors(1_000_000)) > 50    # drawn, not blank
+        root = ElementTree.parse(chart.svg).getroot()
+        assert root.tag.endswith("svg")
+        assert chart.finding and chart.caption
+
+
+def test_charts_are_readable_on_a_projector(results):
+    for drawing in draw_all(results):
+        title = drawing.figure.get_suptitle()
+        assert drawing.figure._suptitle.get_fontsize() >= 14
+        assert max(len(line_) for line_ in title.split("\n")) <= style.TITLE_WRAP
+        for ax in panels(drawing.figure):
+            assert ax.xaxis.label.get_fontsize() >= 12 and ax.yaxis.label.get_fontsize() >= 12
+            for tick in ax.get_xticklabels() + ax.get_yticklabels():
+                assert tick.get_fontsize() >= 12
+
+
+def test_arrivals_chart_holds_the_simulated_mean_and_the_scenarios_rate(results, small_run):
+    figure = run_charts.run_arrivals(results)[0].figure
+    model = json.loads((small_run / "model.json").read_text())
+    arrivals = series(small_run, "arrivals")
+    assert [ax.get_title() for ax in panels(figure)] == ["desk", "backup"]
+    for ax, service in zip(panels(figure), ("desk", "backup")):
+        simulated = line(ax, "simulated arrivals per hour")
+        assert np.allclose(simulated.get_ydata(), arrivals[service].mean(axis=0))
+        expected = line(ax, "expected rate λ(h) from the scenario")
+        assert np.allclose(expected.get_ydata(), model["services"][service]["arrival_rate_per_h"])
+        assert len(ax.collections) == 1   # the replication band
+    assert figure.get_suptitle().startswith("Demand peaks on")
+
+
+def test_capacity_chart_sets_staff_against_offered_load_and_busy_servers(results, small_run):
+    figure = run_charts.run_capacity(results)[0].figure
+    model = json.loads((small_run / "model.json").read_text())["services"]
+    busy = series(small_run, "busy_mean")
+    for ax, service in zip(panels(figure), ("desk", "backup")):
+        staff = line(ax, "staff on duty").get_ydata()
+        assert list(staff[:-1]) == model[service]["staff"]
+        load = line(ax, "offered load λ·E[S] (servers the demand needs on average)").get_ydata()
+        assert np.allclose(load, model[service]["offered_load_erlangs"])
+        assert np.allclose(line(ax, "busy servers (simulated)").get_ydata(), busy[service].mean(axis=0))
+        short = [h for h, (l, s) in enumerate(zip(load, model[service]["staff"])) if l > 0 and l >= s]
+        assert len(ax.patches) == len(hour_ranges(short))
+
+
+def test_wait_chart_holds_the_mean_wait_by_hour_and_the_sla(results, small_run):
+    figure = run_charts.run_waits_by_hour(results)[0].figure
+    waits = series(small_run, "wait_mean_min")
+    desk, backup = panels(figure)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # hours nobody started in: nan
+        expected = np.nanmean(waits["desk"], axis=0)
+    assert np.allclose(line(desk, "mean wait").get_ydata(), expected, equal_nan=True)
+    assert line(desk, "SLA wait").get_ydata()[0] == 15.0
+    assert desk.get_title() == f"desk (SLA wait 15{NBSP}min)"
+    assert "SLA wait" not in [ln.get_label() for ln in backup.get_lines()]   # backup has no SLA
+
+
+def test_utilisation_heatmap_is_busy_over_staffed_by_day_and_hour(results, small_run):
+    figure = run_charts.run_utilisation(results)[0].figure
+    busy, staffed = series(small_run, "busy_mean"), series(small_run, "staffed_mean")
+    for ax, service in zip(panels(figure), ("desk", "backup")):
+        (image,) = ax.get_images()
+        expected = (busy[service] / staffed[service]).mean(axis=0).reshape(7, 24)
+        assert np.allclose(image.get_array().filled(np.nan), expected, equal_nan=True)
+        peak = int(np.nanargmax(expected))
+        (outline,) = ax.patches
+        assert outline.get_xy() == (peak % 24, peak // 24)
+    assert "<colorbar>" in [ax.get_label() for ax in figure.axes]
+
+
+def test_wait_distribution_meets_the_sla_attainment_at_the_sla_wait(results, small_run):
+    figure = run_charts.run_wait_distribution(results)[0].figure
+    desk = panels(figure)[0]
+    with open(small_run / "replications.csv", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["scope"] == "tier" and r["id"] == "desk"]
+    with open(small_run / "waits.csv", newline="") as handle:
+        waits = [r for r in csv.DictReader(handle) if r["service"] == "desk"]
+    for tier in ("gold", "std"):
+        value = {(r["replication"], r["kpi"]): float(r["value"]) for r in rows if r["tier"] == tier}
+        admitted = [value[(str(k), "served")] + value[(str(k), "reneged")] for k in range(3)]
+        hits = sum(value[(str(k), "sla_attainment")] * admitted[k] for k in range(3))
+        exact = hits / sum(admitted)
+        # the curve is linear inside the 2.3 %-wide histogram bin holding 15 min: it may be off by
+        # at most that bin's share of the customers
+        straddling = sum(float(r["customers"]) for r in waits if r["tier"] == tier
+                         and float(r["wait_from_min"]) <= 15.0 < float(r["wait_to_min"] or "inf"))
+        (curve,) = [ln for ln in desk.get_lines() if ln.get_label().startswith(f"{tier}:")]
+        at_sla = float(np.interp(15.0, curve.get_xdata(), curve.get_ydata())) / 100
+        assert abs(at_sla - exact) <= straddling / sum(admitted) + 1e-12
+        served = sum(value[(str(k), "served")] for k in range(3))
+        assert f"({served:,.0f} served, {sum(admitted) - served:,.0f} gave up)" in curve.get_label()
+    assert [ax.get_title() for ax in panels(figure)] == ["desk", "backup"]
+
+
+def test_money_chart_holds_revenue_cost_by_category_and_profit(results, small_run):
+    figure = run_charts.run_money(results)[0].figure
+    summary = json.loads((small_run / "summary.json").read_text())
+    (ax,) = panels(figure)
+    levels = [summary["services"]["desk"], summary["services"]["backup"], summary["kpis"]]
+    heights = [bar.get_height() for bar in ax.patches]
+    assert len(heights) == 5 * len(levels)   # revenue, three cost parts, profit
+    for i, level in enumerate(levels):
+        revenue, staff, requests, fixed, profit = heights[5 * i: 5 * i + 5]
+        assert revenue == pytest.approx(level["revenue"]["mean"])
+        assert (staff, requests, fixed) == pytest.approx(
+            (level["cost_staff"]["mean"], level["cost_requests"]["mean"], level["cost_fixed"]["mean"]))
+        assert profit == pytest.approx(level["profit"]["mean"])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["desk", "backup", "portfolio"]
+
+
+def test_charts_without_their_data_are_left_out(run_copy):
+    (run_copy / "timeseries.csv").unlink()
+    (run_copy / "waits.csv").unlink()
+    assert [d.name for d in draw_all(RunResults.load(run_copy))] == ["money"]
+
+
+def test_without_money_there_is_no_money_chart(run_copy):
+    summary = json.loads((run_copy / "summary.json").read_text())
+    for level in [summary["kpis"], *summary["services"].values()]:
+        for kpi in ("revenue", "cost", "cost_staff", "cost_requests", "cost_fixed", "profit"):
+            level[kpi] = {"mean": 0.0, "ci95": [0.0, 0.0], "std": 0.0, "n": 3}
+    (run_copy / "summary.json").write_text(json.dumps(summary))
+    assert "money" not in [d.name for d in draw_all(RunResults.load(run_copy))]
+
+
+def test_an_older_time_series_without_waits_gets_the_queue_chart(run_copy):
+    path = run_copy / "timeseries.csv"
+    with open(path, newline="") as handle:
+        rows = [row[:9] for row in csv.reader(handle)]
+    with open(path, "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    names = [d.name for d in draw_all(RunResults.load(run_copy))]
+    assert "queue-by-hour" in names and "wait-by-hour" not in names
+
+
+def test_without_model_json_staff_comes_from_the_time_series(run_copy):
+    (run_copy / "model.json").unlink()
+    figure = run_charts.run_capacity(RunResults.load(run_copy))[0].figure
+    staffed = series(run_copy, "staffed_mean")
+    desk = panels(figure)[0]
+    assert np.allclose(line(desk, "staff on duty").get_ydata()[:-1], staffed["desk"].mean(axis=0))
+    assert not [ln for ln in desk.get_lines() if ln.get_label().startswith("offered load")]
+    assert not math.isnan(line(desk, "busy servers (simulated)").get_ydata()[0])
