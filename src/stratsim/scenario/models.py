@@ -50,6 +50,7 @@ from .profiles import (
 )
 from .rosters import RosterWindow
 from .strategy import (
+    Action,
     Budget,
     Pattern,
     Perspective,
@@ -58,10 +59,15 @@ from .strategy import (
     PostDip,
     Promotion,
     PricingRule,
+    Review,
+    ReviewEffect,
+    Rule,
+    RuleEffect,
     Strategy,
 )
 
 __all__ = [
+    "Action", "Review", "ReviewEffect", "Rule", "RuleEffect",
     "Budget", "Costs", "DISTRIBUTIONS", "Dependency", "Deterministic", "Distribution", "Empirical",
     "Exponential", "Gamma", "Lognormal", "Pattern", "Perspective", "Plan", "Position", "PostDip",
     "PricingRule", "Promotion", "RosterWindow", "Scenario", "Segment", "Service", "Sla",
@@ -144,6 +150,9 @@ class Costs(ScenarioModel):
     """Cost per day of the measured window, whatever the activity. Unit: currency per day."""
     launch: float = Field(default=0, ge=0)
     """One-off cost when a pipeline service launches. Unit: currency."""
+    overtime_factor: float = Field(default=1.5, gt=0)
+    """Multiplier of `staff_hour` for surge staff added by rules (time and a half by default).
+    Unit: factor."""
 
 
 class Sla(ScenarioModel):
