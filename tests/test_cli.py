@@ -29,7 +29,7 @@ def test_run_writes_every_result_file(small_scenario, tmp_path):
     out = tmp_path / "out"
     run_ok(small_scenario, "--out", out)
     assert sorted(p.name for p in out.iterdir()) == [
-        "manifest.json", "replications.csv", "summary.json", "timeseries.csv"]
+        "manifest.json", "replications.csv", "rules.csv", "summary.json", "timeseries.csv"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario"] == "small" and summary["replications"] == 3 and summary["seed"] == 5
     assert summary["horizon_hours"] == 192 and summary["warmup_hours"] == 24
@@ -202,4 +202,4 @@ def test_an_interrupt_while_moving_the_result_in_waits_for_it(small_scenario, tm
         signal.signal(signal.SIGTERM, previous)
     assert result.exit_code == 130 and "the result was complete" in result.output
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
-        "manifest.json", "replications.csv", "summary.json", "timeseries.csv"]
+        "manifest.json", "replications.csv", "rules.csv", "summary.json", "timeseries.csv"]

@@ -18,6 +18,8 @@ from stratsim.engine.station import Station
 
 TIMESERIES_FIELDS = (
     "time_h", "bin_h", "service", "arrivals", "queue_mean", "busy_mean", "staffed_mean",
+    # the strategy's view (appended; earlier columns keep their places):
+    "price_mean", "staff_mean", "surge_mean",
 )
 
 
@@ -32,10 +34,14 @@ class BinRow:
     queue_mean: float
     busy_mean: float
     staffed_mean: float
+    price_mean: float = 0.0
+    staff_mean: float = 0.0
+    surge_mean: float = 0.0
 
     def as_tuple(self) -> tuple:
         return (self.time_h, self.bin_h, self.service, self.arrivals,
-                self.queue_mean, self.busy_mean, self.staffed_mean)
+                self.queue_mean, self.busy_mean, self.staffed_mean,
+                self.price_mean, self.staff_mean, self.surge_mean)
 
 
 @dataclass(frozen=True)
@@ -46,11 +52,15 @@ class StationSums:
     busy_area: float
     staffed_area: float
     arrivals: int
+    price_area: float = 0.0
+    staff_area: float = 0.0
+    surge_area: float = 0.0
 
     @classmethod
     def of(cls, station: Station, now: float) -> "StationSums":
         station.advance(now)
-        return cls(station.queue_area, station.busy_area, station.staffed_area(now), station.arrivals_total)
+        return cls(station.queue_area, station.busy_area, station.staffed_area(now), station.arrivals_total,
+                   station.price_area(now), station.staff_area(now), station.surge_area(now))
 
     def minus(self, earlier: "StationSums") -> "StationSums":
         return StationSums(
@@ -58,6 +68,9 @@ class StationSums:
             self.busy_area - earlier.busy_area,
             self.staffed_area - earlier.staffed_area,
             self.arrivals - earlier.arrivals,
+            self.price_area - earlier.price_area,
+            self.staff_area - earlier.staff_area,
+            self.surge_area - earlier.surge_area,
         )
 
 
@@ -109,5 +122,6 @@ class BinRecorder:
             self.sink(BinRow(
                 self.bin_start_h, length, station.spec.id, delta.arrivals,
                 delta.queue_area / length, delta.busy_area / length, delta.staffed_area / length,
+                delta.price_area / length, delta.staff_area / length, delta.surge_area / length,
             ))
         self.bin_start_h = now

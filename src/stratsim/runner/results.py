@@ -1,4 +1,5 @@
-"""The files of a run: ``summary.json``, ``replications.csv``, ``timeseries.csv``, ``manifest.json``."""
+"""The files of a run: ``summary.json``, ``replications.csv``, ``timeseries.csv``, ``rules.csv``,
+``manifest.json``."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from stratsim.engine.metrics import KpiRecord
 from stratsim.runner.output import (
     MANIFEST_FILE,
     REPLICATIONS_FILE,
+    RULES_FILE,
     SUMMARY_FILE,
     TIMESERIES_FILE,
     write_json,
 )
-from stratsim.runner.replications import join_timeseries
+from stratsim.runner.replications import join_rules, join_timeseries
 from stratsim.runner.simulation import SimulationResult
 from stratsim.runner.statistics import iter_leaves
 
@@ -30,11 +32,14 @@ REPLICATION_COLUMNS = ("replication", "scope", "id", "tier", "kpi", "value")
 def kpi_rows(record: KpiRecord) -> list[tuple[str, str, str, str, Any]]:
     """``(scope, id, tier, kpi, value)`` rows of one replication's record.
 
-    Scopes: ``portfolio``, ``service``, ``tier`` (id = service), ``segment``.
+    Scopes: ``portfolio``, ``service``, ``tier`` (id = service), ``segment``, and ``rule`` (id =
+    the strategy item, kpi = ``fired`` or ``refused``) for a scenario with a run-time strategy.
     """
     rows = []
     for path, value in iter_leaves(record):
-        if path[0] == "kpis":
+        if path[0] == "rules":
+            rows.append(("rule", path[1], "", path[2], value))
+        elif path[0] == "kpis":
             rows.append(("portfolio", "", "", path[1], value))
         elif path[0] == "services" and len(path) == 3:
             rows.append(("service", path[1], "", path[2], value))
@@ -95,4 +100,5 @@ def write_run_files(folder: Path, result: SimulationResult, run_manifest: dict[s
     write_json(folder / SUMMARY_FILE, result.summary)
     write_replications_csv(folder / REPLICATIONS_FILE, result.records)
     join_timeseries(folder, result.replications, folder / TIMESERIES_FILE)
+    join_rules(folder, result.replications, folder / RULES_FILE)
     write_json(folder / MANIFEST_FILE, run_manifest)
