@@ -37,7 +37,7 @@ from stratsim.engine.events import Callback, Priority
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.engine.model import DemandSpec, TierSpec
 from stratsim.engine.rng import Role, batched, make_stream
-from stratsim.engine.station import UNLIMITED, Customer, Station
+from stratsim.engine.station import UNLIMITED, Customer, QuotedCustomer, Station
 from stratsim.strategy.pricing import deferral_share
 
 
@@ -259,7 +259,7 @@ class DynamicDemandSource(DemandSource):
             return  # re-timed since: a newer arrival event stands for this customer
         now = self.env._now
         tier = self._choose_tier()
-        customer = Customer(now, self._work(), self.tiers[tier].level, self.cells[tier])
+        customer = QuotedCustomer(now, self._work(), self.tiers[tier].level, self.cells[tier])
         customer.quote = self.quote
         patience = self._patience() if self._patience is not None else None
         uniform = self._defer_uniform() if self._defer_uniform is not None else None
@@ -280,7 +280,7 @@ class DynamicDemandSource(DemandSource):
         hours, gap = self.best_window(now)
         return hours if hours and uniform < deferral_share(self.spec.flexibility, gap) else 0
 
-    def _defer(self, customer: Customer, patience: float | None, now: float, hours: int) -> None:
+    def _defer(self, customer: QuotedCustomer, patience: float | None, now: float, hours: int) -> None:
         cell = customer.cell
         cell.arrivals += 1
         cell.deferred += 1

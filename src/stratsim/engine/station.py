@@ -51,7 +51,7 @@ UNLIMITED = 1 << 62
 class Customer:
     """One customer (or request) at a station, with the attributes drawn at arrival."""
 
-    __slots__ = ("arrival_h", "work_h", "level", "cell", "state", "quote")
+    __slots__ = ("arrival_h", "work_h", "level", "cell", "state")
 
     def __init__(self, arrival_h: float, work_h: float, level: int, cell: Cell) -> None:
         self.arrival_h = arrival_h
@@ -59,6 +59,13 @@ class Customer:
         self.level = level
         self.cell = cell
         self.state = WAITING
+
+
+class QuotedCustomer(Customer):
+    """A customer of a service whose price can change: ``quote`` is the price it was quoted at
+    arrival, ``(service price, 1 − promotion discount)``."""
+
+    __slots__ = ("quote",)
 
 
 class Station:
@@ -266,7 +273,7 @@ class PricedStation(Station):
         self.discount_total = 0.0
 
     def _depart(self, event: Event) -> None:
-        customer: Customer = event._value
+        customer: QuotedCustomer = event._value
         quote = customer.quote
         account = customer.cell.account
         gross = quote[0] * account.tier_factor

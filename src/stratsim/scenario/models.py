@@ -310,7 +310,9 @@ class Segment(ScenarioModel):
     flexibility: float = Field(
         default=0, ge=0, le=1
     )
-    """Share of customers who defer their request to a cheaper price window. Unit: share."""
+    """Share of customers willing to put a request off, up to 24 hours, to a cheaper price
+    (demand shifting): all of them move for a saving of 20 % or more, proportionally fewer for
+    less. Unit: share."""
     patience: Distribution | None = Field(
         default=None
     )

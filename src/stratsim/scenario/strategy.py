@@ -107,13 +107,15 @@ class PricingRule(ScenarioModel):
     """A price factor applied to services while a condition holds (peak/off-peak pricing)."""
 
     name: str | None = Field(default=None)
-    """Label used in logs and reports."""
+    """Label in `rules.csv` and `summary.json`; absent = `pricing[<position>]`."""
     services: list[str]
     """Ids of the services the rule prices."""
     when: str
-    """Condition under which the rule applies, e.g. "hour < 8 or hour >= 18"."""
+    """Condition under which the rule applies, over the time and the state now (`queue`, `busy`,
+    `staff`, `price`), e.g. "hour < 8 or hour >= 18"; evaluated at every whole hour and whenever
+    anything else of the strategy happens."""
     factor: float = Field(gt=0)
-    """Multiplier of the list price while the condition holds."""
+    """Multiplier of the price while the condition holds; overlapping rules multiply."""
 
 
 class PostDip(ScenarioModel):
@@ -129,7 +131,7 @@ class Promotion(ScenarioModel):
     """A campaign that lifts demand and/or discounts the price for a time."""
 
     name: str | None = Field(default=None)
-    """Label used in logs and reports."""
+    """Label in `rules.csv` and `summary.json`; absent = `promotions[<position>]`."""
     segments: list[str]
     """Ids of the segments targeted."""
     services: list[str]
@@ -141,9 +143,11 @@ class Promotion(ScenarioModel):
     uplift: float = Field(default=0, ge=0)
     """Relative demand increase during the campaign (0.3 = +30 %). Unit: share."""
     discount: float = Field(default=0, ge=0, lt=1)
-    """Price reduction during the campaign (0.1 = 10 % off). Unit: share."""
+    """Price reduction during the campaign (0.1 = 10 % off): moves demand through elasticity;
+    the discounts given are promotion cost. Unit: share."""
     cost: float = Field(default=0, ge=0)
-    """Cost of the campaign. Unit: currency."""
+    """Cost of the campaign, spread evenly over its time and split equally between its services
+    (promotion cost). Unit: currency."""
     post_dip: PostDip | None = Field(default=None)
     """Demand dip after the campaign; absent = none."""
 
