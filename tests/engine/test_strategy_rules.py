@@ -223,3 +223,25 @@ def test_revenue_is_booked_at_the_price_each_customer_was_quoted():
     assert desk["revenue"] == math.fsum(n * price for (price, _), n in quotes.items())
     night = sum(int(result.arrivals("desk")[d * 24: d * 24 + 8].sum()) for d in range(4))
     assert quotes[(8.0, 1.0)] == night
+
+
+def test_a_rule_looks_over_its_window_and_clips_its_price_factor():
+    """``served`` over the last 2 h, evaluated every 30 min, sets a factor clipped to [1, 1.2]."""
+    rule = {"name": "dynamic", "every": 0.5, "window": 2.0, "when": "served('desk') > 0",
+            "then": {"set_price_factor": {"desk": "served('desk') / 20"}}, "floor": 1.0, "ceiling": 1.2}
+    sc = scenario([service("desk")], [segment("all", {"desk": 1.0}, rate=20.0, daily_profile="business-hours")],
+                  {"pattern": {"rules": [rule]}}, horizon=48.0)
+    result = run(sc)
+    arrivals = result.arrivals("desk")
+    rows = result.rows("dynamic", "applied")
+    assert len(rows) > 20
+    for row in rows:
+        served = float(row.values.split("=")[1])
+        start = max(0.0, row.time_h - 2.0)
+        in_window = int(arrivals[int(start):int(row.time_h)].sum()) if row.time_h == int(row.time_h) else None
+        if in_window is not None and start == int(start):
+            assert abs(served - in_window) <= 3    # customers in service across the window's edges
+        wanted = served / 20
+        factor = float(row.action.split()[-1])
+        assert factor == min(1.2, max(1.0, wanted))
+        assert ("kept within floor/ceiling" in row.detail) == (factor != wanted)

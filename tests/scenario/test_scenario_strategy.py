@@ -153,3 +153,12 @@ def test_every_mistake_is_reported_in_one_pass(valid_data: dict[str, Any]) -> No
     paths = {issue.path for issue in issues_of(dump(data))}
     assert {"services[0].staff", "strategy.plan.pricing[0].when", "strategy.pattern.rules[0].when",
             "strategy.pattern.reviews[0].every"} <= paths
+
+
+@pytest.mark.parametrize("name", ["offpeak", "promotion", "surge", "quarterly-review"])
+def test_the_shipped_strategy_variants_load(name: str) -> None:
+    from stratsim.scenario import load_scenario
+
+    scenario = load_scenario(Path(__file__).parents[2] / "scenarios" / f"helpdesk-{name}.yaml")
+    strategy = scenario.strategy
+    assert strategy.plan.pricing or strategy.plan.promotions or strategy.pattern.rules or strategy.pattern.reviews

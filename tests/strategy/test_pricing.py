@@ -29,10 +29,11 @@ def test_the_deferred_share_grows_linearly_with_the_gap_up_to_every_flexible_cus
     assert deferral_share(0.0, 0.5) == 0.0
 
 
-def test_the_best_window_is_the_cheapest_and_earliest_ahead():
-    assert best_window([1.0, 1.0, 0.8, 0.7, 0.7, 1.0]) == (3, pytest.approx(0.3))
-    assert best_window([1.0, 1.0, 1.2]) == (0, 0.0)
-    assert best_window([0.7, 1.0, 0.7]) == (0, 0.0)
+def test_the_best_window_is_the_earliest_cheapest_run_of_hours_ahead():
+    assert best_window([1.0, 1.0, 0.8, 0.7, 0.7, 1.0, 0.7]) == (3, 2, pytest.approx(0.3))
+    assert best_window([1.0, 0.5, 0.5]) == (1, 2, 0.5)
+    assert best_window([1.0, 1.0, 1.2]) == (0, 0, 0.0)
+    assert best_window([0.7, 1.0, 0.7]) == (0, 0, 0.0)
 
 
 def test_products_of_sorted_factors_do_not_depend_on_the_order_listed():

@@ -198,11 +198,12 @@ class DynamicDemandSource(DemandSource):
     """A pair the strategy can change: its rate ``factor`` (price response, promotion), the
     ``quote`` its customers are charged, its service's availability, and deferral.
 
-    ``best_window(now)``, when set, says how many hours ahead the cheapest price is and the
-    relative saving there: a flexible customer draws one uniform (stream ``DEFERRAL``, drawn for
-    every customer of the pair so draws stay aligned) and defers with the probability of
-    :func:`~stratsim.strategy.pricing.deferral_share`. A deferred customer keeps its attributes
-    and its cohort, and comes back at the same minute past the hour, paying the price then.
+    ``best_window(now)``, when set, says how many hours ahead the cheapest window starts, how
+    long it is and the relative saving there: a flexible customer draws one uniform (stream
+    ``DEFERRAL``, drawn for every customer of the pair so draws stay aligned) and defers with the
+    probability of :func:`~stratsim.strategy.pricing.deferral_share`. A deferred customer keeps
+    its attributes and its cohort, and comes back at a time spread evenly over the window,
+    paying the price then.
     """
 
     def __init__(self, env: Environment, spec: DemandSpec, station: Station, cells: list[Cell],
@@ -213,7 +214,7 @@ class DynamicDemandSource(DemandSource):
         self.anchor_h = 0.0
         self.mass = 0.0
         self.quote: tuple[float, float] = (station.price, 1.0)
-        self.best_window: Callable[[float], tuple[int, float]] | None = None
+        self.best_window: Callable[[float], tuple[int, int, float]] | None = None
         self._defer_uniform = (
             batched(make_stream(seed, replication, Role.DEFERRAL, spec.entity).random).__next__
             if spec.flexibility > 0 else None
@@ -266,26 +267,33 @@ class DynamicDemandSource(DemandSource):
         if not self.station.offered:
             self._unavailable(customer.cell)
         else:
-            hours = self._deferral_hours(now, uniform) if uniform is not None else 0
-            if hours:
-                self._defer(customer, patience, now, hours)
+            back = self._deferred_until(now, uniform) if uniform is not None else None
+            if back is not None:
+                self._defer(customer, patience, back)
             elif self.station.arrive(customer, now, self.balk_at) and patience is not None:
                 Callback(self.env, now + patience, Priority.RENEGE, self.station.renege, customer)
         self._schedule(now, self._unit())
 
-    def _deferral_hours(self, now: float, uniform: float) -> int:
-        """Hours a flexible customer puts its request off by; 0 if it does not defer."""
-        if self.best_window is None:
-            return 0
-        hours, gap = self.best_window(now)
-        return hours if hours and uniform < deferral_share(self.spec.flexibility, gap) else 0
+    def _deferred_until(self, now: float, uniform: float) -> float | None:
+        """When a flexible customer comes back, or ``None`` if it does not defer.
 
-    def _defer(self, customer: QuotedCustomer, patience: float | None, now: float, hours: int) -> None:
+        It defers when ``uniform < p`` (the deferral share); ``uniform / p`` is then itself
+        uniform on [0, 1) and places it in the cheaper window, so one draw does both.
+        """
+        if self.best_window is None:
+            return None
+        hours, length, gap = self.best_window(now)
+        share = deferral_share(self.spec.flexibility, gap) if hours else 0.0
+        if uniform >= share:
+            return None
+        return math.floor(now) + hours + length * (uniform / share)
+
+    def _defer(self, customer: QuotedCustomer, patience: float | None, back_h: float) -> None:
         cell = customer.cell
         cell.arrivals += 1
         cell.deferred += 1
         cell.in_system += 1  # the drain waits for it, and it counts as in the system meanwhile
-        Callback(self.env, now + hours, Priority.ARRIVAL, self._come_back, (customer, patience))
+        Callback(self.env, back_h, Priority.ARRIVAL, self._come_back, (customer, patience))
 
     def _unavailable(self, cell: Cell) -> None:
         cell.arrivals += 1

@@ -57,6 +57,19 @@ from stratsim.strategy.rosters import BASE_STAFF
 
 RANK_EXPIRY, RANK_ACTION, RANK_PROMOTION, RANK_PRICING, RANK_RULE, RANK_REVIEW = range(6)
 
+
+def multiple_h(k: int, every_h: float) -> float:
+    """``k × every_h``, exact on the clock's minute grid when ``every_h`` is whole minutes.
+
+    ``every: 10min`` is 1/6 h, which a float cannot hold: 65 × (1/6) is 10.833333333333332, but
+    650 min / 60 is 10.833333333333334, the float nearest 10:50 — the same float as a roster
+    change or a dated action at 10:50, so they meet at one instant.
+    """
+    minutes = every_h * 60.0
+    if abs(minutes - round(minutes)) < 1e-9:
+        return k * round(minutes) / 60.0
+    return k * every_h
+
 RULES_FIELDS = (
     "time_h", "kind", "name", "service", "action", "outcome", "detail", "condition", "values",
 )
@@ -166,7 +179,7 @@ class StrategyRuntime:
         self._seq = 0
         self._priced_at = -1.0
         self._tariffs: dict[tuple[int, int], float] = {}
-        self._windows: dict[int, tuple[int, tuple[int, float]]] = {}
+        self._windows: dict[int, tuple[int, tuple[int, int, float]]] = {}
         self._wire_deferral()
 
     # -- agenda ---------------------------------------------------------------------
@@ -295,10 +308,10 @@ class StrategyRuntime:
             if source.spec.station_index in tariffed or k in discounted:
                 source.best_window = self._best_window_of(k)
 
-    def _best_window_of(self, k: int) -> Callable[[float], tuple[int, float]]:
+    def _best_window_of(self, k: int) -> Callable[[float], tuple[int, int, float]]:
         station = self.model.demands[k].station_index
 
-        def window(now: float) -> tuple[int, float]:
+        def window(now: float) -> tuple[int, int, float]:
             hour = int(now)
             cached = self._windows.get(k)
             if cached is not None and cached[0] == hour:
@@ -471,19 +484,20 @@ class StrategyRuntime:
             run.snapshots.append(self._snapshot(spec, 0.0))
         else:
             k = 1
-            while k * spec.every_h - spec.window_h <= 0.0:
+            while multiple_h(k, spec.every_h) - spec.window_h <= 0.0:
                 run.snapshots.append(self._snapshot(spec, 0.0))
                 k += 1
-            self._push(k * spec.every_h - spec.window_h, RANK_EXPIRY, spec.label, self._take_snapshot, (run, k))
+            self._push(multiple_h(k, spec.every_h) - spec.window_h, RANK_EXPIRY, spec.label,
+                       self._take_snapshot, (run, k))
         rank = RANK_RULE if isinstance(spec, RuleSpec) else RANK_REVIEW
-        self._push(spec.every_h, rank, spec.label, self._evaluate_periodic, run)
+        self._push(multiple_h(1, spec.every_h), rank, spec.label, self._evaluate_periodic, run)
 
     def _take_snapshot(self, now: float, target: tuple[_Periodic, int]) -> None:
         run, k = target
         run.snapshots.append(self._snapshot(run.spec, now))
         spec = run.spec
-        self._push((k + 1) * spec.every_h - spec.window_h, RANK_EXPIRY, spec.label, self._take_snapshot,
-                   (run, k + 1))
+        self._push(multiple_h(k + 1, spec.every_h) - spec.window_h, RANK_EXPIRY, spec.label,
+                   self._take_snapshot, (run, k + 1))
 
     def _evaluate_periodic(self, now: float, run: _Periodic) -> None:
         spec = run.spec
@@ -493,7 +507,7 @@ class StrategyRuntime:
         if spec.window_h == spec.every_h:
             run.snapshots.append(current)
         rank = RANK_RULE if isinstance(spec, RuleSpec) else RANK_REVIEW
-        self._push((run.count + 1) * spec.every_h, rank, spec.label, self._evaluate_periodic, run)
+        self._push(multiple_h(run.count + 1, spec.every_h), rank, spec.label, self._evaluate_periodic, run)
         if now < run.cooldown_until:
             return
         functions = self._functions(before, current)

@@ -13,7 +13,8 @@ one rule to exclude another writes exclusive conditions.
 
 **Demand shifting.** A flexible customer (the segment's ``flexibility`` share) who arrives while
 the price is higher than it will be within :data:`DEFERRAL_HORIZON_H` hours may defer to the
-cheapest such time. The share who defer grows linearly with the relative saving ``gap = 1 −
+cheapest such window (the consecutive hours at the lowest price, the earliest such), coming back
+at a time spread evenly over it. The share who defer grows linearly with the relative saving ``gap = 1 −
 cheaper / now``: ``flexibility × min(1, gap / FULL_DEFERRAL_GAP)`` — no saving moves nobody, a
 saving of :data:`FULL_DEFERRAL_GAP` (20 %) or more moves every flexible customer, 10 % half of them.
 """
@@ -24,8 +25,8 @@ import math
 from collections.abc import Iterable
 
 DEFERRAL_HORIZON_H = 24
-"""How far ahead (hours) a flexible customer looks for a cheaper price: at the same minute past
-the hour, 1 to 24 hours later (so a customer can put off a request to tomorrow, not longer)."""
+"""How far ahead (hours) a flexible customer looks for a cheaper price: the prices at the start
+of each of the next 24 hours (so a customer can put off a request to tomorrow, not longer)."""
 FULL_DEFERRAL_GAP = 0.2
 """The relative saving at which every flexible customer defers."""
 
@@ -52,11 +53,13 @@ def deferral_share(flexibility: float, gap: float) -> float:
     return flexibility * min(1.0, gap / FULL_DEFERRAL_GAP)
 
 
-def best_window(ratios: list[float]) -> tuple[int, float]:
-    """The cheapest of ``ratios[1:]`` relative to ``ratios[0]``: ``(hours ahead, gap)``.
+def best_window(ratios: list[float]) -> tuple[int, int, float]:
+    """The cheapest window among ``ratios[1:]`` relative to ``ratios[0]``.
 
-    ``ratios[j]`` is the price ``j`` hours from now over a common factor; the earliest of equal
-    prices wins. ``(0, 0.0)`` when nothing ahead is cheaper.
+    ``ratios[j]`` is the price ``j`` hours from now over a common factor. Returns ``(hours
+    ahead, length, gap)``: the earliest hour at the lowest price, how many consecutive hours from
+    it keep that price (within the look-ahead), and the relative saving; ``(0, 0, 0.0)`` when
+    nothing ahead is cheaper.
     """
     now = ratios[0]
     best, best_j = now, 0
@@ -64,5 +67,8 @@ def best_window(ratios: list[float]) -> tuple[int, float]:
         if ratios[j] < best:
             best, best_j = ratios[j], j
     if best_j == 0 or now <= 0.0 or not math.isfinite(now):
-        return 0, 0.0
-    return best_j, 1.0 - best / now
+        return 0, 0, 0.0
+    length = 1
+    while best_j + length < len(ratios) and ratios[best_j + length] == best:
+        length += 1
+    return best_j, length, 1.0 - best / now
