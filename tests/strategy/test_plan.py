@@ -71,3 +71,28 @@ def test_reordering_the_file_changes_no_number():
     again = run_replication(compile_scenario(shuffled), 3, 0)
     base.pop("rules"), again.pop("rules")
     assert again == base
+
+
+def test_a_strategy_that_never_acts_changes_no_number():
+    """A pricing rule that never holds and a rule that never fires: the stations are priced and
+    the demand re-timable, yet every KPI is bit-identical to the scenario without them."""
+    from tests.conftest import SMALL_SCENARIO
+    import yaml
+
+    data = yaml.safe_load(SMALL_SCENARIO)
+    data["segments"][0]["price_elasticity"] = -0.5
+    plain_elastic = compile_scenario(Scenario.model_validate(data))
+    data["strategy"]["plan"] = {"pricing": [{"services": ["desk", "backup"], "when": "t < 0", "factor": 0.5}]}
+    data["strategy"]["pattern"]["rules"] = [{"name": "never", "every": 1.0, "when": "queue('desk') > 1000",
+                                             "then": {"add_staff": {"desk": 1}}}]
+    inert = compile_scenario(Scenario.model_validate(data))
+    assert inert.strategy.priced == {0, 1}
+    for replication in range(2):
+        record = run_replication(inert, 5, replication)
+        assert record.pop("rules") == {"pricing[0]": {"fired": 0, "refused": 0},
+                                       "never": {"fired": 0, "refused": 0}}
+        assert record == run_replication(plain_elastic, 5, replication)
+    data["strategy"]["plan"]["pricing"][0]["when"] = "t >= 100"     # acting: the check can fail
+    acting = run_replication(compile_scenario(Scenario.model_validate(data)), 5, 0)
+    assert acting.pop("rules")["pricing[0]"]["fired"] == 2      # in force on two services
+    assert acting != run_replication(plain_elastic, 5, 0)

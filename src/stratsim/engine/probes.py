@@ -59,7 +59,6 @@ class Probe:
 
     def flows(self, now: float, with_waits: bool) -> Flows:
         station, cells = self.station, self.cells
-        station.advance(now)
         spec = station.spec
         if isinstance(station, PricedStation):
             revenue, discounts = station.gross_total, station.discount_total
@@ -74,7 +73,9 @@ class Probe:
                 waits += cell.waits.counts
         return Flows(
             t=now,
-            busy_area=station.busy_area,
+            # read without advancing the station's integral: a rule that only looks must not
+            # split the integration (and so change the rounding of utilization) of a run
+            busy_area=station.busy_area + station.busy * (now - station.last_h),
             staffed_area=station.staffed_area(now),
             surge_area=station.surge_area(now),
             started=sum(cell.started for cell in cells),
