@@ -28,14 +28,23 @@ STRATEGY = """\
 """
 
 
-def test_rules_csv_holds_every_firing_and_the_summary_counts_them(tmp_path: Path) -> None:
+def strategy_scenario(tmp_path: Path) -> Path:
     text = SMALL_SCENARIO.replace("strategy:\n  pattern:\n    rosters:\n      desk:\n"
                                   "        - {days: mon-fri, from: \"08:00\", to: \"18:00\", staff: 4}\n",
                                   "strategy:\n" + STRATEGY)
     assert "surge" in text
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(write(tmp_path, "rules.yaml", text)), "--out", str(out)])
+    return write(tmp_path, "rules.yaml", text)
+
+
+def run(tmp_path: Path, name: str, *options: str) -> Path:
+    out = tmp_path / name
+    result = CliRunner().invoke(main, ["run", str(strategy_scenario(tmp_path)), "--out", str(out), *options])
     assert result.exit_code == 0, result.output
+    return out
+
+
+def test_rules_csv_holds_every_firing_and_the_summary_counts_them(tmp_path: Path) -> None:
+    out = run(tmp_path, "out")
     with open(out / "rules.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["replication", "datetime", "time_h", "kind", "name", "service", "action",
@@ -58,3 +67,9 @@ def test_rules_csv_holds_every_firing_and_the_summary_counts_them(tmp_path: Path
     assert list(series[0])[-3:] == ["price_mean", "staff_mean", "surge_mean"]
     assert {float(r["price_mean"]) for r in series if r["service"] == "desk"} == {32.0, 40.0}
     assert max(float(r["staff_mean"]) for r in series if r["service"] == "desk") <= 5.0
+
+
+def test_the_strategy_log_is_identical_for_any_number_of_workers(tmp_path: Path) -> None:
+    one, two = run(tmp_path, "one"), run(tmp_path, "two", "--jobs", "2")
+    for name in ("summary.json", "rules.csv", "timeseries.csv"):
+        assert (one / name).read_bytes() == (two / name).read_bytes()

@@ -31,7 +31,7 @@ from simpy.core import Environment
 from simpy.events import Event
 
 from stratsim.engine.cells import Cell
-from stratsim.engine.demand import DynamicDemandSource
+from stratsim.engine.demand import DemandSource, DynamicDemandSource
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.model import Model
 from stratsim.engine.probes import Flows, Probe, window_value
@@ -151,7 +151,7 @@ class StrategyRuntime:
     """Applies a compiled strategy to one replication's stations and demand sources."""
 
     def __init__(self, env: Environment, model: Model, stations: list[Station],
-                 sources: list[Any], cells: dict[int, list[Cell]],
+                 sources: list[DemandSource], cells: dict[int, list[Cell]],
                  sink: Callable[[RuleRow], None] | None) -> None:
         assert model.strategy is not None
         self.env = env
