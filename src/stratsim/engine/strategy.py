@@ -179,7 +179,9 @@ class StrategyRuntime:
         self._seq = 0
         self._priced_at = -1.0
         self._tariffs: dict[tuple[int, int], float] = {}
-        self._windows: dict[int, tuple[int, tuple[int, int, float]]] = {}
+        self._windows: dict[tuple[str, int], tuple[int, tuple[int, int, float]]] = {}
+        self._discounts = {k: [p for p in self.spec.promotions if k in p.demands and p.discount > 0]
+                           for k in range(len(model.demands))}
         self._wire_deferral()
 
     # -- agenda ---------------------------------------------------------------------
@@ -310,16 +312,18 @@ class StrategyRuntime:
 
     def _best_window_of(self, k: int) -> Callable[[float], tuple[int, int, float]]:
         station = self.model.demands[k].station_index
+        discounts = self._discounts[k]
+        key = ("pair", k) if discounts else ("station", station)  # pairs without discounts share
 
         def window(now: float) -> tuple[int, int, float]:
             hour = int(now)
-            cached = self._windows.get(k)
+            cached = self._windows.get(key)
             if cached is not None and cached[0] == hour:
                 return cached[1]
-            ratios = [self._tariff(station, hour + j) * self._keep_at(k, float(hour + j))
+            ratios = [self._tariff(station, hour + j) * self._keep_at(discounts, float(hour + j))
                       for j in range(DEFERRAL_HORIZON_H + 1)]
             found = best_window(ratios)
-            self._windows[k] = (hour, found)
+            self._windows[key] = (hour, found)
             return found
         return window
 
@@ -334,9 +338,12 @@ class StrategyRuntime:
             self._tariffs[key] = factor
         return factor
 
-    def _keep_at(self, k: int, t: float) -> float:
-        return product(sorted(1.0 - p.discount for p in self.spec.promotions
-                              if k in p.demands and p.discount > 0 and p.from_h <= t < p.to_h))
+    @staticmethod
+    def _keep_at(discounts: list[PromotionSpec], t: float) -> float:
+        """``Π (1 − discount)`` of the promotions among ``discounts`` running at ``t``."""
+        if not discounts:
+            return 1.0
+        return product(sorted(1.0 - p.discount for p in discounts if p.from_h <= t < p.to_h))
 
     # -- dated actions ------------------------------------------------------------------
     def _act(self, now: float, action: ActionSpec) -> None:
@@ -475,6 +482,8 @@ class StrategyRuntime:
         return value
 
     def _snapshot(self, spec: RuleSpec | ReviewSpec, now: float) -> dict[int, Flows]:
+        if not spec.needs_window:
+            return {}  # only instantaneous state is read: nothing to take
         return {i: self.probes[i].flows(now, spec.needs_p90) for i in spec.reads}
 
     # -- rules and reviews ----------------------------------------------------------------

@@ -21,6 +21,7 @@ from stratsim.strategy.conditions import (
     PRICING_VOCABULARY,
     REVIEW_VOCABULARY,
     RULE_VOCABULARY,
+    WINDOW_FUNCTIONS,
     quoted_services,
     uses_function,
     uses_state,
@@ -103,6 +104,8 @@ class RuleSpec:
     reads: tuple[int, ...]
     """Stations whose state the condition and expressions read."""
     needs_p90: bool
+    needs_window: bool
+    """Whether anything reads state over the window (else no snapshot is ever taken)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class ReviewSpec:
     ceiling: float | None
     reads: tuple[int, ...]
     needs_p90: bool
+    needs_window: bool
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,10 @@ class StrategySpec:
 
 def _stations_read(expressions: list[Expression], index: dict[str, int]) -> tuple[int, ...]:
     return tuple(sorted({index[s] for e in expressions for s in quoted_services(e)}))
+
+
+def _windowed(expressions: list[Expression]) -> bool:
+    return any(uses_function(e, name) for e in expressions for name in WINDOW_FUNCTIONS)
 
 
 def _value(value: float | str, vocabulary: Vocabulary) -> Value:
@@ -227,6 +235,7 @@ def _rule(rule: Rule, index: dict[str, int]) -> RuleSpec:
         max_staff=rule.max_staff, floor=rule.floor, ceiling=rule.ceiling,
         reads=_stations_read(expressions, index),
         needs_p90=any(uses_function(e, "wait_p90") for e in expressions),
+        needs_window=_windowed(expressions),
     )
 
 
@@ -246,4 +255,5 @@ def _review(review: Review, index: dict[str, int], by_id: list[str]) -> ReviewSp
         max_staff=review.max_staff, floor=review.floor, ceiling=review.ceiling,
         reads=tuple(sorted(set(_stations_read(expressions, index)) | set(stations))),
         needs_p90=any(uses_function(e, "wait_p90") for e in expressions),
+        needs_window=_windowed(expressions),
     )
