@@ -20,8 +20,8 @@ def invoke(*args: str):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-RESULT_FILES = ["manifest.json", "model.json", "replications.csv", "scenario.yaml", "summary.json",
-                "timeseries.csv", "waits.csv"]
+RESULT_FILES = ["manifest.json", "model.json", "replications.csv", "rules.csv", "scenario.yaml",
+                "summary.json", "timeseries.csv", "waits.csv"]
 
 
 def run_ok(*args, report: bool = False) -> None:

@@ -69,7 +69,9 @@ _TABLE = (
     KpiInfo("cost_requests", "per-request cost", "money", "lower"),
     KpiInfo("cost_fixed", "fixed cost", "money", "lower"),
     KpiInfo("profit", "profit", "money", "higher"),
+    KpiInfo("promotion_cost", "promotion cost", "money", "lower"),
     KpiInfo("staffed_hours", "staffed hours", "hours", None),
+    KpiInfo("surge_hours", "surge staff hours", "hours", None),
     KpiInfo("utilization", "utilisation", "share", None, (0.0, 1.0), portfolio=False),
     KpiInfo("queue_mean", "mean queue length", "customers", "lower", portfolio=False),
 )

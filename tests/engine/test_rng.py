@@ -26,5 +26,6 @@ def test_same_key_same_draws_and_roles_differ():
 def test_role_registry_is_append_only():
     # Renumbering a role would silently change every result ever published: pin the values.
     assert [(r.name, r.value) for r in Role] == [
-        ("ARRIVALS", 0), ("WORK", 1), ("PATIENCE", 2), ("TIER", 3), ("DEPENDENCY", 4), ("CHOICE", 5)
+        ("ARRIVALS", 0), ("WORK", 1), ("PATIENCE", 2), ("TIER", 3), ("DEPENDENCY", 4), ("CHOICE", 5),
+        ("DEFERRAL", 6),
     ]

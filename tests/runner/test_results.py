@@ -70,4 +70,5 @@ def test_timeseries_keeps_its_columns_and_adds_the_waits_at_the_end(written):
     with open(folder / "timeseries.csv", newline="") as handle:
         header = next(csv.reader(handle))
     assert header == ["replication", "datetime", "time_h", "bin_h", "service", "arrivals", "queue_mean",
-                      "busy_mean", "staffed_mean", "started", "wait_mean_min"]
+                      "busy_mean", "staffed_mean", "started", "wait_mean_min",
+                      "price_mean", "staff_mean", "surge_mean"]

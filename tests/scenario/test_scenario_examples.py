@@ -46,7 +46,8 @@ README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def readme_example() -> str:
-    block = README.split("```yaml\n", 1)[1].split("```", 1)[0]
+    block = README.split("```yaml\nstratsim: 1", 1)[1].split("```", 1)[0]
+    block = "stratsim: 1" + block
     return "\n".join(line for line in block.splitlines() if not line.startswith("extends:"))
 
 

@@ -11,6 +11,7 @@ from stratsim.strategy.expressions import (
     CONDITION,
     MAX_LENGTH,
     NUMBER,
+    STANDARD_FUNCTIONS,
     ExpressionError,
     Function,
     Vocabulary,
@@ -68,7 +69,9 @@ def test_division_by_zero_is_undefined_not_an_error() -> None:
 
 
 def test_vocabulary_is_a_parameter_for_the_rules_to_come() -> None:
-    rules = Vocabulary(frozenset({"t", "hour"}), {"queue": Function("queue", 1, 1)}, string_arguments=True)
+    rules = Vocabulary(frozenset({"t", "hour"}), {"queue": Function("queue", 1, 1, takes_text=True),
+                                                  "min": STANDARD_FUNCTIONS["min"]},
+                       string_arguments=True, text_names=frozenset({"service"}))
     expression = parse_expression("queue('helpdesk') > 15 and hour >= 8", rules)
     assert expression.evaluate({"hour": 9}, {"queue": {"helpdesk": 16}.__getitem__}) is True
     assert expression.evaluate({"hour": 9}, {"queue": {"helpdesk": 3}.__getitem__}) is False
@@ -76,6 +79,14 @@ def test_vocabulary_is_a_parameter_for_the_rules_to_come() -> None:
         parse_expression("'helpdesk' == 1", rules)
     with pytest.raises(ExpressionError, match="text constants are not allowed"):
         parse_expression("min('a', 2) > 1", KPIS)
+    with pytest.raises(ExpressionError, match="min\\(\\) takes numbers, not text"):
+        parse_expression("min('a', 2) > 1", rules)
+    with pytest.raises(ExpressionError, match="queue\\(\\) takes a quoted id"):
+        parse_expression("queue(3) > 1", rules)
+    with pytest.raises(ExpressionError, match="service is text: use it as a function argument"):
+        parse_expression("service > 1", rules)
+    by_name = parse_expression("queue(service) > 15", rules)
+    assert by_name.evaluate({"service": "helpdesk"}, {"queue": {"helpdesk": 16}.__getitem__}) is True
 
 
 def error_of(text: str, vocabulary: Vocabulary = KPIS) -> ExpressionError:

@@ -1,9 +1,10 @@
 """Cost accounting of a service over the measured window, as a period (financial management).
 
 cost = staff_hour × staffed server-hours + per_request × services completed
-       + fixed_per_day × days in the window,
+       + fixed_per_day × days in the window
+       + staff_hour × (overtime_factor − 1) × surge server-hours + promotion cost,
 
-all within ``[warmup, horizon)``; revenue is charged per service completed in the window, at
+all within ``[warmup, horizon)`` (a retired service's fixed cost stops at its retirement); revenue is charged per service completed in the window, at
 the service's price times the customer's tier price factor. So money is a period P&L on one
 basis: an overloaded service cannot book revenue its staff hours could not have produced.
 Staffed hours include a leaving server's overrun.
@@ -54,17 +55,26 @@ def service_cost(
                               window_h).total
 
 
+def overtime_premium(staff_hour: float, overtime_factor: float, surge_hours: float) -> float:
+    """What surge staff cost on top of ``staff_hour`` (their hours are in the staffed hours)."""
+    return staff_hour * (overtime_factor - 1.0) * surge_hours
+
+
 def allocate_cost(
-    cost: float, per_request: float, completed: list[int], work_h: list[float]
+    cost: float, per_request: float, completed: list[int], work_h: list[float],
+    discounts: list[float] | None = None,
 ) -> list[float]:
     """Split a service's ``cost`` over groups of its customers (tiers, segments).
 
-    Group i carries ``per_request × completed[i]`` plus the remaining cost times its share of
-    the service time used, ``work_h[i] / sum(work_h)``. When nothing was completed, the
+    Group i carries ``per_request × completed[i]`` (and the promotion ``discounts[i]`` given to
+    its customers) plus the remaining cost times its share of the service time used,
+    ``work_h[i] / sum(work_h)``. When nothing was completed, the
     remaining cost (idle staff, fixed cost) belongs to no group and only appears at service
     level. Sums are exactly rounded (:func:`math.fsum`), so the order of groups changes nothing.
     """
     direct = [per_request * n for n in completed]
+    if discounts is not None:
+        direct = [d + extra for d, extra in zip(direct, discounts)]
     shared = cost - math.fsum(direct)
     total_work = math.fsum(work_h)
     if total_work <= 0.0:

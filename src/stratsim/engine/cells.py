@@ -23,23 +23,44 @@ from stratsim.economics.satisfaction import DEFAULT_TOLERANCE_H
 from stratsim.engine.histogram import WaitHistogram
 
 
+Quote = tuple[float, float]
+"""The price a customer was quoted at arrival: ``(service price, 1 − promotion discount)``."""
+
+
 class Account:
     """Services of one (segment, service, tier) completed within the measured window.
 
-    ``completed_work_h`` sums their service times, the basis of cost allocation;
-    revenue is ``completed × unit_price``.
+    ``completed_work_h`` sums their service times, the basis of cost allocation. At a service
+    whose price never changes, revenue is ``completed × unit_price``. At one whose price can
+    change (``priced``), every customer pays the price quoted at its arrival, and ``quotes``
+    counts the window's completions per distinct quote, so revenue is the exactly rounded sum
+    of ``count × price × tier factor`` over the quotes — the same whatever order the customers
+    completed in. Revenue is booked before promotion discounts; the discounts given are
+    ``discount_cost``, a promotion cost.
     """
 
-    __slots__ = ("unit_price", "completed", "completed_work_h")
+    __slots__ = ("unit_price", "tier_factor", "completed", "completed_work_h", "quotes")
 
-    def __init__(self, unit_price: float) -> None:
+    def __init__(self, unit_price: float, tier_factor: float = 1.0, priced: bool = False) -> None:
         self.unit_price = unit_price
+        self.tier_factor = tier_factor
         self.completed = 0
         self.completed_work_h = 0.0
+        self.quotes: dict[Quote, int] | None = {} if priced else None
 
     @property
     def revenue(self) -> float:
-        return self.completed * self.unit_price
+        if self.quotes is None:
+            return self.completed * self.unit_price
+        return math.fsum(n * (price * self.tier_factor) for (price, _), n in self.quotes.items())
+
+    @property
+    def discount_cost(self) -> float:
+        """The promotion discounts given on the window's completions."""
+        if self.quotes is None:
+            return 0.0
+        return math.fsum(n * (price * self.tier_factor) * (1.0 - keep)
+                         for (price, keep), n in self.quotes.items())
 
 
 class Cell:
@@ -47,15 +68,15 @@ class Cell:
 
     ``sla_wait_h`` is ``inf`` where no SLA applies (every start counts as a hit, and the KPI
     is not reported). ``tolerance_h`` is the wait the satisfaction score measures against.
-    ``cost`` is the cell's allocated cost, set after the run; ``account`` is the period
-    account its completions are booked to.
+    ``cost`` (and ``promotion_cost``, part of it) is the cell's allocated cost, set after the
+    run; ``account`` is the period account its completions are booked to.
     """
 
     __slots__ = (
         "segment", "station", "tier", "sla_wait_h", "has_sla", "tolerance_h", "account",
         "arrivals", "started", "served", "blocked", "balked", "reneged", "unavailable",
         "deferred", "in_system", "in_system_at_horizon", "unfinished", "wait_sum_h",
-        "sla_hits", "satisfaction_sum", "cost", "waits",
+        "sla_hits", "satisfaction_sum", "cost", "promotion_cost", "waits",
     )
 
     def __init__(
@@ -83,6 +104,7 @@ class Cell:
         self.sla_hits = 0
         self.satisfaction_sum = 0.0
         self.cost = 0.0
+        self.promotion_cost = 0.0
         self.waits = WaitHistogram()
 
     @property

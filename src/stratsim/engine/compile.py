@@ -21,7 +21,9 @@ from stratsim.engine.model import (
 from stratsim.engine.rng import entity_key, pair_id
 from stratsim.errors import Issue, ScenarioError
 from stratsim.scenario.models import Scenario, Segment, Service
-from stratsim.strategy.rosters import weekly_schedule
+from stratsim.strategy.plan import compile_strategy
+from stratsim.strategy.pricing import price_response as response_at
+from stratsim.strategy.rosters import BASE_STAFF, weekly_schedule
 
 DEFAULT_TIER = "default"
 
@@ -42,8 +44,15 @@ def compile_tiers(service: Service) -> tuple[TierSpec, ...]:
     )
 
 
+def reference_price(scenario: Scenario, service: Service) -> float:
+    """The position's market price for the service, else its own price."""
+    return scenario.strategy.position.market_price.get(service.id, service.price)
+
+
 def compile_station(scenario: Scenario, service: Service, index: int) -> StationSpec:
     windows = scenario.strategy.pattern.rosters.get(service.id, [])
+    dependents = sorted(s.id for s in scenario.services
+                        if any(d.service == service.id for d in s.depends_on))
     return StationSpec(
         id=service.id,
         index=index,
@@ -57,6 +66,10 @@ def compile_station(scenario: Scenario, service: Service, index: int) -> Station
         staff_hour_cost=service.costs.staff_hour,
         per_request_cost=service.costs.per_request,
         fixed_cost_per_day=service.costs.fixed_per_day,
+        roster=weekly_schedule(windows, BASE_STAFF),
+        overtime_factor=service.costs.overtime_factor,
+        reference_price=reference_price(scenario, service),
+        dependents=tuple(dependents),
     )
 
 
@@ -91,22 +104,18 @@ def price_response(scenario: Scenario, segment: Segment, service: Service) -> fl
     """Demand factor ``(price / reference price) ^ elasticity`` at the list price.
 
     The reference is the position's market price for the service, else its own price, so
-    ``rate`` is the demand at the reference price.
+    ``rate`` is the demand at the reference price. A free service with a market price is refused
+    by the scenario checks.
     """
-    if segment.price_elasticity == 0:
-        return 1.0
-    reference = scenario.strategy.position.market_price.get(service.id, service.price)
-    if service.price == reference:
-        return 1.0
-    # A free service with a market price is refused by the scenario checks.
-    return (service.price / reference) ** segment.price_elasticity
+    return response_at(service.price, reference_price(scenario, service), segment.price_elasticity)
 
 
 def compile_demand(
     scenario: Scenario, segment: Segment, segment_index: int, station: StationSpec, service: Service
 ) -> DemandSpec:
     daily, weekly = segment.daily_factors, segment.weekly_factors
-    base = segment.rate * segment.mix[service.id] * price_response(scenario, segment, service)
+    response = price_response(scenario, segment, service)
+    base = segment.rate * segment.mix[service.id] * response
     rates = tuple(base * daily[h % HOURS_PER_DAY] * weekly[h // HOURS_PER_DAY] for h in range(HOURS_PER_WEEK))
     if not all(math.isfinite(rate) for rate in rates):
         raise ScenarioError([Issue(
@@ -123,6 +132,9 @@ def compile_demand(
         tier_choice=tier_choice(segment, station),
         patience=compile_distribution(segment.patience) if segment.patience is not None else None,
         balk_at=segment.balk_at,
+        elasticity=segment.price_elasticity,
+        flexibility=segment.flexibility,
+        static_response=response,
     )
 
 
@@ -160,4 +172,5 @@ def compile_scenario(scenario: Scenario) -> Model:
         stations=stations,
         segments=tuple(SegmentSpec(s.id, i) for i, s in enumerate(scenario.segments)),
         demands=demands,
+        strategy=compile_strategy(scenario, stations, demands),
     )

@@ -11,6 +11,15 @@ numbers).
 The rate is piecewise constant over the hours of the week, times continuous exponential
 growth ``exp(growth_per_hour · t)``; the cumulative rate is inverted exactly on each
 constant piece, so no thinning or rejection is needed.
+
+**Rates that change at run time.** A :class:`DynamicDemandSource` (a pair whose price,
+promotion or availability the strategy can change) multiplies that rate by a ``factor`` that
+changes at arbitrary times. The pending arrival was scheduled by spending a unit mass from an
+anchor time; when the factor changes at τ, the mass spent between the anchor and τ at the old
+factor is subtracted, and the remaining mass is spent from τ at the new factor: still an exact
+inversion of the cumulative rate, and the k-th customer is still the k-th unit gap. The
+arrival scheduled before is left on the heap and ignored when it comes (it carries a
+``generation`` number that no longer matches).
 """
 
 from __future__ import annotations
@@ -21,13 +30,15 @@ from collections.abc import Callable
 from simpy.core import Environment
 from simpy.events import Event
 
+from stratsim.economics.satisfaction import SCORE_LOST
 from stratsim.engine.cells import Cell
 from stratsim.engine.distributions import sampler
 from stratsim.engine.events import Callback, Priority
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.engine.model import DemandSpec, TierSpec
 from stratsim.engine.rng import Role, batched, make_stream
-from stratsim.engine.station import UNLIMITED, Customer, Station
+from stratsim.engine.station import UNLIMITED, Customer, QuotedCustomer, Station
+from stratsim.strategy.pricing import deferral_share
 
 
 def constant_runs(rates: tuple[float, ...]) -> tuple[int, ...]:
@@ -74,6 +85,27 @@ def next_arrival_h(
             mass -= capacity
         t = end
     return math.inf
+
+
+def cumulative_rate_h(
+    t0: float, t1: float, rates: tuple[float, ...], runs: tuple[int, ...], growth_per_hour: float
+) -> float:
+    """``Λ(t1) − Λ(t0)``: the expected number of arrivals between two times (``t0 ≤ t1``)."""
+    beta = growth_per_hour
+    total = 0.0
+    t = t0
+    while t < t1:
+        hour = int(t)
+        index = hour % HOURS_PER_WEEK
+        end = min(float(hour + runs[index]), t1)
+        rate = rates[index]
+        if rate > 0.0:
+            if beta == 0.0:
+                total += rate * (end - t)
+            else:
+                total += rate * math.exp(beta * t) * math.expm1(beta * (end - t)) / beta
+        t = end
+    return total
 
 
 class DemandSource:
@@ -160,3 +192,124 @@ class DemandSource:
         if self.station.arrive(customer, now, self.balk_at) and patience is not None:
             Callback(self.env, now + patience, Priority.RENEGE, self.station.renege, customer)
         self._schedule_after(now)
+
+
+class DynamicDemandSource(DemandSource):
+    """A pair the strategy can change: its rate ``factor`` (price response, promotion), the
+    ``quote`` its customers are charged, its service's availability, and deferral.
+
+    ``best_window(now)``, when set, says how many hours ahead the cheapest window starts, how
+    long it is and the relative saving there: a flexible customer draws one uniform (stream
+    ``DEFERRAL``, drawn for every customer of the pair so draws stay aligned) and defers with the
+    probability of :func:`~stratsim.strategy.pricing.deferral_share`. A deferred customer keeps
+    its attributes and its cohort, and comes back at a time spread evenly over the window,
+    paying the price then.
+    """
+
+    def __init__(self, env: Environment, spec: DemandSpec, station: Station, cells: list[Cell],
+                 seed: int, replication: int, until_h: float) -> None:
+        super().__init__(env, spec, station, cells, seed, replication, until_h)
+        self.factor = 1.0
+        self.generation = 0
+        self.anchor_h = 0.0
+        self.mass = 0.0
+        self.quote: tuple[float, float] = (station.price, 1.0)
+        self.best_window: Callable[[float], tuple[int, int, float]] | None = None
+        self._defer_uniform = (
+            batched(make_stream(seed, replication, Role.DEFERRAL, spec.entity).random).__next__
+            if spec.flexibility > 0 else None
+        )
+
+    def start(self) -> None:
+        self._schedule(0.0, self._unit())
+
+    def _schedule(self, now: float, mass: float) -> None:
+        self.anchor_h = now
+        self.mass = mass
+        self.generation += 1
+        factor = self.factor
+        if factor <= 0.0:
+            return
+        rate = self._constant_rate
+        if rate is not None:
+            at = now + mass / (rate * factor) if rate > 0.0 else math.inf
+        else:
+            at = next_arrival_h(now, mass / factor, self._rates, self._runs, self.spec.growth_per_hour,
+                                self.until_h)
+        if at < self.until_h:
+            Callback(self.env, at, Priority.ARRIVAL, self._arrive_dynamic, self.generation)
+
+    def set_factor(self, factor: float, now: float) -> None:
+        """Change the rate multiplier at ``now``, re-timing the pending arrival exactly."""
+        old = self.factor
+        if factor == old:
+            return
+        consumed = 0.0
+        if old > 0.0:
+            rate = self._constant_rate
+            if rate is not None:
+                consumed = old * rate * (now - self.anchor_h)
+            else:
+                consumed = old * cumulative_rate_h(self.anchor_h, now, self._rates, self._runs,
+                                                   self.spec.growth_per_hour)
+        self.factor = factor
+        self._schedule(now, max(0.0, self.mass - consumed))
+
+    def _arrive_dynamic(self, event: Event) -> None:
+        if event._value != self.generation:
+            return  # re-timed since: a newer arrival event stands for this customer
+        now = self.env._now
+        tier = self._choose_tier()
+        customer = QuotedCustomer(now, self._work(), self.tiers[tier].level, self.cells[tier])
+        customer.quote = self.quote
+        patience = self._patience() if self._patience is not None else None
+        uniform = self._defer_uniform() if self._defer_uniform is not None else None
+        if not self.station.offered:
+            self._unavailable(customer.cell)
+        else:
+            back = self._deferred_until(now, uniform) if uniform is not None else None
+            if back is not None:
+                self._defer(customer, patience, back)
+            elif self.station.arrive(customer, now, self.balk_at) and patience is not None:
+                Callback(self.env, now + patience, Priority.RENEGE, self.station.renege, customer)
+        self._schedule(now, self._unit())
+
+    def _deferred_until(self, now: float, uniform: float) -> float | None:
+        """When a flexible customer comes back, or ``None`` if it does not defer.
+
+        It defers when ``uniform < p`` (the deferral share); ``uniform / p`` is then itself
+        uniform on [0, 1) and places it in the cheaper window, so one draw does both.
+        """
+        if self.best_window is None:
+            return None
+        hours, length, gap = self.best_window(now)
+        share = deferral_share(self.spec.flexibility, gap) if hours else 0.0
+        if uniform >= share:
+            return None
+        return math.floor(now) + hours + length * (uniform / share)
+
+    def _defer(self, customer: QuotedCustomer, patience: float | None, back_h: float) -> None:
+        cell = customer.cell
+        cell.arrivals += 1
+        cell.deferred += 1
+        cell.in_system += 1  # the drain waits for it, and it counts as in the system meanwhile
+        Callback(self.env, back_h, Priority.ARRIVAL, self._come_back, (customer, patience))
+
+    def _unavailable(self, cell: Cell) -> None:
+        cell.arrivals += 1
+        cell.unavailable += 1
+        cell.satisfaction_sum += SCORE_LOST
+        self.station.arrivals_total += 1
+
+    def _come_back(self, event: Event) -> None:
+        customer, patience = event._value
+        now = self.env._now
+        cell = customer.cell
+        cell.in_system -= 1
+        customer.arrival_h = now
+        customer.quote = self.quote
+        if not self.station.offered:
+            cell.arrivals -= 1  # counted when it first arrived
+            self._unavailable(cell)
+        elif self.station.rearrive(customer, now, self.balk_at) and patience is not None:
+            Callback(self.env, now + patience, Priority.RENEGE, self.station.renege, customer)

@@ -12,8 +12,11 @@ in one documented order whatever the order they were scheduled in:
 
 1. ``BOOKKEEPING`` — the end of the warm-up, the horizon, time-bin closes: they observe the
    state just before the instant's changes;
-2. ``STAFFING`` — roster changes (and, later, dated actions and rule evaluations): so a
-   server whose shift ends at 08:00 takes no new customer at 08:00;
+2. ``STAFFING`` — roster changes: so a server whose shift ends at 08:00 takes no new
+   customer at 08:00;
+   ``STRATEGY`` — then the strategy's changes at that instant (dated actions, promotions,
+   pricing, rules, reviews), in the order of :mod:`stratsim.engine.strategy`, which see the
+   roster in force and change things before any customer moves;
 3. ``DEPARTURE`` — service completions: a server freed at an instant serves a waiting
    customer whose patience runs out at that instant, and an arrival at that instant;
 4. ``RENEGE`` — patience running out;
@@ -43,9 +46,10 @@ class Priority(IntEnum):
 
     BOOKKEEPING = 0
     STAFFING = 1
-    DEPARTURE = 2
-    RENEGE = 3
-    ARRIVAL = 4
+    STRATEGY = 2
+    DEPARTURE = 3
+    RENEGE = 4
+    ARRIVAL = 5
 
 
 class Callback(Event):

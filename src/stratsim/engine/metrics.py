@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from stratsim.economics.accounting import allocate_cost, service_cost_parts
+from stratsim.economics.accounting import allocate_cost, overtime_premium, service_cost_parts
 from stratsim.engine.cells import Cell
 from stratsim.engine.histogram import N_LOG_BINS, quantile_of_counts
 from stratsim.engine.model import Model, StationSpec
@@ -66,19 +66,29 @@ def customer_kpis(cells: list[Cell]) -> dict[str, float | int | None]:
 
 
 def station_kpis(
-    spec: StationSpec, sums: StationSums, completed: int, window_h: float
+    spec: StationSpec, sums: StationSums, completed: int, window_h: float,
+    offered_h: float | None = None, promotion_cost: float = 0.0,
 ) -> dict[str, float | None]:
-    """Time-based KPIs of one service over the window, and its cost (in total and by category)."""
-    cost = service_cost_parts(spec.staff_hour_cost, spec.per_request_cost, spec.fixed_cost_per_day,
-                              sums.staffed_area, completed, window_h)
+    """Time-based KPIs of one service over the window, and its cost in total and by category.
+
+    ``offered_h`` is how long the service was offered in the window (fixed cost stops at a
+    retirement; the whole window by default); ``promotion_cost`` its campaign costs and
+    discounts, part of its cost. Staff cost includes the overtime premium of surge staff.
+    """
+    fixed_h = window_h if offered_h is None else offered_h
+    parts = service_cost_parts(spec.staff_hour_cost, spec.per_request_cost, spec.fixed_cost_per_day,
+                               sums.staffed_area, completed, fixed_h)
+    staff = parts.staff + overtime_premium(spec.staff_hour_cost, spec.overtime_factor, sums.surge_area)
     return {
         "utilization": _ratio(sums.busy_area, sums.staffed_area),
         "staffed_hours": sums.staffed_area,
         "queue_mean": sums.queue_area / window_h,
-        "cost": cost.total,
-        "cost_staff": cost.staff,
-        "cost_requests": cost.requests,
-        "cost_fixed": cost.fixed,
+        "cost": staff + parts.requests + parts.fixed + promotion_cost,
+        "cost_staff": staff,
+        "cost_requests": parts.requests,
+        "cost_fixed": parts.fixed,
+        "promotion_cost": promotion_cost,
+        "surge_hours": sums.surge_area,
     }
 
 
@@ -88,28 +98,46 @@ def _with_profit(kpis: dict[str, Any]) -> dict[str, Any]:
 
 
 def _with_allocated_cost(kpis: dict[str, Any], cells: list[Cell]) -> dict[str, Any]:
-    """Add the cells' allocated cost, and profit, to a tier's or segment's KPIs."""
+    """Add the cells' allocated cost and promotion cost, and profit, to a tier's or segment's KPIs."""
     kpis["cost"] = math.fsum(cell.cost for cell in cells)
+    kpis["promotion_cost"] = math.fsum(cell.promotion_cost for cell in cells)
     return _with_profit(kpis)
 
 
-def _allocate(spec: StationSpec, cost: float, cells: list[Cell]) -> None:
+def _allocate(spec: StationSpec, cost: float, campaign: float, cells: list[Cell]) -> None:
+    """Allocate a service's cost to its cells, and its promotion cost: each cell's discounts
+    directly, the campaign cost by service time used (like staff and fixed cost)."""
     accounts = [cell.account for cell in cells]
-    shares = allocate_cost(cost, spec.per_request_cost, [a.completed for a in accounts],
-                           [a.completed_work_h for a in accounts])
-    for cell, share in zip(cells, shares):
+    discounts = [a.discount_cost for a in accounts]
+    work = [a.completed_work_h for a in accounts]
+    shares = allocate_cost(cost, spec.per_request_cost, [a.completed for a in accounts], work,
+                           discounts if any(discounts) else None)
+    total_work = math.fsum(work)
+    for cell, share, discount, w in zip(cells, shares, discounts, work):
         cell.cost = share
+        cell.promotion_cost = discount + (campaign * w / total_work if total_work > 0.0 else 0.0)
 
 
-def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[StationSums]) -> KpiRecord:
-    """The KPI record of one replication."""
+def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[StationSums],
+                     offered_h: list[float] | None = None,
+                     campaign_cost: list[float] | None = None) -> KpiRecord:
+    """The KPI record of one replication.
+
+    With a strategy, ``offered_h`` (hours each service was offered in the window) and
+    ``campaign_cost`` (each service's share of promotion campaigns accrued in the window) enter
+    its cost.
+    """
     cells = list(cells)
     services: dict[str, Any] = {}
     for spec, sums in zip(model.stations, window_sums):
         own = [cell for cell in cells if cell.station == spec.index]
         kpis = customer_kpis(own)
-        kpis.update(station_kpis(spec, sums, int(kpis["completed"]), model.window_h))
-        _allocate(spec, kpis["cost"], own)
+        campaign = campaign_cost[spec.index] if campaign_cost is not None else 0.0
+        discounts = math.fsum(cell.account.discount_cost for cell in own)
+        kpis.update(station_kpis(spec, sums, int(kpis["completed"]), model.window_h,
+                                 offered_h[spec.index] if offered_h is not None else None,
+                                 campaign + discounts if campaign_cost is not None else 0.0))
+        _allocate(spec, kpis["cost"], campaign, own)
         if spec.has_declared_tiers:
             kpis["tiers"] = {}
             for t, tier in enumerate(spec.tiers):
@@ -119,7 +147,8 @@ def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[Stat
     portfolio = customer_kpis(cells)
     portfolio.update(
         {kpi: math.fsum(service[kpi] for service in services.values())
-         for kpi in ("cost", "cost_staff", "cost_requests", "cost_fixed", "staffed_hours")}
+         for kpi in ("cost", "cost_staff", "cost_requests", "cost_fixed", "promotion_cost",
+                     "staffed_hours", "surge_hours")}
     )
     segments = {}
     for segment in model.segments:

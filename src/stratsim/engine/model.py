@@ -10,10 +10,13 @@ model can be shipped to worker processes as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from stratsim.engine.distributions import DurationDistribution
 from stratsim.strategy.rosters import StaffSchedule
 
+if TYPE_CHECKING:
+    from stratsim.strategy.plan import StrategySpec
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,14 @@ class StationSpec:
     staff_hour_cost: float
     per_request_cost: float
     fixed_cost_per_day: float
+    roster: StaffSchedule = StaffSchedule(())
+    """The roster with :data:`~stratsim.strategy.rosters.BASE_STAFF` where the base staff is on
+    duty, so a dated ``set_staff`` (which changes the base) can be applied at run time."""
+    overtime_factor: float = 1.5
+    reference_price: float = 0.0
+    """The price at which segments' ``rate`` holds: the market price, else the file's price."""
+    dependents: tuple[str, ...] = ()
+    """Ids of the services that depend on this one (a retirement is refused while they live)."""
 
     @property
     def levels(self) -> int:
@@ -71,6 +82,11 @@ class DemandSpec:
     tier_choice: tuple[tuple[float, int], ...]
     patience: DurationDistribution | None
     balk_at: int | None
+    elasticity: float = 0.0
+    flexibility: float = 0.0
+    static_response: float = 1.0
+    """The price response ``(price / reference) ^ elasticity`` at the file's price, already in
+    ``rate_by_hour``; a price changed at run time multiplies the rate by its response over this."""
 
     @property
     def is_constant_rate(self) -> bool:
@@ -94,6 +110,9 @@ class Model:
     stations: tuple[StationSpec, ...]
     segments: tuple[SegmentSpec, ...]
     demands: tuple[DemandSpec, ...]
+    strategy: StrategySpec | None = None
+    """The plan's actions, pricing and promotions and the pattern's rules and reviews; ``None``
+    when the scenario has none (then nothing of the strategy runs, and nothing costs)."""
 
     @property
     def window_h(self) -> float:

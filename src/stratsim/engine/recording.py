@@ -19,6 +19,8 @@ from stratsim.engine.station import Station
 TIMESERIES_FIELDS = (
     "time_h", "bin_h", "service", "arrivals", "queue_mean", "busy_mean", "staffed_mean",
     "started", "wait_mean_min",
+    # the strategy's view (appended; earlier columns keep their places):
+    "price_mean", "staff_mean", "surge_mean",
 )
 MINUTES_PER_HOUR = 60.0
 
@@ -37,10 +39,14 @@ class BinRow:
     staffed_mean: float
     started: int
     wait_mean_min: float | None
+    price_mean: float = 0.0
+    staff_mean: float = 0.0
+    surge_mean: float = 0.0
 
     def as_tuple(self) -> tuple:
         return (self.time_h, self.bin_h, self.service, self.arrivals,
-                self.queue_mean, self.busy_mean, self.staffed_mean, self.started, self.wait_mean_min)
+                self.queue_mean, self.busy_mean, self.staffed_mean, self.started, self.wait_mean_min,
+                self.price_mean, self.staff_mean, self.surge_mean)
 
 
 @dataclass(frozen=True)
@@ -54,12 +60,16 @@ class StationSums:
     arrivals: int
     started: int
     wait_sum_h: float
+    price_area: float = 0.0
+    staff_area: float = 0.0
+    surge_area: float = 0.0
 
     @classmethod
     def of(cls, station: Station, now: float) -> "StationSums":
         station.advance(now)
         return cls(station.queue_area, station.busy_area, station.staffed_area(now),
-                   station.arrivals_total, station.started_total, station.wait_total_h)
+                   station.arrivals_total, station.started_total, station.wait_total_h,
+                   station.price_area(now), station.staff_area(now), station.surge_area(now))
 
     def minus(self, earlier: "StationSums") -> "StationSums":
         return StationSums(
@@ -69,6 +79,9 @@ class StationSums:
             self.arrivals - earlier.arrivals,
             self.started - earlier.started,
             self.wait_sum_h - earlier.wait_sum_h,
+            self.price_area - earlier.price_area,
+            self.staff_area - earlier.staff_area,
+            self.surge_area - earlier.surge_area,
         )
 
 
@@ -122,5 +135,6 @@ class BinRecorder:
                 delta.queue_area / length, delta.busy_area / length, delta.staffed_area / length,
                 delta.started,
                 delta.wait_sum_h * MINUTES_PER_HOUR / delta.started if delta.started else None,
+                delta.price_area / length, delta.staff_area / length, delta.surge_area / length,
             ))
         self.bin_start_h = now

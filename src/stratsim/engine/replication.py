@@ -15,6 +15,11 @@ Order of a run (``docs/model.md``, "Measurement" and "The drain"):
    the horizon itself; counted customers still present then are ``unfinished``.
 
 Those bookkeeping steps run before every other event at their instant (``Priority``).
+
+A model with a strategy (``model.strategy``) also gets a
+:class:`~stratsim.engine.strategy.StrategyRuntime`: stations whose price can change book each
+customer's quoted price, demand pairs the strategy can change re-time their arrivals, rosters
+go through the runtime (which adds surge staff), and its log rows go to ``rule_sink``.
 """
 
 from __future__ import annotations
@@ -26,24 +31,31 @@ import simpy
 from simpy.events import Event
 
 from stratsim.engine.cells import Account, Cell
-from stratsim.engine.demand import DemandSource
+from stratsim.engine.demand import DemandSource, DynamicDemandSource
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
 from stratsim.engine.recording import BinRecorder, BinRow, StationSums
 from stratsim.engine.staffing import RosterDriver
-from stratsim.engine.station import Station
+from stratsim.engine.station import PricedStation, Station
+from stratsim.engine.strategy import RuleRow, StrategyRuntime
 
 PairKey = tuple[int, int]
 #: Receives the wait-histogram counts of one service tier: (service id, tier id or None, counts).
 WaitsSink = Callable[[str, "str | None", np.ndarray], None]
 
 
+def _priced(model: Model) -> frozenset[int]:
+    return model.strategy.priced if model.strategy is not None else frozenset()
+
+
 def _accounts_for(model: Model) -> dict[PairKey, list[Account]]:
     """One period account per tier of each (segment, station) pair, indexed like the tiers."""
+    priced = _priced(model)
     return {
         (demand.segment_index, demand.station_index): [
-            Account(station.price * tier.price_factor) for tier in station.tiers
+            Account(station.price * tier.price_factor, tier.price_factor, station.index in priced)
+            for tier in station.tiers
         ]
         for demand in model.demands
         for station in (model.stations[demand.station_index],)
@@ -68,27 +80,39 @@ class Replication:
 
     def __init__(
         self, model: Model, seed: int, replication: int, sink: Callable[[BinRow], None] | None,
-        waits_sink: WaitsSink | None = None,
+        *, waits_sink: WaitsSink | None = None,
+        rule_sink: Callable[[RuleRow], None] | None = None,
     ) -> None:
         self.model = model
         self.waits_sink = waits_sink
         self.env = simpy.Environment()
-        self.stations = [Station(self.env, spec, spec.staff_at(0.0)) for spec in model.stations]
+        priced = _priced(model)
+        self.stations = [(PricedStation if spec.index in priced else Station)(self.env, spec, spec.staff_at(0.0))
+                         for spec in model.stations]
         accounts = _accounts_for(model)
         self.measured = _cells_for(model, accounts)
         self.counted = [cell for group in self.measured.values() for cell in group]
         self.drain_cells = _cells_for(model, accounts)
         warm = _cells_for(model, accounts) if model.warmup_h > 0 else self.measured
+        dynamic = model.strategy.dynamic if model.strategy is not None else frozenset()
         self.sources = [
-            DemandSource(
+            (DynamicDemandSource if k in dynamic else DemandSource)(
                 self.env, demand, self.stations[demand.station_index],
                 warm[demand.segment_index, demand.station_index],
                 seed, replication, model.drain_limit_h,
             )
-            for demand in model.demands
+            for k, demand in enumerate(model.demands)
         ]
+        self.strategy = (
+            StrategyRuntime(self.env, model, self.stations, self.sources,
+                            _cells_by_station(warm, self.measured, self.drain_cells), rule_sink)
+            if model.strategy is not None else None
+        )
         self.rosters = [
-            RosterDriver(self.env, station, station.spec.schedule) for station in self.stations
+            RosterDriver(self.env, station, station.spec.schedule) if self.strategy is None
+            else RosterDriver(self.env, station, station.spec.roster,
+                              lambda staff, i=i: self.strategy.on_roster(i, staff))  # type: ignore[union-attr]
+            for i, station in enumerate(self.stations)
         ]
         self.recorder = (
             BinRecorder(self.env, self.stations, model.time_bin_h, model.horizon_h, sink)
@@ -102,6 +126,8 @@ class Replication:
         model = self.model
         for part in (*self.rosters, *self.sources):
             part.start()
+        if self.strategy is not None:
+            self.strategy.start()
         if self.recorder is not None:
             self.recorder.start()
         if model.warmup_h > 0:
@@ -117,7 +143,12 @@ class Replication:
         if self.waits_sink is not None:
             for service, tier, counts in wait_histograms(model, self.counted):
                 self.waits_sink(service, tier, counts)
-        return replication_kpis(model, self.counted, sums)
+        if self.strategy is None:
+            return replication_kpis(model, self.counted, sums)
+        offered_h, campaign_cost = self.strategy.window_money()
+        record = replication_kpis(model, self.counted, sums, offered_h, campaign_cost)
+        record["rules"] = self.strategy.record()
+        return record
 
     def _start_window(self, now: float) -> None:
         self.window_start = [StationSums.of(s, now) for s in self.stations]
@@ -153,14 +184,28 @@ class Replication:
             env.step()
 
 
+def _cells_by_station(*groups: dict[PairKey, list[Cell]]) -> dict[int, list[Cell]]:
+    """Every cell of each station, all cohorts (warm-up, measured, drain), each once."""
+    found: dict[int, dict[int, Cell]] = {}
+    for group in groups:
+        for (_, station), cells in group.items():
+            for cell in cells:
+                found.setdefault(station, {})[id(cell)] = cell
+    return {station: list(cells.values()) for station, cells in found.items()}
+
+
 def run_replication(
     model: Model, seed: int, replication: int, sink: Callable[[BinRow], None] | None = None,
-    waits_sink: WaitsSink | None = None,
+    *, waits_sink: WaitsSink | None = None,
+    rule_sink: Callable[[RuleRow], None] | None = None,
 ) -> KpiRecord:
     """Simulate replication number ``replication`` of ``model`` and return its KPIs.
 
     ``sink``, if given, receives one :class:`BinRow` per service and time bin up to the
     horizon, in time order; ``waits_sink``, if given, the wait-histogram counts of the
-    measured cohort of each service tier, once, at the end.
+    measured cohort of each service tier, once, at the end; ``rule_sink`` every
+    :class:`~stratsim.engine.strategy.RuleRow` of the strategy's log, in time order. A model
+    with a strategy adds ``rules`` to the record: per item, its firings and refusals in the
+    measured window.
     """
-    return Replication(model, seed, replication, sink, waits_sink).run()
+    return Replication(model, seed, replication, sink, waits_sink=waits_sink, rule_sink=rule_sink).run()

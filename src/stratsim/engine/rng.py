@@ -37,6 +37,7 @@ class Role(IntEnum):
     TIER = 3
     DEPENDENCY = 4
     CHOICE = 5
+    DEFERRAL = 6
 
 
 def entity_key(entity_id: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simpy.core import Environment
 from simpy.events import Event
 
@@ -15,12 +17,16 @@ class RosterDriver:
     """Sets a station's staff at every change point of its weekly schedule, week after week.
 
     It keeps going after the horizon, so customers still in the system at the horizon are
-    served by the roster that would really be on duty while the system drains.
+    served by the roster that would really be on duty while the system drains. ``apply``
+    receives each change point's staff (by default the station's ``set_staff``; with a
+    strategy, its runtime, which adds surge staff and knows the current base staff).
     """
 
-    def __init__(self, env: Environment, station: Station, schedule: StaffSchedule) -> None:
+    def __init__(self, env: Environment, station: Station, schedule: StaffSchedule,
+                 apply: Callable[[int], None] | None = None) -> None:
         self.env = env
         self.station = station
+        self.apply = apply or station.set_staff
         self.changes = schedule.changes
         self.week = 0
         self.index = 0
@@ -42,5 +48,5 @@ class RosterDriver:
         Callback(self.env, at, Priority.STAFFING, self._apply, staff)
 
     def _apply(self, event: Event) -> None:
-        self.station.set_staff(event._value)
+        self.apply(event._value)
         self._schedule_next()

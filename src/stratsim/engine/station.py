@@ -22,6 +22,11 @@ number waiting and busy change at every event and are integrated as the clock ad
 staffed count changes only at roster changes and overruns, and is integrated piecewise between
 those, so a constant staff gives exactly ``staff × hours`` whatever the events in between
 (replications that staff alike then report identical staffed hours, with zero variance).
+The staff on duty, the surge staff among them and the price are integrated the same way
+(``staff_area``, ``surge_area``, ``price_area``) for the time series and the overtime cost.
+
+A :class:`PricedStation` is a station whose price can change during the run: each customer
+carries the price quoted at arrival, and completions are booked per quote (``Account``).
 """
 
 from __future__ import annotations
@@ -57,6 +62,13 @@ class Customer:
         self.state = WAITING
 
 
+class QuotedCustomer(Customer):
+    """A customer of a service whose price can change: ``quote`` is the price it was quoted at
+    arrival, ``(service price, 1 − promotion discount)``."""
+
+    __slots__ = ("quote",)
+
+
 class Station:
     """The run-time state of one service."""
 
@@ -78,6 +90,14 @@ class Station:
         self.staffed = staff
         self.staffed_since_h = 0.0
         self.staffed_area_before = 0.0
+        self.offered = True
+        self.surge = 0
+        self.duty_since_h = 0.0
+        self.staff_area_before = 0.0
+        self.surge_area_before = 0.0
+        self.price = spec.price
+        self.price_since_h = 0.0
+        self.price_area_before = 0.0
 
     # -- clock sums -------------------------------------------------------------------
     def advance(self, now: float) -> None:
@@ -99,6 +119,25 @@ class Station:
             self.staffed_area_before = self.staffed_area(now)
             self.staffed = staffed
             self.staffed_since_h = now
+
+    def staff_area(self, now: float) -> float:
+        """Server-hours of staff on duty (surge included, overrun not) from time 0 to ``now``."""
+        return self.staff_area_before + self.staff * (now - self.duty_since_h)
+
+    def surge_area(self, now: float) -> float:
+        """Server-hours of surge staff on duty from time 0 to ``now``."""
+        return self.surge_area_before + self.surge * (now - self.duty_since_h)
+
+    def price_area(self, now: float) -> float:
+        """The price integrated over time from 0 to ``now`` (currency × hours)."""
+        return self.price_area_before + self.price * (now - self.price_since_h)
+
+    def set_price(self, price: float) -> None:
+        """Change the service's price (strategy events only)."""
+        now = self.env._now
+        self.price_area_before = self.price_area(now)
+        self.price = price
+        self.price_since_h = now
 
     @property
     def in_system(self) -> int:
@@ -142,13 +181,41 @@ class Station:
         cell.in_system -= 1
         cell.satisfaction_sum += SCORE_LOST
 
-    def set_staff(self, staff: int) -> None:
-        """Change the number of servers on duty; new servers take waiting customers at once."""
+    def set_staff(self, staff: int, surge: int = 0) -> None:
+        """Change the number of servers on duty (``surge`` of them surge staff); new servers take
+        waiting customers at once."""
         now = self.env._now
         self.advance(now)
+        self.staff_area_before = self.staff_area(now)
+        self.surge_area_before = self.surge_area(now)
+        self.duty_since_h = now
         self.staff = staff
+        self.surge = surge
         self._start_waiting(now)
         self._restaff(now)
+
+    def rearrive(self, customer: Customer, now: float, balk_at: int) -> bool:
+        """A deferred customer, already counted among its cohort's arrivals, reaches the station."""
+        customer.cell.arrivals -= 1
+        return self.arrive(customer, now, balk_at)
+
+    def withdraw(self) -> None:
+        """The service is retired: waiting customers leave unserved, counted as unavailable.
+
+        Customers in service finish (their servers' overrun counts as staffed time).
+        """
+        self.advance(self.env._now)
+        self.offered = False
+        for queue in self.queues:
+            for customer in queue:
+                if customer.state == WAITING:
+                    customer.state = GONE
+                    cell = customer.cell
+                    cell.unavailable += 1
+                    cell.in_system -= 1
+                    cell.satisfaction_sum += SCORE_LOST
+            queue.clear()
+        self.waiting = 0
 
     def _start(self, customer: Customer, now: float) -> None:
         customer.state = IN_SERVICE
@@ -195,3 +262,28 @@ class Station:
                 if customer.state == WAITING:
                     return customer
         raise AssertionError("waiting count is positive but every queue is empty")
+
+
+class PricedStation(Station):
+    """A station whose price can change: completions are booked at the price each customer was
+    quoted at arrival (``customer.quote`` = ``(service price, 1 − discount)``).
+
+    ``gross_total`` and ``discount_total`` sum every completion since time 0 (for the rules'
+    ``revenue`` and ``margin``); the accounts book the window's completions per quote.
+    """
+
+    def __init__(self, env: Environment, spec: StationSpec, staff: int) -> None:
+        super().__init__(env, spec, staff)
+        self.gross_total = 0.0
+        self.discount_total = 0.0
+
+    def _depart(self, event: Event) -> None:
+        customer: QuotedCustomer = event._value
+        quote = customer.quote
+        account = customer.cell.account
+        gross = quote[0] * account.tier_factor
+        self.gross_total += gross
+        self.discount_total += gross * (1.0 - quote[1])
+        if self.counting:
+            account.quotes[quote] = account.quotes.get(quote, 0) + 1
+        Station._depart(self, event)

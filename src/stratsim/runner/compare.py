@@ -201,7 +201,7 @@ def paired_differences(records: Sequence[KpiRecord], baseline: Sequence[KpiRecor
     """
     out: dict[str, Any] = {"kpis": {}, "services": {}, "segments": {}}
     for path, _ in iter_leaves(records[0]):
-        if _get(baseline[0], path) is _MISSING:
+        if path[0] not in out or _get(baseline[0], path) is _MISSING:  # a strategy's firing counts are no KPI
             continue
         mine = [_get(r, path) for r in records]
         theirs = [_get(r, path) for r in baseline]

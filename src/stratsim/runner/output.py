@@ -33,6 +33,7 @@ from stratsim.errors import OutputError
 SUMMARY_FILE = "summary.json"
 REPLICATIONS_FILE = "replications.csv"
 TIMESERIES_FILE = "timeseries.csv"
+RULES_FILE = "rules.csv"
 MANIFEST_FILE = "manifest.json"
 COMPARISON_FILE = "comparison.json"
 COMPARISON_CSV_FILE = "comparison.csv"
@@ -48,7 +49,7 @@ CHART_SUFFIXES = (".png", ".svg")
 #: Files whose presence marks a folder as holding a stratsim result.
 RESULT_MARKERS = (SUMMARY_FILE, MANIFEST_FILE, COMPARISON_FILE)
 #: Every file a stratsim run writes; ``--force`` deletes these (and the charts) and nothing else.
-RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE, COMPARISON_CSV_FILE,
+RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE, RULES_FILE, COMPARISON_CSV_FILE,
                 WAITS_FILE, MODEL_FILE, SCENARIO_COPY_FILE, REPORT_FILE)
 #: The file moved last: its presence means the result is complete.
 COMPLETION_MARKER = MANIFEST_FILE

@@ -17,11 +17,13 @@ from stratsim.engine.model import Model
 from stratsim.engine.histogram import N_LOG_BINS, bin_edges_h
 from stratsim.engine.recording import TIMESERIES_FIELDS, BinRow
 from stratsim.engine.replication import WaitsSink, run_replication
+from stratsim.engine.strategy import RULES_FIELDS, RuleRow
 from stratsim.runner.evaluators import Evaluator, SerialEvaluator
 
 
 TIMESERIES_COLUMNS = ("replication", "datetime", *TIMESERIES_FIELDS)
 WAITS_COLUMNS = ("service", "tier", "wait_from_min", "wait_to_min", "customers")
+RULES_COLUMNS = ("replication", "datetime", *RULES_FIELDS)
 MINUTES_PER_HOUR = 60.0
 
 
@@ -31,6 +33,7 @@ class ReplicationTask:
     wait-histogram counts to ``waits_path``.
 
     ``start`` is the calendar date of the clock's Monday 00:00, for the time series' labels.
+    With a time series, the strategy's log goes to ``rules_path`` (``rules.csv``'s part).
     """
 
     model: Model
@@ -39,6 +42,7 @@ class ReplicationTask:
     timeseries_path: str | None = None
     start: date | None = None
     waits_path: str | None = None
+    rules_path: str | None = None
 
 
 def calendar_label(start: date | None, time_h: float) -> str:
@@ -54,6 +58,7 @@ def run_task(task: ReplicationTask) -> KpiRecord:
     replication, start = task.replication, task.start
     sink: Callable[[BinRow], None] | None = None
     waits_sink: WaitsSink | None = None
+    rule_sink: Callable[[RuleRow], None] | None = None
     with ExitStack() as files:
         if task.timeseries_path is not None:
             series = csv.writer(files.enter_context(
@@ -69,7 +74,14 @@ def run_task(task: ReplicationTask) -> KpiRecord:
                 for index in np.flatnonzero(counts):
                     waits.writerow((service, tier or "", int(index), int(counts[index])))
 
-        return run_replication(task.model, task.seed, replication, sink, waits_sink)
+        if task.rules_path is not None:
+            log = csv.writer(files.enter_context(open(task.rules_path, "w", newline="", encoding="utf-8")))
+
+            def rule_sink(row: RuleRow) -> None:
+                log.writerow((replication, calendar_label(start, row.time_h), *row.as_tuple()))
+
+        return run_replication(task.model, task.seed, replication, sink,
+                               waits_sink=waits_sink, rule_sink=rule_sink)
 
 
 def run_replications(
@@ -83,9 +95,9 @@ def run_replications(
 ) -> list[KpiRecord]:
     """KPI records of replications ``0 .. replications-1``, in order.
 
-    With ``timeseries_dir``, each replication streams its bins to a part file there, and its
-    wait-histogram counts to another; join them with :func:`join_timeseries` and
-    :func:`join_waits`.
+    With ``timeseries_dir``, each replication streams its bins, its wait-histogram counts and
+    its strategy log to part files there; join them with :func:`join_timeseries`,
+    :func:`join_waits` and :func:`join_rules`.
     """
     tasks = [
         ReplicationTask(
@@ -93,6 +105,7 @@ def run_replications(
             str(timeseries_part(timeseries_dir, r)) if timeseries_dir is not None else None,
             start,
             str(waits_part(timeseries_dir, r)) if timeseries_dir is not None else None,
+            str(rules_part(timeseries_dir, r)) if timeseries_dir is not None else None,
         )
         for r in range(replications)
     ]
@@ -103,15 +116,28 @@ def timeseries_part(folder: Path, replication: int) -> Path:
     return folder / f"timeseries.part{replication:06d}.csv"
 
 
-def join_timeseries(folder: Path, replications: int, target: Path) -> None:
-    """Concatenate the part files in replication order under one header, deleting the parts."""
+def rules_part(folder: Path, replication: int) -> Path:
+    return folder / f"rules.part{replication:06d}.csv"
+
+
+def _join(parts: list[Path], columns: tuple[str, ...], target: Path) -> None:
+    """Concatenate part files in order under one header, deleting the parts."""
     with open(target, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerow(TIMESERIES_COLUMNS)
-        for r in range(replications):
-            part = timeseries_part(folder, r)
+        csv.writer(out).writerow(columns)
+        for part in parts:
             with open(part, encoding="utf-8") as handle:
                 shutil.copyfileobj(handle, out)
             part.unlink()
+
+
+def join_timeseries(folder: Path, replications: int, target: Path) -> None:
+    """Concatenate the part files in replication order under one header, deleting the parts."""
+    _join([timeseries_part(folder, r) for r in range(replications)], TIMESERIES_COLUMNS, target)
+
+
+def join_rules(folder: Path, replications: int, target: Path) -> None:
+    """``rules.csv``: the strategy logs of the replications, in replication order."""
+    _join([rules_part(folder, r) for r in range(replications)], RULES_COLUMNS, target)
 
 
 def waits_part(folder: Path, replication: int) -> Path:

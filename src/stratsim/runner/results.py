@@ -1,5 +1,5 @@
-"""The files of a run: ``summary.json``, ``replications.csv``, ``timeseries.csv``, ``waits.csv``,
-``model.json``, ``scenario.yaml`` and ``manifest.json``.
+"""The files of a run: ``summary.json``, ``replications.csv``, ``timeseries.csv``, ``rules.csv``,
+``waits.csv``, ``model.json``, ``scenario.yaml`` and ``manifest.json``.
 
 ``waits.csv``, ``model.json`` and ``scenario.yaml`` are there so that charts and the report can
 be drawn from the results folder alone, long after the run (``stratsim report DIR``): the wait
@@ -25,12 +25,13 @@ from stratsim.runner.output import (
     MODEL_FILE,
     REPLICATIONS_FILE,
     SCENARIO_COPY_FILE,
+    RULES_FILE,
     SUMMARY_FILE,
     TIMESERIES_FILE,
     WAITS_FILE,
     write_json,
 )
-from stratsim.runner.replications import join_timeseries, join_waits
+from stratsim.runner.replications import join_rules, join_timeseries, join_waits
 from stratsim.runner.simulation import SimulationResult
 from stratsim.runner.statistics import iter_leaves
 from stratsim.scenario.dump import scenario_yaml
@@ -44,11 +45,14 @@ REPLICATION_COLUMNS = ("replication", "scope", "id", "tier", "kpi", "value")
 def kpi_rows(record: KpiRecord) -> list[tuple[str, str, str, str, Any]]:
     """``(scope, id, tier, kpi, value)`` rows of one replication's record.
 
-    Scopes: ``portfolio``, ``service``, ``tier`` (id = service), ``segment``.
+    Scopes: ``portfolio``, ``service``, ``tier`` (id = service), ``segment``, and ``rule`` (id =
+    the strategy item, kpi = ``fired`` or ``refused``) for a scenario with a run-time strategy.
     """
     rows = []
     for path, value in iter_leaves(record):
-        if path[0] == "kpis":
+        if path[0] == "rules":
+            rows.append(("rule", path[1], "", path[2], value))
+        elif path[0] == "kpis":
             rows.append(("portfolio", "", "", path[1], value))
         elif path[0] == "services" and len(path) == 3:
             rows.append(("service", path[1], "", path[2], value))
@@ -154,4 +158,5 @@ def write_run_files(folder: Path, result: SimulationResult, run_manifest: dict[s
     join_waits(folder, result.replications, folder / WAITS_FILE)
     write_json(folder / MODEL_FILE, model_document(result))
     (folder / SCENARIO_COPY_FILE).write_text(scenario_yaml(result.scenario), encoding="utf-8")
+    join_rules(folder, result.replications, folder / RULES_FILE)
     write_json(folder / MANIFEST_FILE, run_manifest)

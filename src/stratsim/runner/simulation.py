@@ -67,8 +67,10 @@ def scenario_sha256(scenario: Scenario) -> str:
 def build_summary(scenario: Scenario, seed: int, records: list[KpiRecord]) -> dict[str, Any]:
     """The contract ``summary.json`` document (no wall time, backend or worker count).
 
-    A scenario whose perspective judges anything (objectives, constraints, SLA targets) also
-    gets a ``perspective`` section: score and feasibility with their evidence (an addition to
+    A scenario with a run-time strategy also gets ``rules``: each item's firings and refusals in
+    the measured window, summarised like a KPI (an addition to the contract keys). A scenario
+    whose perspective judges anything (objectives, constraints, SLA targets) also gets a
+    ``perspective`` section: score and feasibility with their evidence (an addition to
     the contract keys; see :mod:`stratsim.analysis.perspective`).
     """
     stats = summarize_records(records)
@@ -84,6 +86,8 @@ def build_summary(scenario: Scenario, seed: int, records: list[KpiRecord]) -> di
         "services": stats["services"],
         "segments": stats["segments"],
     }
+    if "rules" in stats:
+        summary["rules"] = stats["rules"]
     perspective = compile_perspective(scenario)
     if perspective.judges_anything:
         summary["perspective"] = judge_alone(perspective, records, scenario.name)

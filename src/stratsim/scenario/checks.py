@@ -27,6 +27,7 @@ from stratsim.strategy.expressions import ExpressionError, parse_expression
 from stratsim.strategy.perspective import BUDGET, CONSTRAINT_VOCABULARY, OBJECTIVE_KPIS
 
 from .rosters import first_overlap, format_week_hour, parse_days, window_intervals
+from .strategy_checks import STRATEGY_CHECKS
 
 
 def _dict(value: Any) -> dict[Any, Any]:
@@ -389,6 +390,7 @@ CHECKS: tuple[Callable[[_Scenario], Iterator[Finding]], ...] = (
     _elastic_free_services,
     _roster_overlaps,
     _perspective,
+    *STRATEGY_CHECKS,
 )
 """Every whole-scenario check, in reporting order."""
 

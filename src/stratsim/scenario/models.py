@@ -66,6 +66,7 @@ from .profiles import (
 )
 from .rosters import RosterWindow
 from .strategy import (
+    Action,
     Budget,
     Pattern,
     Perspective,
@@ -74,10 +75,15 @@ from .strategy import (
     PostDip,
     Promotion,
     PricingRule,
+    Review,
+    ReviewEffect,
+    Rule,
+    RuleEffect,
     Strategy,
 )
 
 __all__ = [
+    "Action", "Review", "ReviewEffect", "Rule", "RuleEffect",
     "Budget", "Costs", "DISTRIBUTIONS", "Dependency", "Deterministic", "Distribution", "Empirical",
     "Exponential", "Gamma", "Lognormal", "Pattern", "Perspective", "Plan", "Position", "PostDip",
     "PricingRule", "Promotion", "RosterWindow", "Scenario", "Segment", "Service", "Sla",
@@ -171,6 +177,9 @@ class Costs(ScenarioModel):
     """Cost per day of the measured window, whatever the activity. Unit: currency per day."""
     launch: Money = Field(default=0, ge=0)
     """One-off cost when a pipeline service launches. Unit: currency."""
+    overtime_factor: float = Field(default=1.5, gt=0)
+    """Multiplier of `staff_hour` for surge staff added by rules (time and a half by default).
+    Unit: factor."""
 
 
 class Sla(ScenarioModel):
@@ -328,7 +337,9 @@ class Segment(ScenarioModel):
     flexibility: float = Field(
         default=0, ge=0, le=1
     )
-    """Share of customers who defer their request to a cheaper price window. Unit: share."""
+    """Share of customers willing to put a request off, up to 24 hours, to a cheaper price
+    (demand shifting): all of them move for a saving of 20 % or more, proportionally fewer for
+    less. Unit: share."""
     patience: Distribution | None = Field(
         default=None
     )

@@ -2,8 +2,10 @@
 
 The scenario language (DESIGN §3) is larger than the engine of this release, which simulates
 services, segments (rate, mix, profiles, growth, tiers, price elasticity with market prices,
-patience, balking), costs, SLAs, tiers, rosters, and the perspective's objectives and
-constraints with the plan's budget (judged on the results, see :mod:`stratsim.strategy.perspective`).  A scenario using anything else must fail
+flexibility, patience, balking), costs, SLAs, tiers, rosters, the plan's dated actions (but
+``launch``), pricing rules and promotions, the pattern's rules and reviews, and the perspective's
+objectives and constraints with the plan's budget (judged on the results, see
+:mod:`stratsim.strategy.perspective`).  A scenario using anything else must fail
 loudly with a located error rather than run as if that part were absent: a promotion silently
 ignored is a wrong answer presented as a right one.  Each later release deletes lines from
 :data:`UNSUPPORTED` as it implements them.
@@ -45,14 +47,9 @@ UNSUPPORTED: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("services[*].retire", _present, "retiring services during a run is planned"),
     ("services[*].fallback", _present, "redirecting demand to a fallback service is planned"),
     ("services[*].costs.launch", _positive, "launch costs are planned"),
-    ("segments[*].flexibility", _positive, "demand shifting by flexible customers is planned"),
     ("segments[*].customers", _present, "customer bases and churn are planned"),
     ("strategy.position.target_segments", _non_empty, "target segments are planned"),
-    ("strategy.plan.actions", _non_empty, "dated actions are planned"),
-    ("strategy.plan.pricing", _non_empty, "pricing rules are planned"),
-    ("strategy.plan.promotions", _non_empty, "promotions are planned"),
-    ("strategy.pattern.rules", _non_empty, "state-triggered rules are planned"),
-    ("strategy.pattern.reviews", _non_empty, "portfolio reviews are planned"),
+    ("strategy.plan.actions[*].launch", _present, "launching services during a run is planned"),
 )
 """``(field pattern, "is it used?" test, reason)``; ``[*]`` stands for every list item."""
 

@@ -82,6 +82,9 @@ class Function:
     min_args: int
     max_args: int | None
     implementation: Callable[..., float] | None = None
+    takes_text: bool = False
+    """Its arguments are text (a quoted id such as ``'helpdesk'``, or a text name such as
+    ``service``), never numbers; other functions take numbers only."""
 
     def arity(self) -> str:
         if self.max_args == self.min_args:
@@ -110,6 +113,11 @@ class Vocabulary:
     functions: Mapping[str, Function] = field(default_factory=lambda: dict(STANDARD_FUNCTIONS))
     string_arguments: bool = False
     what: str = "name"
+    example: str = "satisfaction >= 4"
+    """A condition in this vocabulary, shown when a number is given where a condition is expected."""
+    text_names: frozenset[str] = frozenset()
+    """Names that stand for text (a review's ``service``): only as arguments of functions that
+    take text."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,7 +169,7 @@ def parse_expression(text: str, vocabulary: Vocabulary, expect: Kind | None = CO
     checker = _Checker(source, vocabulary)
     kind = checker.check(tree.body, 0)
     if expect is not None and kind != expect:
-        wanted = "a condition such as satisfaction >= 4" if expect == CONDITION else "a number"
+        wanted = f"a condition such as {vocabulary.example}" if expect == CONDITION else "a number"
         got = "a condition" if kind == CONDITION else "a number"
         raise ExpressionError(f"expected {wanted}, got {got}", 1)
     return Expression(source, tree.body, kind, frozenset(checker.names), vocabulary.functions)
@@ -266,6 +274,8 @@ class _Checker:
         if name in self.vocabulary.names:
             self.names.add(name)
             return NUMBER
+        if name in self.vocabulary.text_names:
+            raise self.fail(node, f"{name} is text: use it as a function argument, e.g. margin({name})")
         if name in self.vocabulary.functions:
             raise self.fail(node, f"{name} is a function: call it as {name}(...)")
         raise self.fail(node, _unknown(self.vocabulary.what, name, self.vocabulary.names))
@@ -289,11 +299,25 @@ class _Checker:
         if count < function.min_args or (function.max_args is not None and count > function.max_args):
             raise self.fail(node, f"{name}() takes {function.arity()}, got {count}")
         for argument in node.args:
-            if (self.vocabulary.string_arguments and isinstance(argument, ast.Constant)
-                    and isinstance(argument.value, str)):
-                continue
+            if self._text(argument):
+                if not function.takes_text and self.vocabulary.string_arguments:
+                    raise self.fail(argument, f"{name}() takes numbers, not text")
+                if function.takes_text:
+                    if isinstance(argument, ast.Name):
+                        self.names.add(argument.id)
+                    continue
+            if function.takes_text:
+                raise self.fail(argument, f"{name}() takes a quoted id such as {name}('helpdesk')")
             self.number(argument, depth, f"an argument of {name}()")
         return NUMBER
+
+    def _text(self, node: ast.AST) -> bool:
+        """Whether ``node`` is a text argument this vocabulary allows."""
+        if not self.vocabulary.string_arguments:
+            return False
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return True
+        return isinstance(node, ast.Name) and node.id in self.vocabulary.text_names
 
     def check_BinOp(self, node: ast.BinOp, depth: int) -> Kind:
         if type(node.op) not in _BINARY:
@@ -402,11 +426,20 @@ def _all(results: list[Value]) -> bool | None:
     return None if any(r is None for r in results) else True
 
 
+def _argument(node: ast.expr, values: Mapping[str, float | str | None],
+              functions: Mapping[str, Callable[..., float]]) -> float | str | None:
+    """A call's argument: text as written (a constant, or a text name's value), else a number."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name) and isinstance(values.get(node.id), str):
+        return values[node.id]
+    return evaluate_node(node, values, functions)  # type: ignore[arg-type]
+
+
 def _call(node: ast.Call, values: Mapping[str, float | None],
           functions: Mapping[str, Callable[..., float]]) -> float | None:
     name = node.func.id  # type: ignore[attr-defined]  # checked: a Name
-    arguments = [a.value if isinstance(a, ast.Constant) else evaluate_node(a, values, functions)
-                 for a in node.args]
+    arguments = [_argument(a, values, functions) for a in node.args]
     if any(a is None for a in arguments):
         return None
     result = functions[name](*arguments)

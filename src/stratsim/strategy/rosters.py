@@ -14,6 +14,10 @@ from typing import Protocol
 
 from stratsim.clock import HOURS_PER_WEEK
 
+BASE_STAFF = -1
+"""Stands for "the service's base staff" in a schedule compiled with it as the base, so that
+the base can change at run time (a dated ``set_staff``) while roster windows keep theirs."""
+
 
 @dataclass(frozen=True)
 class StaffSchedule:
