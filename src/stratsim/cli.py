@@ -236,5 +236,10 @@ from stratsim.cli_compare import compare, print_perspective  # noqa: E402  (its 
 
 main.add_command(compare)
 
+from stratsim.cli_plan import forecast, staff  # noqa: E402  (planning verbs, own module)
+
+main.add_command(forecast)
+main.add_command(staff)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
