@@ -9,10 +9,47 @@ user-provided string is printed as a rich ``Text``, never as markup.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
+from stratsim.errors import ScenarioError, StratsimError
+
 _ID_HELP = "letters, digits, '_', '.' or '-', not starting with a digit"
+
+
+def fail(error: StratsimError) -> NoReturn:
+    """Print a user error, one line per problem, as plain text (never markup), and exit 2."""
+    import sys
+
+    from rich.text import Text
+
+    from stratsim.cli import EXIT_USER_ERROR, err
+
+    lines = [str(i) for i in error.issues] if isinstance(error, ScenarioError) else [str(error)]
+    for line in lines:
+        err.print(Text("error ", style="red") + Text(line), soft_wrap=True)
+    if len(lines) > 1:
+        err.print(f"{len(lines)} errors")
+    sys.exit(EXIT_USER_ERROR)
+
+
+def interrupted() -> NoReturn:
+    """Ctrl-C or SIGTERM: nothing half-written is left (the files are staged), exit 130."""
+    import sys
+
+    from stratsim.cli import EXIT_INTERRUPTED, err
+
+    err.print("interrupted: nothing was written")
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _interruptible() -> None:
+    import signal
+
+    from stratsim.cli import raise_interrupt
+
+    signal.signal(signal.SIGTERM, raise_interrupt)
 
 
 @click.command()
@@ -40,8 +77,7 @@ def forecast(history_file: Path, segment_id: str | None, service: str | None,
 
     from rich.text import Text
 
-    from stratsim.cli import fail, out as console
-    from stratsim.errors import StratsimError
+    from stratsim.cli import out as console
     from stratsim.scenario.models import ID_PATTERN
 
     segment_id = segment_id if segment_id is not None else history_file.stem
@@ -49,6 +85,7 @@ def forecast(history_file: Path, segment_id: str | None, service: str | None,
         if value is not None and not re.match(ID_PATTERN, value):
             hint = " (name it with --segment)" if option == "--segment" and segment_id == history_file.stem else ""
             fail(StratsimError(f"{option}: expected an id of {_ID_HELP}, got {value!r}{hint}"))
+    _interruptible()
     try:
         from stratsim.report.plan_text import forecast_lines
         from stratsim.runner.forecasting import forecast_file, write_forecast
@@ -62,6 +99,8 @@ def forecast(history_file: Path, segment_id: str | None, service: str | None,
                                      history_file=str(history_file), force=force)
     except StratsimError as error:
         fail(error)
+    except KeyboardInterrupt:
+        interrupted()
     for line in forecast_lines(fitted, str(history_file), segment_id):
         console.print(Text(line), soft_wrap=True)
     if written is None:
@@ -112,8 +151,7 @@ def staff(scenario_file: Path, service: str, target_text: str, interval_text: st
     from rich.text import Text
 
     from stratsim.analysis.staffing import parse_interval, parse_shift_starts, parse_target
-    from stratsim.cli import err, fail, out as console
-    from stratsim.errors import StratsimError
+    from stratsim.cli import err, out as console
 
     def option_error(option: str, error: ValueError) -> None:
         fail(StratsimError(f"{option}: {error}"))
@@ -127,6 +165,8 @@ def staff(scenario_file: Path, service: str, target_text: str, interval_text: st
     except ValueError as error:
         option_error("--interval", error)
     shift_h = None
+    if shift_starts is not None and shift_text is None:
+        fail(StratsimError("--shift-starts: give the shift length with --shifts too"))
     if shift_text is not None:
         try:
             shift_h = _whole_hours(shift_text)
@@ -136,6 +176,7 @@ def staff(scenario_file: Path, service: str, target_text: str, interval_text: st
         starts = parse_shift_starts(shift_starts, interval_h) if shift_h is not None else None
     except ValueError as error:
         option_error("--shift-starts", error)
+    _interruptible()
     try:
         from stratsim.runner.evaluators import evaluator_for
         from stratsim.runner.staffing import plan_staffing, write_staffing
@@ -153,6 +194,8 @@ def staff(scenario_file: Path, service: str, target_text: str, interval_text: st
             written = write_staffing(plan, out, scenario_file=str(scenario_file), force=force)
     except StratsimError as error:
         fail(error)
+    except KeyboardInterrupt:
+        interrupted()
     from stratsim.report.plan_text import staffing_lines
 
     for line in staffing_lines(plan):

@@ -18,9 +18,12 @@ function; the simulation that judges a staffing is passed in as ``evaluate`` (se
    whole interval is below, and is **undecided** otherwise (:func:`judge`). Every interval
    that does not meet it gets more staff (one more when undecided; 1, then 2, 4… while it
    clearly misses) and the week is simulated again, until every interval meets it. Then the
-   staffing is **trimmed**: intervals try fewer staff (one less, or half-way to the largest
-   level seen failing), a set of intervals at a time with no two neighbours in one set, and
-   a drop is kept only when the interval and its neighbours still meet the target. A last simulation verifies the result (and repairs it if trimming two
+   staffing is **trimmed**: intervals try fewer staff (1, 2, 4… fewer while the drops hold,
+   then half-way to the largest level seen failing), a set of intervals at a time in which no
+   two are neighbours or share one, and a drop is kept only when the interval and its
+   neighbours still meet the target. An interval whose neighbour got more staff forgets its failures
+   (they may have been that neighbour's backlog), and an interval where customers are
+   expected keeps at least one server. A last simulation verifies the result (and repairs it if trimming two
    intervals together broke one). Requiring the whole interval above the target is
    conservative: with few customers in an interval it may ask for a server more than the
    point estimate would; more replications (or a longer window) narrow the intervals.
@@ -281,11 +284,15 @@ class StaffingSearch:
 
 
 def colour_groups(neighbours: Sequence[set[int]]) -> list[list[int]]:
-    """Split the intervals into groups with no two neighbours in one (greedy colouring)."""
+    """Split the intervals into groups in which no two intervals are neighbours or share a
+    neighbour (greedy colouring of the graph's square): when a trial fails in an interval,
+    exactly one interval of the group was lowered next to it, and takes the blame."""
+    near = [set(mine).union(*(neighbours[j] for j in mine)) - {i}
+            for i, mine in enumerate(neighbours)]
     colours: list[int] = []
-    for i, near in enumerate(neighbours):
-        used = {colours[j] for j in near if j < i}
-        colours.append(next(c for c in range(len(neighbours) + 1) if c not in used))
+    for i, close in enumerate(near):
+        used = {colours[j] for j in close if j < i}
+        colours.append(next(c for c in range(len(near) + 1) if c not in used))
     return [[i for i, c in enumerate(colours) if c == colour] for colour in range(max(colours) + 1)]
 
 
@@ -336,11 +343,15 @@ class _Search:
                 staff[i] = min(self.cap[i], staff[i] + (step[i] if clearly else 1))
                 if doubling and clearly:
                     step[i] *= 2
+            for i in movable:   # a neighbour's failure may have been this one's backlog
+                for j in self.neighbours[i]:
+                    fails_at[j] = -1
             results = self.run("repair", staff)
 
     def trim(self, staff: list[int], fails_at: list[int], lowest: list[int]) -> None:
         """Try fewer staff, one colour of intervals at a time, keeping drops that hold."""
         groups = colour_groups(self.neighbours)
+        down = [1] * len(staff)   # the next drop while nothing below has failed: 1, 2, 4…
         idle_rounds, turn = 0, 0
         while idle_rounds < len(groups) and self.budget_left:
             group = groups[turn % len(groups)]
@@ -352,12 +363,15 @@ class _Search:
             idle_rounds = 0
             trial = list(staff)
             for i in candidates:
-                below = max(lowest[i] - 1, fails_at[i])
-                trial[i] = staff[i] - 1 if fails_at[i] < 0 else (below + staff[i]) // 2
+                if fails_at[i] < 0:
+                    trial[i] = max(lowest[i], staff[i] - down[i])
+                else:
+                    trial[i] = (max(lowest[i] - 1, fails_at[i]) + staff[i]) // 2
             results = self.run("trim", trial)
             for i in candidates:
                 if all(acceptable(results[j], self.target) for j in {i, *self.neighbours[i]}):
                     staff[i] = trial[i]
+                    down[i] *= 2
                 else:
                     fails_at[i] = trial[i]
 

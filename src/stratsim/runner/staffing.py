@@ -95,6 +95,10 @@ class StaffingStudy:
         self.target = target
         self.interval_h = interval_h
         self.replications = scenario.replications if replications is None else replications
+        if self.replications < 2:
+            raise StaffingError(f"staffing needs at least 2 replications for its confidence "
+                                f"intervals; {scenario.name} has {self.replications} (use "
+                                "--replications)")
         self.seed = scenario.seed if seed is None else seed
         self.evaluator = evaluator or SerialEvaluator()
         self.model = compile_scenario(scenario)
