@@ -1,16 +1,17 @@
 """Make the sample demand history ``helpdesk-history.csv`` (synthetic: no real customer data).
 
 Eight weeks of requests from the head-office employees of the example IT service desk
-(``scenarios/helpdesk-baseline.yaml``, segment ``employees``), from Monday 2026-09-07 00:00 to
-Monday 2026-11-02 00:00, one row per request with its arrival time (column ``timestamp``,
-to the second). The truth behind it:
+(``scenarios/helpdesk-baseline.yaml``, segment ``employees``: all their requests, to the desk
+and for restores alike, as the segment's ``mix`` splits them), from Monday 2026-09-07 00:00
+to Monday 2026-11-02 00:00, one row per request with its arrival time (column
+``timestamp``, to the second). The truth behind it:
 
 * a non-homogeneous Poisson process, the rate constant within each hour;
 * 6.6 requests per hour on an average hour at 2026-11-02 (the end of the history), growing
   by 8 % a year (so a little less earlier on);
 * the baseline's ``business-hours`` daily profile and its weekly profile
   ``[1.25, 1.05, 1.0, 0.95, 0.85, 0.12, 0.08]`` (rescaled to average 1);
-* one thing the scenario format cannot express: Monday 08:00–11:00 runs 20 % above the
+* one thing the scenario format cannot express: Monday 08:00–11:00 runs 40 % above the
   product of the two profiles (the weekend's backlog). ``stratsim forecast`` reports it as
   the factorisation error.
 
@@ -36,7 +37,7 @@ DAILY = np.array([
     1.50, 1.80, 2.40, 2.40, 1.90, 1.40, 0.80, 0.50, 0.35, 0.25, 0.15, 0.10,
 ])                                    # the baseline's business-hours preset (mean 1)
 WEEKLY = np.array([1.25, 1.05, 1.0, 0.95, 0.85, 0.12, 0.08])
-MONDAY_BACKLOG = {8: 1.2, 9: 1.2, 10: 1.2}   # Monday hour → extra factor
+MONDAY_BACKLOG = {8: 1.4, 9: 1.4, 10: 1.4}   # Monday hour → extra factor
 OUT = Path(__file__).with_name("helpdesk-history.csv")
 
 

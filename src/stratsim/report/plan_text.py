@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from stratsim.runner.staffing import StaffingPlan
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: A growth interval wider than this (in shares per year) is called too short to tell.
+WIDE_GROWTH_INTERVAL = 0.2
 
 
 def _percent(share: float) -> str:
@@ -37,8 +39,10 @@ def forecast_lines(forecast: Forecast, history_file: str, segment_id: str) -> li
     ]
     if forecast.growth_ci95 is not None:
         low, high = forecast.growth_ci95
+        hint = ("; the history is too short to tell a yearly trend: consider --no-trend"
+                if high - low > WIDE_GROWTH_INTERVAL else "")
         lines.append(f"  growth_per_year  {segment.growth_per_year:+.1%} (95 % CI {low:+.1%} to "
-                     f"{high:+.1%})")
+                     f"{high:+.1%}){hint}")
     else:
         lines.append("  growth_per_year  0 (no trend fitted)")
     daily = segment.daily_profile
@@ -109,6 +113,11 @@ def staffing_lines(plan: StaffingPlan) -> list[str]:
         f"week(s) (seed {plan.seed}); an interval meets the target when its whole 95 % interval "
         f"does; {plan.simulations} simulations.",
     ]
+    current_short = sum(not acceptable(r, target.attainment) for r in plan.current_results)
+    lines.append(
+        f"Today's roster: {plan.current_hours_per_week:,.0f} staff-hours a week; simulated, "
+        f"{current_short} of {intervals} intervals not shown to meet the target "
+        f"({_lowest(plan, plan.current_results)}).")
     erlang_short = plan.search.erlang.short(target.attainment)
     lines.append(
         f"Erlang alone, each interval on its own: {plan.erlang_hours_per_week:,} staff-hours a "

@@ -50,6 +50,8 @@ def draw_staffing_chart(plan: StaffingPlan, path: Path, image_format: str = "png
     load = [plan.loads[owner[h]].offered_load for h in range(len(owner))]
     top.fill_between(hours, stairs(load), step="post", color=OKABE_ITO["sky"], alpha=0.5,
                      linewidth=0, label="offered load (Erlangs = arrivals/h × mean service time)")
+    top.step(hours, stairs(list(plan.current_hourly_staff)), where="post",
+             color=OKABE_ITO["black"], linestyle=":", linewidth=1.2, label="today's roster")
     erlang = grid.expand(plan.erlang_staff)
     top.step(hours, stairs(erlang), where="post", color=OKABE_ITO["orange"], linestyle="--",
              linewidth=1.4, label="Erlang staffing, each interval on its own")

@@ -111,7 +111,8 @@ class StaffingStudy:
                                 "segment's mix sends customers to it")
         self.document, self.clones = self._document()
         self.simulations = 0
-        self._cache: dict[tuple[int, ...], tuple[list[IntervalResult], dict[str, Any]]] = {}
+        self._cache: dict[tuple[int, ...] | None,
+                          tuple[list[IntervalResult], dict[str, Any]]] = {}
 
     # -- Erlang's view -------------------------------------------------------------------
     def _demands(self) -> list[Any]:
@@ -193,8 +194,10 @@ class StaffingStudy:
         doc["seed"] = self.seed
         return doc, clones
 
-    def scenario_with(self, hourly_staff: Sequence[int]) -> Scenario:
-        """The rewritten scenario with this roster for the service."""
+    def scenario_with(self, hourly_staff: Sequence[int] | None) -> Scenario:
+        """The rewritten scenario with this roster for the service (None: its own roster)."""
+        if hourly_staff is None:
+            return Scenario.model_validate(self.document)
         doc = dict(self.document)
         strategy = dict(doc["strategy"])
         pattern = dict(strategy["pattern"])
@@ -212,9 +215,19 @@ class StaffingStudy:
         """Simulate with this staff in each interval (the search's ``evaluate``)."""
         return self.evaluate_hourly(self.grid.expand(staff))
 
-    def simulate_hourly(self, hourly_staff: Sequence[int]) -> tuple[list[IntervalResult], dict[str, Any]]:
-        """Per-interval results and the service's KPI statistics (cached per staffing)."""
-        key = tuple(int(s) for s in hourly_staff)
+    def current_hourly_staff(self) -> list[float]:
+        """Staff on duty in each hour of the week under the scenario's own roster (a time
+        average where a window changes within the hour)."""
+        from stratsim.analysis.capacity import staff_by_hour
+
+        return staff_by_hour(self.station)
+
+    def simulate_hourly(
+        self, hourly_staff: Sequence[int] | None
+    ) -> tuple[list[IntervalResult], dict[str, Any]]:
+        """Per-interval results and the service's KPI statistics (cached per staffing);
+        ``None`` simulates the scenario's own roster."""
+        key = None if hourly_staff is None else tuple(int(s) for s in hourly_staff)
         if key in self._cache:
             return self._cache[key]
         model = compile_scenario(self.scenario_with(key))
@@ -261,6 +274,10 @@ class StaffingPlan:
     results: tuple[IntervalResult, ...]
     """Per-interval attainment of the roster written."""
     service_kpis: dict[str, Any]
+    current_hourly_staff: tuple[float, ...]
+    """On duty in each hour under the scenario's own roster (for comparison)."""
+    current_results: tuple[IntervalResult, ...]
+    current_kpis: dict[str, Any]
     shifts: ShiftPlan | None
     shrinkage: float
     staff_hour_cost: float
@@ -287,6 +304,10 @@ class StaffingPlan:
     def staff_cost_per_week(self) -> float:
         """Staff cost of the scheduled (paid) hours of a week."""
         return self.staff_hour_cost * self.scheduled_hours_per_week
+
+    @property
+    def current_hours_per_week(self) -> float:
+        return sum(self.current_hourly_staff)
 
     @property
     def erlang_hours_per_week(self) -> int:
@@ -341,11 +362,14 @@ def plan_staffing(
         shifts, results = _cover_with_shifts(study, hourly, shift_h, list(starts), target, progress)
         hourly = list(shifts.coverage)
     _, service_kpis = study.simulate_hourly(hourly)
+    current_results, current_kpis = study.simulate_hourly(None)
     return StaffingPlan(
         service=service, target=target, grid=grid, loads=tuple(study.loads),
         erlang_staff=tuple(search.erlang.staff), erlang_results=search.erlang.results,
         search=search, hourly_staff=tuple(hourly), results=tuple(results),
-        service_kpis=service_kpis, shifts=shifts, shrinkage=shrinkage,
+        service_kpis=service_kpis, current_hourly_staff=tuple(study.current_hourly_staff()),
+        current_results=tuple(current_results), current_kpis=current_kpis,
+        shifts=shifts, shrinkage=shrinkage,
         staff_hour_cost=study.station.staff_hour_cost, replications=study.replications,
         seed=study.seed, window_h=study.model.window_h, simulations=study.simulations,
     )
@@ -378,9 +402,10 @@ def _cover_with_shifts(
 STAFFING_SIBLINGS = (".csv", ".json", ".png")
 INTERVAL_COLUMNS = (
     "interval", "days", "from", "to", "arrival_rate_per_h", "offered_load_erlangs",
-    "abandonment_rate_per_h", "erlang_staff", "erlang_sla_mean", "erlang_sla_ci95_low",
-    "erlang_sla_ci95_high", "erlang_status", "staff", "scheduled_staff", "sla_mean",
-    "sla_ci95_low", "sla_ci95_high", "replications_with_customers", "status",
+    "abandonment_rate_per_h", "current_staff", "current_sla_mean", "current_sla_ci95_low",
+    "current_sla_ci95_high", "current_status", "erlang_staff", "erlang_sla_mean",
+    "erlang_sla_ci95_low", "erlang_sla_ci95_high", "erlang_status", "staff", "scheduled_staff",
+    "sla_mean", "sla_ci95_low", "sla_ci95_high", "replications_with_customers", "status",
 )
 
 
@@ -395,10 +420,19 @@ def interval_rows(plan: StaffingPlan) -> list[dict[str, Any]]:
     from stratsim.analysis.staffing import judge
 
     grid, target = plan.grid, plan.target.attainment
+
+    def attained(prefix: str, result: IntervalResult) -> dict[str, Any]:
+        return {
+            f"{prefix}sla_mean": _rounded(result.mean),
+            f"{prefix}sla_ci95_low": _rounded(result.ci95[0]) if result.ci95 else None,
+            f"{prefix}sla_ci95_high": _rounded(result.ci95[1]) if result.ci95 else None,
+            f"{prefix}status": judge(result, target),
+        }
+
     rows = []
     for i, load in enumerate(plan.loads):
-        erlang, result = plan.erlang_results[i], plan.results[i]
-        staff = min(plan.hourly_staff[h] for h in grid.hours(i))
+        hours = grid.hours(i)
+        staff = min(plan.hourly_staff[h] for h in hours)
         first = grid.first_hour(i)
         rows.append({
             "interval": i, "days": grid.label(i).split(" ")[0],
@@ -406,17 +440,13 @@ def interval_rows(plan: StaffingPlan) -> list[dict[str, Any]]:
             "arrival_rate_per_h": _rounded(load.arrival_rate),
             "offered_load_erlangs": _rounded(load.offered_load),
             "abandonment_rate_per_h": _rounded(load.abandonment_rate),
+            "current_staff": _rounded(min(plan.current_hourly_staff[h] for h in hours)),
+            **attained("current_", plan.current_results[i]),
             "erlang_staff": plan.erlang_staff[i],
-            "erlang_sla_mean": _rounded(erlang.mean),
-            "erlang_sla_ci95_low": _rounded(erlang.ci95[0]) if erlang.ci95 else None,
-            "erlang_sla_ci95_high": _rounded(erlang.ci95[1]) if erlang.ci95 else None,
-            "erlang_status": judge(erlang, target),
+            **attained("erlang_", plan.erlang_results[i]),
             "staff": staff, "scheduled_staff": scheduled_staff(staff, plan.shrinkage),
-            "sla_mean": _rounded(result.mean),
-            "sla_ci95_low": _rounded(result.ci95[0]) if result.ci95 else None,
-            "sla_ci95_high": _rounded(result.ci95[1]) if result.ci95 else None,
-            "replications_with_customers": result.n,
-            "status": judge(result, target),
+            **attained("", plan.results[i]),
+            "replications_with_customers": plan.results[i].n,
         })
     return rows
 
@@ -461,6 +491,9 @@ def staffing_document(plan: StaffingPlan, scenario_file: str) -> dict[str, Any]:
         "reachable": plan.reachable,
         "reason": plan.search.reason,
         "staff_hours_per_week": plan.staff_hours_per_week,
+        "current_staff_hours_per_week": plan.current_hours_per_week,
+        "current_intervals_short": sum(not acceptable(r, plan.target.attainment)
+                                       for r in plan.current_results),
         "erlang_staff_hours_per_week": plan.erlang_hours_per_week,
         "erlang_intervals_short": plan.search.erlang.short(plan.target.attainment),
         "intervals_short": sum(not acceptable(r, plan.target.attainment) for r in plan.results),
