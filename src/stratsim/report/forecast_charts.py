@@ -24,8 +24,8 @@ def forecast_title(forecast: Forecast) -> str:
     if holdout is not None:
         verdict = ("beats" if holdout.wape_forecast < holdout.wape_seasonal_naive
                    else "does not beat")
-        return (f"Forecast {verdict} last-week-repeated on the {holdout.weeks}-week hold-out: "
-                f"WAPE {holdout.wape_forecast:.0%} vs {holdout.wape_seasonal_naive:.0%}")
+        return (f"Forecast {verdict} seasonal-naive (last week repeated) on the {holdout.weeks}-week "
+                f"hold-out: WAPE {holdout.wape_forecast:.0%} vs {holdout.wape_seasonal_naive:.0%}")
     return f"Day × hour profile is within {forecast.factorisation.wape:.0%} of the hour-of-week fit"
 
 
@@ -46,7 +46,7 @@ def draw_forecast_chart(
     top.plot(history.days, history.values, color=OKABE_ITO["black"], marker="o", markersize=3,
              linewidth=0.8, label="observed")
     top.plot(fitted.days, fitted.values, color=OKABE_ITO["orange"], linewidth=1.8,
-             label="fitted (day × hour profile with trend)")
+             label="fitted (day × hour profile" + (" with trend)" if forecast.trend else ")"))
     top.plot(ahead.days, ahead.values, color=OKABE_ITO["blue"], linewidth=1.8, linestyle="--",
              label="forecast")
     top.fill_between(ahead.days, ahead.low, ahead.high, color=OKABE_ITO["sky"], alpha=0.35,
@@ -55,7 +55,8 @@ def draw_forecast_chart(
     trend = f"trend {growth:+.0%} a year" if forecast.trend else "no trend fitted"
     top.set_title(f"Segment {segment_id}: arrivals per day ({trend})", fontsize=10, loc="left")
     top.set_ylabel("arrivals per day")
-    top.set_ylim(bottom=0)
+    peak = max(np.nanmax(history.values), np.nanmax(ahead.high) if len(ahead.days) else 0.0)
+    top.set_ylim(0, 1.3 * peak)   # room for the legend
     top.grid(alpha=0.3)
     top.legend(loc="upper left", fontsize=8, ncols=2)
 

@@ -83,20 +83,28 @@ def forecast_lines(forecast: Forecast, history_file: str, segment_id: str) -> li
 
 
 def _attainment(result: IntervalResult) -> str:
+    """``0.837 (0.807–0.866)``: the mean and its 95 % interval, clipped to 0–1 for reading."""
     if result.mean is None:
         return "no customers"
     if result.ci95 is None:
         return f"{result.mean:.3f}"
-    return f"{result.mean:.3f} ({result.ci95[0]:.3f}–{result.ci95[1]:.3f})"
+    low, high = (min(1.0, max(0.0, v)) for v in result.ci95)
+    return f"{result.mean:.3f} ({low:.3f}–{high:.3f})"
 
 
-def _lowest(plan: StaffingPlan, results: tuple[IntervalResult, ...]) -> str:
-    """The interval with the lowest mean attainment, with its 95 % interval."""
-    judged = [(r.mean, i) for i, r in enumerate(results) if r.mean is not None]
+def _worst(plan: StaffingPlan, results: tuple[IntervalResult, ...]) -> str:
+    """The interval most clearly short of the target (lowest upper end of its interval)
+    when some are short; else the tightest one (lowest lower end)."""
+    target = plan.target.attainment
+    short = [i for i, r in enumerate(results) if not acceptable(r, target)]
+    if short:
+        i = min(short, key=lambda i: (results[i].ci95 or (results[i].mean,) * 2)[1])
+        return f"worst {plan.grid.label(i)}: {_attainment(results[i])}"
+    judged = [i for i, r in enumerate(results) if r.mean is not None]
     if not judged:
         return "no interval had customers"
-    _, i = min(judged)
-    return f"lowest {plan.grid.label(i)}: {_attainment(results[i])}"
+    i = min(judged, key=lambda i: (results[i].ci95 or (results[i].mean,) * 2)[0])
+    return f"tightest {plan.grid.label(i)}: {_attainment(results[i])}"
 
 
 def staffing_lines(plan: StaffingPlan) -> list[str]:
@@ -117,30 +125,32 @@ def staffing_lines(plan: StaffingPlan) -> list[str]:
     lines.append(
         f"Today's roster: {plan.current_hours_per_week:,.0f} staff-hours a week; simulated, "
         f"{current_short} of {intervals} intervals not shown to meet the target "
-        f"({_lowest(plan, plan.current_results)}).")
+        f"({_worst(plan, plan.current_results)}).")
     erlang_short = plan.search.erlang.short(target.attainment)
     lines.append(
         f"Erlang alone, each interval on its own: {plan.erlang_hours_per_week:,} staff-hours a "
         f"week; simulated, {erlang_short} of {intervals} intervals not shown to meet the target "
-        f"({_lowest(plan, plan.erlang_results)}).")
+        f"({_worst(plan, plan.erlang_results)}).")
     short = sum(not acceptable(r, target.attainment) for r in plan.results)
     hours = plan.staff_hours_per_week
     change = hours - plan.erlang_hours_per_week
     if plan.reachable:
         lines.append(
             f"Recommended: {hours:,} staff-hours a week ({change:+,} on Erlang), every interval "
-            f"meets {target} ({_lowest(plan, plan.results)}).")
+            f"meets {target} ({_worst(plan, plan.results)}).")
     else:
         reason = plan.search.reason or "the shifts could not be verified"
         lines.append(
             f"Unreachable: {reason}. Best found: {hours:,} staff-hours a week, {short} "
-            f"interval(s) still not shown to meet it ({_lowest(plan, plan.results)}).")
+            f"interval(s) still not shown to meet it ({_worst(plan, plan.results)}).")
     if plan.shifts is not None:
         shifts = plan.shifts
+        needed = sum(grid.expand(plan.search.staff))
         lines.append(
-            f"Shifts of {shifts.length_h} h: {sum(shifts.counts)} shifts a week, "
-            f"{shifts.staff_hours:,} staff-hours (the fewest covering the requirement hour by "
-            "hour, by integer programming), verified by the same simulation.")
+            f"Shifts of {shifts.length_h} h: hour by hour the target needs {needed:,} staff-hours "
+            f"a week; the fewest shifts covering that (by integer programming) are "
+            f"{sum(shifts.counts)}, {shifts.staff_hours:,} staff-hours, verified by the same "
+            "simulation.")
     kpis = plan.service_kpis
     overall = kpis["sla_attainment"]
     if overall["mean"] is not None:

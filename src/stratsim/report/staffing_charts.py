@@ -24,7 +24,7 @@ def staffing_title(plan: StaffingPlan) -> str:
         head = f"{hours:,} staff-hours a week meet {plan.target} in every interval"
     else:
         head = f"{plan.target} is not reached everywhere; best found: {hours:,} staff-hours a week"
-    tail = (f"Erlang alone ({erlang:,} h) misses {erlang_short} of {len(plan.loads)}"
+    tail = (f"Erlang alone ({erlang:,} h): {erlang_short} of {len(plan.loads)} intervals short"
             if erlang_short else f"Erlang alone: {erlang:,} h")
     return f"{head}; {tail}"
 
@@ -58,7 +58,7 @@ def draw_staffing_chart(plan: StaffingPlan, path: Path, image_format: str = "png
     top.step(hours, stairs(list(plan.hourly_staff)), where="post", color=OKABE_ITO["blue"],
              linewidth=1.8, label="recommended staff on duty (verified by simulation)")
     top.set_ylabel("servers")
-    top.set_ylim(bottom=0)
+    top.set_ylim(0, 1.45 * max(max(load), max(plan.hourly_staff), max(erlang), 1))   # room for the legend
     top.grid(alpha=0.3)
     top.legend(loc="upper right", fontsize=8)
     top.set_title(f"Service {plan.service}: staff against load, hour by hour", fontsize=10,
