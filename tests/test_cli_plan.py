@@ -183,3 +183,23 @@ def test_staff_unreachable_target_exits_1_with_the_best_found(tmp_path):
 def test_staff_bad_options_exit_2(tmp_path, args, message):
     result = invoke("staff", write(tmp_path, "desk.yaml", DESK), *args)
     assert result.exit_code == 2 and message in " ".join(result.output.split())
+
+
+def test_the_walk_through_scenarios_hold_what_the_commands_make():
+    """scenarios/helpdesk-forecast.yaml holds the forecast of the sample history as the
+    README's command makes it; both walk-through scenarios load, the staffed one with a
+    helpdesk roster covering every hour of the week."""
+    from stratsim.analysis.forecast import segment_fragment
+    from stratsim.runner.forecasting import forecast_file
+    from stratsim.strategy.rosters import weekly_schedule
+
+    fitted = forecast_file(SAMPLE_HISTORY, trend=False)
+    text = (ROOT / "scenarios" / "helpdesk-forecast.yaml").read_text(encoding="utf-8")
+    pasted = yaml.safe_load(text)["segments"]
+    assert pasted == [segment_fragment(fitted.segment, "employees")]
+    forecast = load_scenario(ROOT / "scenarios" / "helpdesk-forecast.yaml")
+    assert str(forecast.start) == fitted.origin.date().isoformat()
+    staffed = load_scenario(ROOT / "scenarios" / "helpdesk-forecast-staffed.yaml")
+    windows = staffed.strategy.pattern.rosters["helpdesk"]
+    covered = weekly_schedule(windows, base_staff=-1)
+    assert all(covered.staff_at(h + 0.5, -1) >= 1 for h in range(168))

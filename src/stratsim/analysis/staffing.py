@@ -19,14 +19,15 @@ function; the simulation that judges a staffing is passed in as ``evaluate`` (se
    that does not meet it gets more staff (one more when undecided; 1, then 2, 4… while it
    clearly misses) and the week is simulated again, until every interval meets it. Then the
    staffing is **trimmed**: intervals try fewer staff (1, 2, 4… fewer while the drops hold,
-   then half-way to the largest level seen failing), a set of intervals at a time in which no
-   two are neighbours or share one, and a drop is kept only when the interval and its
-   neighbours still meet the target. An interval whose neighbour got more staff forgets its failures
-   (they may have been that neighbour's backlog), and an interval where customers are
-   expected keeps at least one server. A last simulation verifies the result (and repairs it if trimming two
-   intervals together broke one). Requiring the whole interval above the target is
-   conservative: with few customers in an interval it may ask for a server more than the
-   point estimate would; more replications (or a longer window) narrow the intervals.
+   then half-way to the largest level seen failing), a set of intervals at a time in which
+   no two are neighbours or share one, and a drop is kept only when the interval and its
+   neighbours still meet the target. An interval whose neighbour got more staff forgets
+   its failures (they may have been that neighbour's backlog), and an interval where
+   customers are expected keeps at least one server. A last simulation verifies the result
+   (and repairs it if two drops together broke an interval). Requiring the whole interval
+   above the target is conservative: with few customers in an interval it may ask for a
+   server more than the point estimate would; more replications (or a longer window)
+   narrow the intervals.
 3. **Shifts** (:func:`plan_shifts`): the hourly requirement is covered by whole shifts of
    a given length starting at allowed times, at the fewest staff-hours, by an integer
    program (``scipy.optimize.milp``, HiGHS's branch and bound, which proves optimality).
