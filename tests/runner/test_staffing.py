@@ -141,12 +141,12 @@ def test_the_split_demand_is_the_original_demand():
     backup = {(d.entity, d.rate_by_hour) for d in original.demands if d.station_index != desk}
     assert backup == {(d.entity, d.rate_by_hour) for d in rewritten.demands if d.station_index != desk}
     assert entity_key(pair_id("staff", "backup")) in {e for e, _ in backup}
-    for ids in study.clones:   # each interval segment arrives only in its own hour
+    owner = study.grid.interval_of_hour()
+    segment_ids = [segment.id for segment in rewritten.segments]
+    for interval, ids in enumerate(study.clones):   # each part arrives only in its interval
         for clone in ids:
-            demand = next(d for d in rewritten.demands
-                          if d.segment_index == [s.id for s in study.scenario_with([3] * 168).segments].index(clone))
-            hours = [h for h, r in enumerate(demand.rate_by_hour) if r > 0]
-            assert len({study.grid.interval_of_hour()[h] for h in hours}) == 1
+            demand = next(d for d in rewritten.demands if d.segment_index == segment_ids.index(clone))
+            assert {owner[h] for h, r in enumerate(demand.rate_by_hour) if r > 0} == {interval}
 
 
 def test_interval_attainments_pool_back_to_the_service_attainment():
