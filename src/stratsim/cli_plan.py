@@ -1,7 +1,7 @@
 """The planning verbs: ``stratsim forecast`` (demand from history) and ``stratsim staff``.
 
 Thin like the rest of the command line: parse, call :mod:`stratsim.runner.forecasting` and
-:mod:`stratsim.runner.staffing`, print. Heavy modules (numpy, scipy, statsmodels,
+:mod:`stratsim.runner.staffing_study`, print. Heavy modules (numpy, scipy, statsmodels,
 matplotlib) are imported inside the verbs, so ``stratsim --help`` stays fast. Every
 user-provided string is printed as a rich ``Text``, never as markup.
 """
@@ -179,7 +179,7 @@ def staff(scenario_file: Path, service: str, target_text: str, interval_text: st
     _interruptible()
     try:
         from stratsim.runner.evaluators import evaluator_for
-        from stratsim.runner.staffing import plan_staffing, write_staffing
+        from stratsim.runner.staffing_study import plan_staffing, write_staffing
         from stratsim.scenario import load_scenario
 
         scenario = load_scenario(scenario_file)

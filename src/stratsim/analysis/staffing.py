@@ -4,7 +4,7 @@
 servers a service needs so that a target share of its customers start service within a
 target wait (``80%/20min``), at the fewest staff-hours. Three steps, each here as a pure
 function; the simulation that judges a staffing is passed in as ``evaluate`` (see
-:mod:`stratsim.runner.staffing`):
+:mod:`stratsim.runner.staffing_study`):
 
 1. **Erlang start** (:func:`erlang_staff`): each interval on its own, in steady state at
    its offered load, staffed by Erlang C — or Erlang-A when customers renege, with the

@@ -13,7 +13,7 @@ from stratsim.analysis.staffing import IntervalResult, acceptable, day_spec, sch
 from stratsim.clock import HOURS_PER_DAY
 
 if TYPE_CHECKING:
-    from stratsim.runner.staffing import StaffingPlan
+    from stratsim.runner.staffing_study import StaffingPlan
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: A growth interval wider than this (in shares per year) is called too short to tell.

@@ -1,6 +1,6 @@
 """The staffing chart: staff against load over the week, and the SLA each interval attains.
 
-Drawn from a :class:`~stratsim.runner.staffing.StaffingPlan` (nothing is computed here):
+Drawn from a :class:`~stratsim.runner.staffing_study.StaffingPlan` (nothing is computed here):
 the top panel shows the offered load in Erlangs, the Erlang staffing and the recommended
 staffing hour by hour; the bottom panel each interval's simulated SLA attainment with its
 95 % interval, for the recommendation and for Erlang alone, against the target. Okabe–Ito
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stratsim.report.forecast_charts import OKABE_ITO
-from stratsim.runner.staffing import StaffingPlan
+from stratsim.runner.staffing_study import StaffingPlan
 
 
 def staffing_title(plan: StaffingPlan) -> str:

@@ -19,7 +19,7 @@ from stratsim.analysis.staffing import MET, MISSED, acceptable, judge, parse_tar
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.rng import entity_key, pair_id
 from stratsim.runner.replications import run_replications
-from stratsim.runner.staffing import StaffingStudy, plan_staffing
+from stratsim.runner.staffing_study import StaffingStudy, plan_staffing
 from stratsim.scenario import load_scenario_text
 from tests.conftest import SMALL_SCENARIO
 
