@@ -19,7 +19,6 @@ from typing import NoReturn
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from rich.text import Text
 
 from stratsim import __version__
 from stratsim.analysis.capacity import (
@@ -310,6 +309,11 @@ def report(results_dir: Path, kpis: tuple[str, ...]) -> None:
 from stratsim.cli_compare import compare, print_perspective  # noqa: E402  (its own module)
 
 main.add_command(compare)
+
+from stratsim.cli_plan import forecast, staff  # noqa: E402  (planning verbs, own module)
+
+main.add_command(forecast)
+main.add_command(staff)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -601,6 +601,10 @@ BAD_CALLS = [
     (q.poisson_count_interval, (10.0, 1.0), 1.0),
     (q.staff_for_wait_target, (1.0, 1.0, 0.1, 1.0), 1.0),
     (q.staff_for_wait_target, (1.0, 1.0, -0.1, 0.8), -0.1),
+    (q.erlang_a_service_level, (-0.5, 1.0, 1.0, 2, 0.5), -0.5),
+    (q.erlang_a_service_level, (0.5, 1.0, 1.0, 2, -0.5), -0.5),
+    (q.staff_for_service_level, (1.0, 1.0, 0.1, 1.0, 0.5), 1.0),
+    (q.staff_for_service_level, (1.0, 1.0, 0.1, 0.8, -2.0), -2.0),
 ]
 
 
@@ -614,3 +618,56 @@ def test_bad_arguments_raise_value_error_quoting_the_value(func, args, bad):
 def test_erlang_a_refuses_an_impossibly_long_chain():
     with pytest.raises(ValueError, match=re.escape("1e-09")):
         q.erlang_a(2e3, 1.0, 1000, 1e-9)
+
+
+# ---------------------------------------------------------------------------------------
+# Erlang-A service level and staffing
+
+
+@pytest.mark.parametrize(
+    "lam, mu, c, theta, t",
+    [(10.0, 1.0, 12, 0.5, 0.3), (14.0, 1.0, 10, 0.3, 1.0), (3.0, 2.0, 2, 1.5, 0.25),
+     (10.0, 1.0, 12, 0.5, 4.0)],
+)
+def test_erlang_a_service_level_matches_the_ctmc_by_matrix_exponential(lam, mu, c, theta, t):
+    """P(start within t) from the generator of the tagged customer's phase-type wait:
+    ``(−S)⁻¹ (I − e^{St}) s₀`` per arrival state (scipy.linalg.expm), not uniformisation."""
+    ref = _erlang_a_by_ctmc(lam, mu, c, theta, size=c + 160)
+    sub, to_service = ref["sub"], ref["to_service"]
+    within = np.linalg.solve(-sub, (np.eye(to_service.size) - linalg.expm(sub * t)) @ to_service)
+    expected = ref["pi"][:c].sum() + ref["pi"][c:] @ within
+    assert q.erlang_a_service_level(t, lam, mu, c, theta) == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("lam, mu, c", [(10.0, 1.0, 12), (2.4, 1.0, 3)])
+def test_erlang_a_service_level_limits(lam, mu, c):
+    """θ → 0 is Erlang C's service level; t = 0 is "no wait"; a long t is P(served)."""
+    for t in (0.0, 0.1, 0.5, 2.0):
+        assert q.erlang_a_service_level(t, lam, mu, c, 1e-9) == pytest.approx(
+            q.mmc_wait_cdf(t, lam, mu, c), rel=1e-6)
+    result = q.erlang_a(lam, mu, c, 0.7)
+    assert q.erlang_a_service_level(0.0, lam, mu, c, 0.7) == pytest.approx(
+        1 - result.wait_probability, rel=1e-12)
+    assert q.erlang_a_service_level(200.0, lam, mu, c, 0.7) == pytest.approx(
+        result.served_share, rel=1e-9)
+    levels = [q.erlang_a_service_level(t, lam, mu, c, 0.7) for t in (0.0, 0.05, 0.2, 1.0, 5.0)]
+    assert levels == sorted(levels) and levels[0] < levels[-1]
+    assert q.erlang_a_service_level(0.5, 0.0, mu, c, 0.7) == 1.0
+
+
+@pytest.mark.parametrize(
+    "lam, mu, t, attainment, theta",
+    [(20.0, 3.0, 1 / 3, 0.8, 2.0), (100.0, 2.0, 0.25, 0.9, 1.5), (2.0, 1.0, 0.5, 0.8, 0.5),
+     (60.0, 3.0, 1 / 6, 0.95, 4.0)],
+)
+def test_erlang_a_staffing_is_minimal(lam, mu, t, attainment, theta):
+    c = q.staff_for_service_level(lam, mu, t, attainment, theta)
+    assert q.erlang_a_service_level(t, lam, mu, c, theta) >= attainment
+    assert c == 1 or q.erlang_a_service_level(t, lam, mu, c - 1, theta) < attainment
+
+
+def test_service_level_staffing_without_patience_is_erlang_c_and_zero_without_arrivals():
+    assert q.staff_for_service_level(12.0, 2.0, 1 / 3, 0.8) == q.staff_for_wait_target(12.0, 2.0, 1 / 3, 0.8)
+    assert q.staff_for_service_level(0.0, 2.0, 1 / 3, 0.8, 1.0) == 0
+    # abandonment shortens the queue: never more staff than Erlang C asks here
+    assert q.staff_for_service_level(40.0, 2.0, 1 / 3, 0.8, 3.0) <= q.staff_for_wait_target(40.0, 2.0, 1 / 3, 0.8)

@@ -31,6 +31,25 @@ def test_constant_runs_wrap_around_the_week():
     assert all(1 <= r <= 168 for r in runs)
 
 
+def test_constant_runs_match_their_definition_on_any_week():
+    """The one-pass computation against the definition, counted hour by hour."""
+    def by_definition(rates):
+        n = len(rates)
+        out = []
+        for start in range(n):
+            length = 1
+            while length < n and rates[(start + length) % n] == rates[start]:
+                length += 1
+            out.append(length)
+        return tuple(out)
+
+    rng = np.random.default_rng(11)
+    weeks = [week([0.0]), week([1.0, 0.0]), tuple([0.0] * 167 + [3.0]), tuple([3.0] + [0.0] * 167)]
+    weeks += [tuple(float(v) for v in rng.integers(0, k, 168)) for k in (2, 3, 5) for _ in range(20)]
+    for rates in weeks:
+        assert constant_runs(rates) == by_definition(rates)
+
+
 @pytest.mark.parametrize("growth", [0.0, math.log1p(0.5) / 8760, math.log1p(-0.3) / 8760])
 def test_arrival_time_consumes_exactly_the_mass(growth):
     rates = week([0.0, 0.5, 2.0, 2.0, 3.5, 0.0, 1.0, 0.25])

@@ -26,6 +26,7 @@ from theory_testkit import (
 
 from stratsim.analysis.queueing import (
     erlang_a,
+    erlang_a_service_level,
     erlang_b,
     mmc_mean_queue_length,
     mmc_mean_wait,
@@ -309,6 +310,7 @@ EA_SERVERS = 3
 EA_RATE = 3.0  # offered ρ = 1: abandonment is what keeps the queue stable (a call-centre regime)
 EA_PATIENCE_H = 2.0  # exponential, θ = 0.5/h
 EA_PILOT_REL_STD = 0.036  # both the reneged share and the served wait (pilots: 0.025-0.036)
+EA_SLA_WAIT_H = 0.5  # only read by the KPIs: it does not change the dynamics or the draws
 
 
 def _erlang_a_records():
@@ -316,6 +318,7 @@ def _erlang_a_records():
         staff=EA_SERVERS, service_time=EXPONENTIAL_1H, rate=EA_RATE,
         window_h=sized_window(EA_PILOT_REL_STD, PILOT_WINDOW_H, R), warmup_h=50.0,
         segment={"patience": {"dist": "exponential", "mean": EA_PATIENCE_H}}, name="erlang-a",
+        service={"sla": {"wait": EA_SLA_WAIT_H}},
     )
     return run_records(doc, R, seed=107)
 
@@ -349,6 +352,23 @@ def test_erlang_a_mean_wait_of_served():
         erlang_a(EA_RATE, 1.0, EA_SERVERS, 1.0 / EA_PATIENCE_H).mean_wait_served * MINUTES,
         erlang_a(EA_RATE, 1.0, EA_SERVERS - 1, 1.0 / EA_PATIENCE_H).mean_wait_served * MINUTES,
         label="Erlang-A served mean wait (min)",
+    )
+
+
+def test_erlang_a_sla_attainment_is_the_service_level():
+    """M/M/3+M as above, SLA wait 30 min: ``sla_attainment`` = P(start within 30 min) = 0.5892.
+
+    The KPI counts abandoners as misses, which is :func:`erlang_a_service_level` (each
+    waiting stage ends in a move up or the customer's own abandonment; the stage times are
+    summed by uniformisation). Wrong model: two servers, 0.2708. Same run as the two tests
+    above (the SLA changes no draw).
+    """
+    records = _erlang_a_records()
+    assert_matches_theory(
+        kpi(records, "services.desk.sla_attainment"),
+        erlang_a_service_level(EA_SLA_WAIT_H, EA_RATE, 1.0, EA_SERVERS, 1.0 / EA_PATIENCE_H),
+        erlang_a_service_level(EA_SLA_WAIT_H, EA_RATE, 1.0, EA_SERVERS - 1, 1.0 / EA_PATIENCE_H),
+        label="Erlang-A SLA attainment",
     )
 
 

@@ -66,6 +66,7 @@ __all__ = [
     "mmck_mean_wait",
     "mmck_mean_queue_length",
     "erlang_a",
+    "erlang_a_service_level",
     "priority_mmc_mean_waits",
     "priority_mg1_mean_waits",
     "mg1_mean_wait",
@@ -74,6 +75,7 @@ __all__ = [
     "littles_law_l",
     "poisson_count_interval",
     "staff_for_wait_target",
+    "staff_for_service_level",
 ]
 
 #: Erlang-A chains are truncated once the probability mass beyond the last state is
@@ -544,32 +546,7 @@ def erlang_a(
             utilization=lam / cmu,
         )
 
-    def deaths(n: np.ndarray) -> np.ndarray:
-        return np.minimum(n, c) * mu + np.maximum(n - c, 0.0) * theta
-
-    # First guess at the truncation level: the mode plus a generous spread; doubled
-    # until the tail bound holds.
-    spread = 12.0 * math.sqrt(lam / theta + 1.0)
-    if lam < cmu:
-        spread = min(spread, 40.0 / -math.log(lam / cmu))
-    top = c + int(math.ceil(max(0.0, (lam - cmu) / theta) + spread)) + 64
-    log_lam = math.log(lam)
-    while True:
-        if top > _ERLANG_A_MAX_STATES:
-            raise QueueingParameterError(
-                f"Erlang-A chain needs more than {_ERLANG_A_MAX_STATES} states for "
-                f"arrival_rate={arrival_rate!r}, service_rate={service_rate!r}, "
-                f"servers={servers!r}, abandonment_rate={abandonment_rate!r}; the abandonment "
-                "rate is too small for this load (use the M/M/c functions when it is negligible)"
-            )
-        n = np.arange(1, top + 1, dtype=float)
-        pi = _birth_death_distribution(log_lam - np.log(deaths(n)))
-        ratio = lam / float(deaths(np.array([top + 1.0]))[0])
-        # ratios are non-increasing, so the tail beyond `top` is at most p_top·r/(1−r)
-        if ratio < 1.0 and pi[-1] * ratio / (1.0 - ratio) < ERLANG_A_TAIL_MASS:
-            break
-        top *= 2
-
+    pi = _erlang_a_distribution(lam, mu, c, theta)
     queue = pi[c:]  # states c, c+1, …: j = n − c customers waiting
     j = np.arange(queue.size, dtype=float)
     wait_prob = float(queue.sum())
@@ -590,6 +567,150 @@ def erlang_a(
         served_share=served,
         utilization=lam * served / cmu,
     )
+
+
+def _erlang_a_distribution(lam: float, mu: float, c: int, theta: float) -> np.ndarray:
+    """Stationary distribution of the number present in Erlang-A (λ > 0, θ > 0), truncated.
+
+    The chain is cut at the first N beyond which the remaining mass is below
+    ``ERLANG_A_TAIL_MASS``; see :func:`erlang_a`.
+    """
+    cmu = c * mu
+
+    def deaths(n: np.ndarray) -> np.ndarray:
+        return np.minimum(n, c) * mu + np.maximum(n - c, 0.0) * theta
+
+    # First guess at the truncation level: the mode plus a generous spread; doubled
+    # until the tail bound holds.
+    spread = 12.0 * math.sqrt(lam / theta + 1.0)
+    if lam < cmu:
+        spread = min(spread, 40.0 / -math.log(lam / cmu))
+    top = c + int(math.ceil(max(0.0, (lam - cmu) / theta) + spread)) + 64
+    log_lam = math.log(lam)
+    while True:
+        if top > _ERLANG_A_MAX_STATES:
+            raise QueueingParameterError(
+                f"Erlang-A chain needs more than {_ERLANG_A_MAX_STATES} states for "
+                f"arrival_rate={lam!r}, service_rate={mu!r}, "
+                f"servers={c!r}, abandonment_rate={theta!r}; the abandonment "
+                "rate is too small for this load (use the M/M/c functions when it is negligible)"
+            )
+        n = np.arange(1, top + 1, dtype=float)
+        pi = _birth_death_distribution(log_lam - np.log(deaths(n)))
+        ratio = lam / float(deaths(np.array([top + 1.0]))[0])
+        # ratios are non-increasing, so the tail beyond `top` is at most p_top·r/(1−r)
+        if ratio < 1.0 and pi[-1] * ratio / (1.0 - ratio) < ERLANG_A_TAIL_MASS:
+            break
+        top *= 2
+    return pi
+
+
+def erlang_a_service_level(
+    wait: float, arrival_rate: float, service_rate: float, servers: int, abandonment_rate: float
+) -> float:
+    """``P(service starts within wait)`` for an arrival in Erlang-A (M/M/c+M); abandoners miss.
+
+    This is stratsim's ``sla_attainment`` for the model: customers who abandon count as
+    misses, whatever their patience. An arrival finding n < c present starts at once; one
+    finding n = c + j passes through the stages of :func:`erlang_a` (j, j−1, …, 0 still
+    ahead), each exponential with rate ``s_i = cμ + (i+1)θ`` and ending in a move up with
+    probability ``(cμ + iθ)/s_i``. So
+
+        ``P(hit | j) = Π_{i≤j} (cμ + iθ)/s_i · P(Σ_{i≤j} Exp(s_i) ≤ wait)``
+
+    where the sum of stage times is hypoexponential; its distribution function is computed
+    for every j at once by uniformisation (:func:`_stages_done_by`), which stays accurate
+    for long chains where the closed form of the hypoexponential cancels catastrophically.
+    With θ = 0 this is the Erlang C service level :func:`mmc_wait_cdf` (needs λ < cμ).
+    ``wait`` >= 0 in the caller's time unit; at 0 it is ``1 − wait_probability``, and as
+    ``wait`` grows it tends to ``served_share``.
+    """
+    t = _non_negative("wait", wait)
+    lam = _non_negative("arrival_rate", arrival_rate)
+    mu = _positive("service_rate", service_rate)
+    c = _integer("servers", servers)
+    theta = _non_negative("abandonment_rate", abandonment_rate)
+    if lam == 0.0:
+        return 1.0
+    if theta == 0.0:
+        return mmc_wait_cdf(t, lam, mu, c)
+    pi = _erlang_a_distribution(lam, mu, c, theta)
+    queue = pi[c:]
+    j = np.arange(queue.size, dtype=float)
+    stage_rate = c * mu + (j + 1.0) * theta
+    served_given_j = np.exp(np.cumsum(np.log1p(-theta / stage_rate)))
+    within = _stages_done_by(stage_rate, t)
+    return float(pi[:c].sum()) + float(np.dot(queue * served_given_j, within))
+
+
+def _stages_done_by(stage_rate: np.ndarray, t: float) -> np.ndarray:
+    """``P(Exp(s_0) + … + Exp(s_j) ≤ t)`` for every j, by uniformisation.
+
+    With ``Λ = max s_i``, the stages are passed at the events of a Poisson process of rate
+    Λ, each event moving on with probability ``s_i/Λ`` (Gross & Harris ch. 9, uniformisation
+    of a continuous-time Markov chain). ``w_k[j]``, the probability that j + 1 stages are
+    passed within k events, obeys ``w_k[j] = p_j·w_{k−1}[j−1] + (1 − p_j)·w_{k−1}[j]``
+    (``w[−1] = 1``), and the answer is ``Σ_k Poisson(k; Λt)·w_k``. Every term is a
+    probability, so nothing cancels; the Poisson sum is cut where its tail is below 1e-15.
+    """
+    size = stage_rate.size
+    if t == 0.0:
+        return np.zeros(size)
+    top_rate = float(stage_rate.max())
+    advance = stage_rate / top_rate
+    mean_events = top_rate * t
+    last = int(mean_events + 12.0 * math.sqrt(mean_events) + 40.0)
+    done = np.zeros(size)
+    within = np.zeros(size)                    # w_0: nothing passed without an event
+    log_weight = -mean_events                  # log Poisson(0; Λt)
+    for k in range(1, last + 1):
+        shifted = np.concatenate(([1.0], within[:-1]))
+        within = advance * shifted + (1.0 - advance) * within
+        log_weight += math.log(mean_events) - math.log(k)
+        done += math.exp(log_weight) * within
+    return np.clip(done, 0.0, 1.0)
+
+
+def staff_for_service_level(
+    arrival_rate: float,
+    service_rate: float,
+    wait_target: float,
+    attainment: float,
+    abandonment_rate: float = 0.0,
+) -> int:
+    """The fewest servers c with ``P(service starts within wait_target) ≥ attainment``.
+
+    Erlang-A (M/M/c+M, abandoners count as misses; :func:`erlang_a_service_level`) when
+    ``abandonment_rate`` θ > 0, else Erlang C (:func:`staff_for_wait_target`). The service
+    level grows with c, and no c below ``attainment·λ/μ`` can reach it (at most c/a of the
+    offered work is ever served at once), so the search starts there, doubling its step
+    until the target is met and bisecting back. With no arrivals the answer is 0: nobody
+    needs serving.
+    """
+    lam = _non_negative("arrival_rate", arrival_rate)
+    mu = _positive("service_rate", service_rate)
+    t = _non_negative("wait_target", wait_target)
+    target = _probability_open("attainment", attainment)
+    theta = _non_negative("abandonment_rate", abandonment_rate)
+    if lam == 0.0:
+        return 0
+    if theta == 0.0:
+        return staff_for_wait_target(lam, mu, t, target)
+
+    def meets(c: int) -> bool:
+        return erlang_a_service_level(t, lam, mu, c, theta) >= target
+
+    low = max(1, math.floor(target * lam / mu))   # the largest c known to fall short …
+    if meets(low):
+        return low
+    step, high = 1, low + 1                       # … and the smallest known to meet it
+    while not meets(high):
+        low, step = high, 2 * step
+        high = low + step
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if meets(middle) else (middle, high)
+    return high
 
 
 # ---------------------------------------------------------------------------------------

@@ -42,14 +42,20 @@ from stratsim.strategy.pricing import deferral_share
 
 
 def constant_runs(rates: tuple[float, ...]) -> tuple[int, ...]:
-    """For each hour of the week, how many hours the rate stays the same (wrapping; ≤ 168)."""
+    """For each hour of the week, how many hours the rate stays the same (wrapping; ≤ 168).
+
+    One backward pass from the end of a run: O(168), not O(168²), since a scenario may
+    have hundreds of sources whose rate is zero most of the week.
+    """
     n = len(rates)
+    start = next((i for i in range(n) if rates[i] != rates[i - 1]), None)
+    if start is None:
+        return (n,) * n
     runs = [0] * n
-    for start in range(n):
-        length = 1
-        while length < n and rates[(start + length) % n] == rates[start]:
-            length += 1
-        runs[start] = length
+    for k in range(1, n + 1):   # from the hour before a change, backwards round the week
+        i = (start - k) % n
+        following = (i + 1) % n
+        runs[i] = runs[following] + 1 if rates[following] == rates[i] else 1
     return tuple(runs)
 
 

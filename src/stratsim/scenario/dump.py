@@ -12,7 +12,7 @@ is written in a unit only if it reads back to the very same number of hours.
 from __future__ import annotations
 
 import math
-from typing import Any, get_args, get_type_hints
+from typing import Any, get_type_hints
 
 import yaml
 from pydantic import BaseModel
