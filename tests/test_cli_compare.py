@@ -42,10 +42,10 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_compare_writes_its_files_and_prints_table_and_verdict(pair, tmp_path) -> None:
-    result = invoke("compare", *pair, "--out", tmp_path / "o", "-r", "3")
+    result = invoke("compare", *pair, "--out", tmp_path / "o", "-r", "3", "--no-report")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
-        "comparison.csv", "comparison.json", "manifest.json", "replications.csv"]
+        "comparison.csv", "comparison.json", "manifest.json", "replications.csv", "scenarios"]
     document = json.loads((tmp_path / "o" / "comparison.json").read_text())
     assert document["baseline"] == "small" and document["replications"] == 3 and document["seed"] == 5
     assert "Δ small-late" in result.output and "wait_mean_min" in result.output
@@ -79,7 +79,8 @@ def test_default_folder_force_and_refusal_follow_the_run_rules(pair, tmp_path, m
     assert refused.exit_code == 2 and "--force" in refused.output
     assert invoke("compare", *pair, "-r", "1", "--out", out, "--force").exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "comparison.csv", "comparison.json", "manifest.json", "replications.csv"]
+        "charts", "comparison.csv", "comparison.json", "manifest.json", "replications.csv", "report.html",
+        "scenarios"]
 
 
 def test_bad_constraint_is_located_exit_2_and_nothing_is_written(pair, tmp_path) -> None:
@@ -121,3 +122,19 @@ def test_run_prints_score_and_feasibility_and_writes_them(pair, tmp_path) -> Non
     perspective = json.loads((tmp_path / "o" / "summary.json").read_text())["perspective"]
     assert set(perspective) >= {"score", "objectives", "feasible", "constraints", "sla_targets", "budget"}
     assert perspective["reference"] == "small"
+
+
+def test_compare_keeps_each_scenarios_run_files_and_draws_the_report(pair, tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    result = invoke("compare", *pair, "--out", out, "-r", "2")
+    assert result.exit_code == 0, result.output
+    for name in ("small", "small-late"):
+        folder = out / "scenarios" / name
+        assert json.loads((folder / "summary.json").read_text())["scenario"] == name
+        assert {"timeseries.csv", "waits.csv", "model.json", "scenario.yaml", "rules.csv",
+                "replications.csv"} <= {p.name for p in folder.iterdir()}
+    assert (out / "report.html").exists() and f"report: {out / 'report.html'}" in result.output
+    again = invoke("compare", *pair, "--out", out, "-r", "2", "--force", "--no-report")
+    assert again.exit_code == 0, again.output
+    assert not (out / "report.html").exists() and not (out / "charts").exists()
+    assert sorted(p.name for p in (out / "scenarios").iterdir()) == ["small", "small-late"]

@@ -37,8 +37,9 @@ def print_perspective(summary: dict[str, Any]) -> None:
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
               help="Write into this folder (new or empty) instead of results/<baseline>-compare/<time>/.")
 @click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
+@click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
 def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications: int | None,
-            seed: int | None, jobs: int, out_dir: Path | None, force: bool) -> None:
+            seed: int | None, jobs: int, out_dir: Path | None, force: bool, no_report: bool) -> None:
     """Compare scenarios on common random numbers: differences against the baseline with 95 %
     intervals, significance after Holm's correction, feasibility, ranking and a verdict; writes
     comparison.json, comparison.csv, replications.csv and manifest.json."""
@@ -52,7 +53,8 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
 
     from stratsim.analysis.capacity import capacity_checks, volume_warnings, window_warnings
     from stratsim.cli import (
-        EXIT_INTERRUPTED, commit_uninterrupted, err, fail, out, print_warning, raise_interrupt,
+        EXIT_INTERRUPTED, commit_uninterrupted, draw_report, err, fail, out, print_warning,
+        raise_interrupt,
     )
     from stratsim.engine.compile import compile_scenario
     from stratsim.errors import OutputError, StratsimError
@@ -66,7 +68,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
         write_comparison_files,
     )
     from stratsim.runner.evaluators import evaluator_for
-    from stratsim.runner.output import abandon, plan_output
+    from stratsim.runner.output import REPORT_FILE, abandon, plan_output
 
     try:
         contenders = load_contenders(scenario_files)
@@ -92,12 +94,15 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
             task = progress.add_task("compare", total=count * len(contenders))
             comparison = compare_contenders(contenders, baseline=chosen.name, replications=count,
                                             seed=seed, evaluator=evaluator,
-                                            on_done=lambda: progress.advance(task))
+                                            on_done=lambda: progress.advance(task),
+                                            series_root=plan.staging)
         warnings += list(comparison.warnings)
         info = comparison_manifest(comparison, jobs=jobs, backend=evaluator.name,
                                    started_at=started_at, wall_time_s=time.perf_counter() - start,
                                    warnings=warnings)
         write_comparison_files(plan.staging, comparison, info)
+        if not no_report:
+            draw_report(plan.staging, plan.target)
     except KeyboardInterrupt:
         abandon(plan)
         err.print("interrupted: no result was written")
@@ -122,3 +127,5 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     out.print()
     out.print(Text(comparison.verdict), soft_wrap=False)
     out.print(Text(f"results in {target}/"), soft_wrap=True)
+    if (target / REPORT_FILE).exists():
+        out.print(Text(f"report: {target / REPORT_FILE}"), soft_wrap=True)

@@ -99,13 +99,16 @@ def make_compare_folder(folder: Path, scenario_files: list[Path], replications: 
 
 
 def compare_results_folder(folder: Path, replications: int = 3) -> Path:
-    """The comparison of the two example scenarios, with its report.html, that the browser test opens.
+    """The comparison of the two example scenarios, made by ``stratsim compare`` with its
+    report.html, that the browser test opens."""
+    from click.testing import CliRunner
 
-    ONE-LINE SWITCH once ``stratsim compare`` (writing its report) is merged: replace the body with
-    ``CliRunner().invoke(main, ["compare", str(BASELINE), str(EARLY_SHIFT), "--out", str(folder),
-    "-r", str(replications)]); return folder``.
-    """
-    return write_report(make_compare_folder(folder, [BASELINE, EARLY_SHIFT], replications)).path.parent
+    from stratsim.cli import main
+
+    result = CliRunner().invoke(main, ["compare", str(BASELINE), str(EARLY_SHIFT), "--out", str(folder),
+                                       "-r", str(replications)])
+    assert result.exit_code == 0, result.output
+    return folder
 
 
 def write_sweep_folder(folder: Path, params: list[str], points: list[list[Any]],

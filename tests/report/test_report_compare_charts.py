@@ -30,8 +30,27 @@ def comparison(folder):
     return json.loads((folder / "comparison.json").read_text())
 
 
-def test_compare_charts_without_scores(results):
-    assert [d.name for d in draw_all(results)] == ["kpi-means", "differences", "wait-by-hour-compare"]
+def test_compare_charts_of_scenarios_with_a_perspective(results):
+    # the example baseline has a perspective: each scenario's summary holds its score
+    assert [d.name for d in draw_all(results)] == ["kpi-means", "differences", "scores",
+                                                   "wait-by-hour-compare"]
+
+
+def test_the_score_chart_reads_each_scenarios_perspective(results, comparison_folder):
+    (ax,) = compare_charts.compare_scores(results)[0].figure.axes
+    scenarios = comparison(comparison_folder)["scenarios"]
+    expected = [scenarios[name]["perspective"]["score"]["mean"] for name in results.names]
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx(expected)
+
+
+def test_compare_charts_without_scores(comparison_folder, tmp_path):
+    folder = shutil.copytree(comparison_folder, tmp_path / "plain")
+    data = comparison(folder)
+    for summary in data["scenarios"].values():
+        summary.pop("perspective", None)
+    (folder / "comparison.json").write_text(json.dumps(data))
+    assert [d.name for d in draw_all(CompareResults.load(folder))] == [
+        "kpi-means", "differences", "wait-by-hour-compare"]
 
 
 def test_kpi_means_chart_holds_each_scenarios_mean_and_interval(results, comparison_folder):
@@ -126,4 +145,4 @@ def test_without_scenario_folders_the_week_chart_is_left_out(comparison_folder, 
     folder = tmp_path / "bare"
     folder.mkdir()
     shutil.copy(comparison_folder / "comparison.json", folder)
-    assert [d.name for d in draw_all(CompareResults.load(folder))] == ["kpi-means", "differences"]
+    assert [d.name for d in draw_all(CompareResults.load(folder))] == ["kpi-means", "differences", "scores"]

@@ -206,16 +206,23 @@ def score_figure(scores: Mapping[str, float], feasible: Mapping[str, bool], name
 
 
 def _scores(comparison: Mapping[str, Any]) -> tuple[dict[str, float], dict[str, bool]]:
-    """``scores`` and ``feasible`` as the comparison gives them: top-level maps by scenario, or
-    ``score``/``feasible`` inside each scenario's entry."""
+    """``scores`` and ``feasible`` from each scenario's ``perspective`` entry in
+    ``comparison.json`` (its score's mean; feasible ``true``/``false``, an undecided
+    feasibility is left out). Top-level ``scores``/``feasible`` maps, or ``score``/``feasible``
+    directly in a scenario's entry, are read too."""
     scores = dict(comparison.get("scores") or {})
     feasible = dict(comparison.get("feasible") or {})
     for name, entry in (comparison.get("scenarios") or {}).items():
-        if isinstance(entry, Mapping):
-            if isinstance(entry.get("score"), (int, float)):
-                scores.setdefault(name, float(entry["score"]))
-            if isinstance(entry.get("feasible"), bool):
-                feasible.setdefault(name, entry["feasible"])
+        if not isinstance(entry, Mapping):
+            continue
+        for source in (entry, entry.get("perspective") or {}):
+            score = source.get("score")
+            if isinstance(score, Mapping):
+                score = score.get("mean")
+            if isinstance(score, (int, float)):
+                scores.setdefault(name, float(score))
+            if isinstance(source.get("feasible"), bool):
+                feasible.setdefault(name, source["feasible"])
     return {n: float(v) for n, v in scores.items() if isinstance(v, (int, float))}, feasible
 
 

@@ -266,8 +266,17 @@ def differences_finding(differences: Sequence[Difference], baseline: str) -> str
     significant = [d for d in differences if d.significant]
     if not significant:
         return f"No KPI differs significantly from {baseline}"
+    scenarios = list(dict.fromkeys(d.scenario for d in significant))
+    if len(scenarios) > 1:   # one short clause each: the detail is in the chart
+        counts = []
+        for scenario in scenarios:
+            mine = [d.better for d in significant if d.scenario == scenario]
+            words = [f"{word} on {mine.count(verdict)}" for verdict, word in
+                     ((True, "better"), (False, "worse"), (None, "different")) if verdict in mine]
+            counts.append(f"{scenario} {', '.join(words)}")
+        return f"Significant differences from {baseline} (KPIs): " + "; ".join(counts)
     parts = []
-    for scenario in dict.fromkeys(d.scenario for d in significant):
+    for scenario in scenarios:
         mine = [d for d in significant if d.scenario == scenario]
         groups = []
         for verdict, word in ((True, "better"), (False, "worse"), (None, "different")):

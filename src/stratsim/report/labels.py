@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from stratsim.kpis import KPIS
+
 
 @dataclass(frozen=True)
 class KpiLabel:
@@ -58,13 +60,9 @@ HEADLINE_KPIS = (
     "revenue", "cost", "profit",
 )
 #: Which way is better, for KPIs where that is clear (differences are coloured by it).
-HIGHER_IS_BETTER = {
-    "sla_attainment": True, "satisfaction": True, "served": True, "completed": True,
-    "revenue": True, "profit": True,
-    "wait_mean_min": False, "wait_p90_min": False, "reneged_share": False, "balked_share": False,
-    "blocked_share": False, "reneged": False, "balked": False, "blocked": False, "cost": False,
-    "unfinished": False,
-}
+#: Which way is better, from the one KPI table (:mod:`stratsim.kpis`); KPIs without a
+#: direction (arrivals, served, utilisation…) are left out.
+HIGHER_IS_BETTER = {name: info.sign > 0 for name, info in KPIS.items() if info.sign}
 
 
 def label(kpi: str) -> KpiLabel:

@@ -25,6 +25,7 @@ from stratsim.runner.output import (
     MANIFEST_FILE,
     MODEL_FILE,
     SCENARIO_COPY_FILE,
+    SCENARIOS_FOLDER,
     SUMMARY_FILE,
     SWEEP_FILE,
     SWEEP_PLAN_FILE,
@@ -169,9 +170,12 @@ class RunResults:
 
 
 def _scenario_folders(folder: Path) -> dict[str, Path]:
-    """Subfolders holding one scenario's run files, by the scenario name in their summary."""
+    """Subfolders holding one scenario's run files, by the scenario name in their summary:
+    ``compare`` writes them under ``scenarios/``; any direct subfolder is looked at too."""
     found: dict[str, Path] = {}
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+    nested = folder / SCENARIOS_FOLDER
+    candidates = [*(nested.iterdir() if nested.is_dir() else ()), *folder.iterdir()]
+    for sub in sorted(p for p in candidates if p.is_dir()):
         summary = sub / SUMMARY_FILE
         if summary.is_file():
             try:

@@ -36,6 +36,7 @@ import platform
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,18 @@ from stratsim.runner.output import (
     COMPARISON_FILE,
     MANIFEST_FILE,
     REPLICATIONS_FILE,
+    SCENARIOS_FOLDER,
     write_json,
 )
-from stratsim.runner.replications import ReplicationTask, run_task
-from stratsim.runner.results import REPLICATION_COLUMNS, file_sha256, kpi_rows
-from stratsim.runner.simulation import build_summary, result_warnings
+from stratsim.runner.replications import (
+    ReplicationTask,
+    rules_part,
+    run_task,
+    timeseries_part,
+    waits_part,
+)
+from stratsim.runner.results import REPLICATION_COLUMNS, file_sha256, kpi_rows, write_run_data
+from stratsim.runner.simulation import SimulationResult, build_summary, result_warnings
 from stratsim.runner.statistics import iter_leaves
 from stratsim.scenario import Scenario, load_scenario
 from stratsim.scenario.yamltree import LMap, parse_yaml
@@ -162,15 +170,33 @@ def choose_baseline(contenders: Sequence[Contender], baseline: str | None) -> Co
                         f"the names are: {', '.join(names)}")
 
 
+@dataclass(frozen=True)
+class SeriesFolder:
+    """Where one scenario's replications stream their time series, waits and strategy log."""
+
+    folder: Path
+    start: date | None = None
+
+    def task(self, model: Model, seed: int, replication: int) -> ReplicationTask:
+        folder = self.folder
+        return ReplicationTask(model, seed, replication,
+                               str(timeseries_part(folder, replication)), self.start,
+                               str(waits_part(folder, replication)), str(rules_part(folder, replication)))
+
+
 def run_batch(models: Sequence[Model], seed: int, replications: range, evaluator: Evaluator,
-              on_done: Callable[[], None] | None = None) -> list[list[KpiRecord]]:
+              on_done: Callable[[], None] | None = None,
+              series: Sequence[SeriesFolder] | None = None) -> list[list[KpiRecord]]:
     """Replications ``replications`` of every model, on common random numbers.
 
     One evaluator call for all models and replications (so workers stay busy across
     scenarios); returns one list of records per model, in replication order. Calling it with
-    ``range(0, 10)`` then ``range(10, 20)`` gives the same records as ``range(0, 20)``.
+    ``range(0, 10)`` then ``range(10, 20)`` gives the same records as ``range(0, 20)``. With
+    ``series`` (one per model), each replication also streams its time series, waits and
+    strategy log into that model's folder, as ``run`` does.
     """
-    tasks = [ReplicationTask(model, seed, r) for model in models for r in replications]
+    tasks = [series[i].task(model, seed, r) if series is not None else ReplicationTask(model, seed, r)
+             for i, model in enumerate(models) for r in replications]
     results = evaluator.map(run_task, tasks, on_done)
     count = len(replications)
     return [results[i * count:(i + 1) * count] for i in range(len(models))]
@@ -361,6 +387,8 @@ class Comparison:
     records: dict[str, list[KpiRecord]]
     contenders: tuple[Contender, ...]
     warnings: tuple[str, ...] = field(default=())
+    models: tuple[Model, ...] = field(default=())
+    series: tuple[SeriesFolder, ...] = field(default=())
 
     @property
     def baseline(self) -> str:
@@ -400,8 +428,14 @@ class Comparison:
 def compare_contenders(contenders: Sequence[Contender], *, baseline: str | None = None,
                        replications: int | None = None, seed: int | None = None,
                        evaluator: Evaluator | None = None,
-                       on_done: Callable[[], None] | None = None) -> Comparison:
-    """Check, simulate on common random numbers and compare ``contenders``."""
+                       on_done: Callable[[], None] | None = None,
+                       series_root: Path | None = None) -> Comparison:
+    """Check, simulate on common random numbers and compare ``contenders``.
+
+    With ``series_root`` (a staging folder), each scenario's replications stream their time
+    series, waits and strategy log into ``series_root/scenarios/<name>/``, where
+    :func:`write_comparison_files` completes that scenario's run files for the report.
+    """
     check_contenders(contenders)
     chosen = choose_baseline(contenders, baseline)
     seed = chosen.scenario.seed if seed is None else seed
@@ -409,10 +443,16 @@ def compare_contenders(contenders: Sequence[Contender], *, baseline: str | None 
     if count < 1:
         raise StratsimError(f"replications must be at least 1, got {count}")
     models = [compile_scenario(c.scenario) for c in contenders]
-    batches = run_batch(models, seed, range(count), evaluator or evaluator_for(1), on_done)
+    series = None
+    if series_root is not None:
+        series = [SeriesFolder(series_root / SCENARIOS_FOLDER / c.name, c.scenario.start) for c in contenders]
+        for folder in series:
+            folder.folder.mkdir(parents=True, exist_ok=True)
+    batches = run_batch(models, seed, range(count), evaluator or evaluator_for(1), on_done, series)
     records = {c.name: batch for c, batch in zip(contenders, batches)}
     document, warnings = build_document(contenders, chosen.name, seed, records)
-    return Comparison(document, records, tuple(contenders), tuple(warnings))
+    return Comparison(document, records, tuple(contenders), tuple(warnings), tuple(models),
+                      tuple(series or ()))
 
 
 def compare(scenarios: Sequence[Scenario | str | os.PathLike[str]], *, baseline: str | None = None,
@@ -486,5 +526,11 @@ def write_comparison_files(folder: Path, comparison: Comparison, manifest: dict[
     write_json(folder / COMPARISON_FILE, comparison.document)
     write_comparison_csv(folder / COMPARISON_CSV_FILE, comparison.document)
     write_replications(folder / REPLICATIONS_FILE, comparison.records)
+    for contender, model, series in zip(comparison.contenders, comparison.models, comparison.series):
+        name = contender.name
+        records = comparison.records[name]
+        result = SimulationResult(contender.scenario, model, comparison.document["seed"], len(records),
+                                  records, comparison.document["scenarios"][name])
+        write_run_data(series.folder, result)
     write_json(folder / MANIFEST_FILE, manifest)
 

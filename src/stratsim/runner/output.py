@@ -45,6 +45,8 @@ SCENARIO_COPY_FILE = "scenario.yaml"
 REPORT_FILE = "report.html"
 #: The folder of the report's charts (PNG and SVG).
 CHARTS_FOLDER = "charts"
+#: The folder where ``compare`` keeps each scenario's run files, one subfolder per scenario.
+SCENARIOS_FOLDER = "scenarios"
 CHART_SUFFIXES = (".png", ".svg")
 #: Files whose presence marks a folder as holding a stratsim result.
 RESULT_MARKERS = (SUMMARY_FILE, MANIFEST_FILE, COMPARISON_FILE)
@@ -157,6 +159,26 @@ def _remove_earlier_result(target: Path) -> None:
     for name in dict.fromkeys((COMPLETION_MARKER, *RESULT_FILES)):
         (target / name).unlink(missing_ok=True)
     remove_charts(target / CHARTS_FOLDER)
+    _remove_scenario_results(target / SCENARIOS_FOLDER)
+
+
+def _remove_scenario_results(scenarios: Path) -> None:
+    """Delete the per-scenario files of an earlier comparison (and the folders, once empty)."""
+    if not scenarios.is_dir():
+        return
+    for folder in scenarios.iterdir():
+        if folder.is_dir() and holds_result(folder):
+            for name in RESULT_FILES:
+                (folder / name).unlink(missing_ok=True)
+            _remove_if_empty(folder)
+    _remove_if_empty(scenarios)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass   # the user keeps something else there
 
 
 def remove_charts(charts: Path) -> None:
@@ -166,10 +188,7 @@ def remove_charts(charts: Path) -> None:
     for path in charts.iterdir():
         if path.suffix in CHART_SUFFIXES:
             path.unlink(missing_ok=True)
-    try:
-        charts.rmdir()
-    except OSError:
-        pass   # the user keeps something else there
+    _remove_if_empty(charts)
 
 
 def commit(plan: OutputPlan) -> Path:

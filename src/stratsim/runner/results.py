@@ -152,6 +152,12 @@ def write_run_files(folder: Path, result: SimulationResult, run_manifest: dict[s
 
     ``manifest.json`` is written last: its presence means the other files are complete.
     """
+    write_run_data(folder, result)
+    write_json(folder / MANIFEST_FILE, run_manifest)
+
+
+def write_run_data(folder: Path, result: SimulationResult) -> None:
+    """Every file of a run but its manifest (``compare`` writes these for each scenario)."""
     write_json(folder / SUMMARY_FILE, result.summary)
     write_replications_csv(folder / REPLICATIONS_FILE, result.records)
     join_timeseries(folder, result.replications, folder / TIMESERIES_FILE)
@@ -159,4 +165,3 @@ def write_run_files(folder: Path, result: SimulationResult, run_manifest: dict[s
     write_json(folder / MODEL_FILE, model_document(result))
     (folder / SCENARIO_COPY_FILE).write_text(scenario_yaml(result.scenario), encoding="utf-8")
     join_rules(folder, result.replications, folder / RULES_FILE)
-    write_json(folder / MANIFEST_FILE, run_manifest)
