@@ -41,6 +41,6 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
     quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"```sh\n(.*?)\n```", quick_start, re.S)
     assert len(commands) == 2 and all("\n" not in c for c in commands)
-    assert "stratsim run scenarios/" in commands[0]
+    assert "stratsim compare scenarios/helpdesk-baseline.yaml scenarios/" in commands[0]
     ci = (Path(__file__).parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci
