@@ -127,12 +127,24 @@ def _score(stats: dict[str, Any]) -> str:
     return format_estimate(stats["mean"], stats["ci95"])
 
 
-def verdict(document: dict[str, Any], key_kpis: list[str]) -> str:
-    """The plain-language verdict of a comparison document (see the module docstring)."""
+def verdict_parts(document: dict[str, Any], key_kpis: list[str]) -> dict[str, Any]:
+    """The verdict's sentences by kind, for a layout that leads with the decision (the report):
+    ``ranking`` and ``feasibility`` (lists), ``differences`` (one sentence per scenario) and
+    ``closing`` (what the ranges are)."""
     window_h = document["horizon_hours"] - document["warmup_hours"]
     _, period = money_period(window_h)
-    closing = (f"Ranges are 95 % confidence intervals of differences paired over "
-               f"{document['replications']} replications on common random numbers; a difference "
-               f"is named only when significant after Holm's correction; money {period}.")
-    parts = _differences(document, key_kpis, window_h) + _feasibility(document) + _ranking(document)
-    return " ".join([*parts, closing])
+    return {
+        "differences": _differences(document, key_kpis, window_h),
+        "feasibility": _feasibility(document),
+        "ranking": _ranking(document),
+        "closing": (f"Ranges are 95 % confidence intervals of differences paired over "
+                    f"{document['replications']} replications on common random numbers; a "
+                    f"difference is named only when significant after Holm's correction; "
+                    f"money {period}."),
+    }
+
+
+def verdict(document: dict[str, Any], key_kpis: list[str]) -> str:
+    """The plain-language verdict of a comparison document (see the module docstring)."""
+    parts = verdict_parts(document, key_kpis)
+    return " ".join([*parts["differences"], *parts["feasibility"], *parts["ranking"], parts["closing"]])

@@ -147,6 +147,7 @@ def compare_question(results: CompareResults, charts: list[Chart]) -> Section:
     items += _chart_findings(charts)
     return Section("verdict", "Question and verdict",
                    render("verdict.html.j2", question=question, verdict=verdict, findings=items,
+                          parts=results.comparison.get("verdict_parts"),
                           warnings=(results.manifest or {}).get("warnings") or []))
 
 

@@ -45,7 +45,7 @@ import numpy as np
 from stratsim import __version__
 from stratsim.analysis.comparison import apply_holm, paired_difference
 from stratsim.analysis.perspective import judge, rank, scores
-from stratsim.analysis.verdict import verdict
+from stratsim.analysis.verdict import verdict, verdict_parts
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.metrics import KpiRecord
 from stratsim.engine.model import Model
@@ -310,6 +310,7 @@ def build_document(contenders: Sequence[Contender], baseline: str, seed: int,
         feasible = {name: summaries[name]["perspective"]["feasible"] for name in summaries}
         document["ranking"], document["ranking_detail"] = rank(feasible, series)
     document["verdict"] = verdict(document, document["key_kpis"])
+    document["verdict_parts"] = verdict_parts(document, document["key_kpis"])
     return document, warnings
 
 
