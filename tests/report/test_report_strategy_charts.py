@@ -105,7 +105,8 @@ def test_there_is_a_marker_per_firing_and_refusal_of_replication_0_labelled_by_r
     events = [r for r in rows(strategy_run, "rules.csv") if r["replication"] == "0"
               and r["outcome"] in ("applied", "refused") and float(r["time_h"]) < HORIZON_H]
     assert {r["outcome"] for r in events if r["name"] == "desk-surge"} == {"applied", "refused"}
-    markers = {ln.get_label(): ln for ax in figure.axes for ln in ax.get_lines() if ln.get_marker() not in ("None", None, "")}
+    markers = {ln.get_label(): ln for ax in figure.axes for ln in ax.get_lines()
+               if ln.get_marker() not in ("None", None, "")}
     assert sum(len(ln.get_xdata()) for ln in markers.values()) == len(events)
     for name, outcome, text in [("desk-surge", "applied", "fired"), ("desk-surge", "refused", "refused"),
                                 ("evening-price", "applied", "fired")]:
@@ -134,7 +135,8 @@ def test_the_section_tables_firings_refusals_and_the_top_refusal_reason(strategy
     summary = results.summary["rules"]
     for name in ("desk-surge", "evening-price"):
         assert f"<td>{name}</td>" in section.body
-    refused = [r for r in rows(strategy_run, "rules.csv") if r["outcome"] == "refused" and 24 <= float(r["time_h"]) < HORIZON_H]
+    refused = [r for r in rows(strategy_run, "rules.csv")
+               if r["outcome"] == "refused" and 24 <= float(r["time_h"]) < HORIZON_H]
     assert len(refused) == round(summary["desk-surge"]["refused"]["mean"] * 2)
     assert f"max_staff 4 reached ({len(refused):,})" in section.body
 
@@ -169,4 +171,5 @@ def test_a_long_horizon_is_ticked_by_week():
     figure = strategy_charts.timeline_figure(
         {"desk": strategy_charts.ServiceLine([0.0, 336.0], [336.0, 696.0], [1.0, 0.8], [2, 2], [0, 0])},
         [], {"desk": (True, False)}, horizon_h=696.0, warmup_h=24.0, finding="x")
-    assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == ["week 1", "week 2", "week 3", "week 4", "week 5"]
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert labels == ["week 1", "week 2", "week 3", "week 4", "week 5"]

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, MultipleLocator
+from matplotlib.ticker import MultipleLocator
 
 from stratsim.errors import ResultsError
 from stratsim.report import findings, style
@@ -88,9 +88,11 @@ def read_events(path: Path) -> list[StrategyEvent]:
         raise ResultsError(f"{path}: not a stratsim rules log ({error})") from None
 
 
-def read_lines(path: Path, replication: int) -> tuple[dict[str, ServiceLine], dict[str, tuple[float, float]]]:
+def read_lines(path: Path, replication: int,
+               warmup_h: float) -> tuple[dict[str, ServiceLine], dict[str, tuple[float, float]]]:
     """One replication's price, staff and surge per service from ``timeseries.csv``, and each
-    service's price range over every replication (or empty when the file has no such columns)."""
+    service's price range over every replication's measured window (both empty when the file
+    has no such columns: results from before the strategy ran at run time)."""
     lines: dict[str, ServiceLine] = {}
     prices: dict[str, tuple[float, float]] = {}
     try:
@@ -100,8 +102,9 @@ def read_lines(path: Path, replication: int) -> tuple[dict[str, ServiceLine], di
                 return {}, {}
             for row in reader:
                 price = float(row["price_mean"])
-                low, high = prices.get(row["service"], (price, price))
-                prices[row["service"]] = (min(low, price), max(high, price))
+                if float(row["time_h"]) >= warmup_h:
+                    low, high = prices.get(row["service"], (price, price))
+                    prices[row["service"]] = (min(low, price), max(high, price))
                 if int(row["replication"]) != replication:
                     continue
                 line = lines.setdefault(row["service"], ServiceLine())
@@ -122,7 +125,8 @@ def _changes(values: Sequence[float]) -> bool:
     return bool(values) and max(values) - min(values) > 1e-9
 
 
-def strategy_services(lines: Mapping[str, ServiceLine], events: Sequence[StrategyEvent]) -> dict[str, tuple[bool, bool]]:
+def strategy_services(lines: Mapping[str, ServiceLine],
+                      events: Sequence[StrategyEvent]) -> dict[str, tuple[bool, bool]]:
     """The services the timeline shows, each with (price panel, staff panel): a service whose
     price changed or that a price event touched gets a price panel; one with surge staff or a
     staffing event a staff panel. A service with neither is left out (its roster alone is the
@@ -147,7 +151,6 @@ def time_axis(ax: Axes, horizon_h: float, warmup_h: float) -> None:
     ax.set_xlim(0, horizon_h)
     if days <= DAY_TICKS_UP_TO_DAYS:
         ticks = np.arange(0, horizon_h + 1e-9, 24.0)
-        ax.xaxis.set_major_locator(FixedLocator(ticks))
         ax.set_xticks(ticks, [f"{findings.WEEKDAYS[int(t // 24) % 7]} {int(t // 24) + 1}" for t in ticks])
     else:
         ticks = np.arange(0, horizon_h + 1e-9, 168.0)
@@ -309,11 +312,11 @@ def run_strategy_timeline(results: RunResults) -> list[Drawing]:
     if not rules_path.is_file() or not series_path.is_file():
         return []
     events = read_events(rules_path)
-    lines, price_ranges = read_lines(series_path, SHOWN_REPLICATION)
+    horizon_h, warmup_h = float(results.summary["horizon_hours"]), float(results.summary["warmup_hours"])
+    lines, price_ranges = read_lines(series_path, SHOWN_REPLICATION, warmup_h)
     panels = strategy_services(lines, [e for e in events if e.replication == SHOWN_REPLICATION])
     if not panels:
         return []
-    horizon_h, warmup_h = float(results.summary["horizon_hours"]), float(results.summary["warmup_hours"])
     replications = max(int(results.summary["replications"]), 1)
     counted = _window(events, warmup_h, horizon_h)
     fired = Counter(e.name for e in counted if e.outcome == FIRED)
@@ -324,7 +327,8 @@ def run_strategy_timeline(results: RunResults) -> list[Drawing]:
             times.setdefault(e.name, []).append(e.time_h)
     finding = strategy_finding({n: c / replications for n, c in fired.items()},
                                {n: c / replications for n, c in refused.items()}, times,
-                               {s: price_ranges[s] for s, (price, _) in panels.items() if price}, replications)
+                               {s: price_ranges[s] for s, (price, _) in panels.items() if price and s in price_ranges},
+                               replications)
     shown = [e for e in events if e.replication == SHOWN_REPLICATION and e.time_h < horizon_h]
     figure = timeline_figure(lines, shown, panels, horizon_h, warmup_h, finding)
     return [Drawing("strategy-timeline", figure,
