@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from stratsim import __version__
 from stratsim.analysis.capacity import (
@@ -28,6 +29,7 @@ from stratsim.analysis.capacity import (
     volume_warnings,
     window_warnings,
 )
+from stratsim.cli_options import backend_options, precision_options
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
 from stratsim.errors import OutputError, ScenarioError, StratsimError
@@ -180,32 +182,54 @@ def schema() -> None:
               help="Write into this folder (new or empty) instead of results/<name>/<time>/.")
 @click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
 @click.option("--no-report", is_flag=True, help="Skip charts and report (none are made yet).")
+@precision_options
+@backend_options
+@click.option("--replication", "single", type=click.IntRange(min=0), metavar="K",
+              help="Debug: run replication K alone (its streams as in a full run), print its KPIs, write nothing.")
 def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: int,
-        out_dir: Path | None, force: bool, no_report: bool) -> None:
+        out_dir: Path | None, force: bool, no_report: bool, precision: float | None,
+        max_replications: int, warmup: str | None, backend: str, scheduler: str | None,
+        single: int | None) -> None:
     """Simulate SCENARIO_FILE and write summary.json, replications.csv, timeseries.csv, manifest.json."""
+    from stratsim.runner.backends import backend_description, make_evaluator
+    from stratsim.runner.execution import ExecutionOptions, check_options, execute
+
+    if single is not None:
+        run_single(scenario_file, single, seed, replications=replications, out_dir=out_dir, force=force,
+                   precision=precision, warmup=warmup, jobs=jobs, backend=backend, scheduler=scheduler)
+        return
+    options = ExecutionOptions(replications, seed, warmup == "auto", precision, max_replications)
     try:
         scenario = load_scenario(scenario_file)
         scenario_digest = file_sha256(scenario_file)
         model = compile_scenario(scenario)
+        check_options(options, scenario)
+        evaluator = make_evaluator(jobs, backend, scheduler)
         plan = plan_output(scenario.name, out_dir, force)
     except StratsimError as error:
         fail(error)
     signal.signal(signal.SIGTERM, raise_interrupt)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
-    evaluator = evaluator_for(jobs)
-    total = replications or scenario.replications
     try:
         warnings = print_capacity(model)
-        with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True) as progress:
-            task = progress.add_task("run", total=total)
-            result = simulate(scenario, replications=replications, seed=seed, evaluator=evaluator,
-                              timeseries_dir=plan.staging,
-                              on_done=lambda: progress.advance(task))
+        with evaluator:   # workers start before the progress bar's thread does
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True) as progress:
+                task = progress.add_task("replications", total=None)
+
+                def stage(label: str, total: int) -> None:
+                    progress.update(task, description=label, total=total, completed=0)
+
+                execution = execute([scenario], options, evaluator, [plan.staging], stage,
+                                    lambda: progress.advance(task))
+        for warning in execution.warnings:
+            err.print(Text.assemble(("warning", "yellow"), " ", warning), soft_wrap=True)
+        result = execution.results[0]
         info = manifest(result, scenario_file=scenario_file, scenario_file_sha256=scenario_digest,
-                        jobs=jobs, backend=evaluator.name, started_at=started_at,
-                        wall_time_s=time.perf_counter() - start, warnings=warnings)
+                        jobs=jobs, backend=backend_description(evaluator), started_at=started_at,
+                        wall_time_s=time.perf_counter() - start, warnings=warnings + execution.warnings)
+        info.update(execution.manifest_extras())
         write_run_files(plan.staging, result, info)
     except KeyboardInterrupt:
         abandon(plan)
@@ -225,7 +249,81 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
     except OutputError as error:
         fail(error)
     print_summary(result.summary)
-    out.print(f"results in {target}/")
+    if execution.warmup is not None:
+        print_warmup(execution.warmup)
+    if execution.precision is not None:
+        print_precision(execution.precision)
+    out.print(Text(f"results in {target}/"))
+
+
+def run_single(scenario_file: Path, replication: int, seed: int | None, **refused: object) -> None:
+    """``run --replication K``: one replication, printed; options that need a full run refused."""
+    from stratsim.runner.execution import single_replication
+
+    defaults = {"jobs": 1, "backend": "pool"}
+    given = [name for name, value in refused.items()
+             if value not in (None, False) and defaults.get(name, None) != value]
+    if given:
+        names = ", ".join("--" + name.replace("_", "-").replace("out-dir", "out") for name in given)
+        fail(StratsimError(f"--replication runs one replication in this process and writes nothing; "
+                           f"it cannot be combined with {names}"))
+    try:
+        scenario = load_scenario(scenario_file)
+        record = single_replication(scenario, replication, seed)
+    except StratsimError as error:
+        fail(error)
+    used_seed = scenario.seed if seed is None else seed
+    columns = {"portfolio": record["kpis"], **record["services"]}
+    table = Table(title=Text(f"{scenario.name}: replication {replication} (seed {used_seed}); "
+                             "no CI from one replication"), title_justify="left")
+    table.add_column("KPI")
+    for name in columns:
+        table.add_column(Text(name), justify="right")
+    kpis = list(dict.fromkeys(k for level in columns.values() for k in level if k != "tiers"))
+    for kpi in kpis:
+        table.add_row(kpi, *(fmt(level.get(kpi)) if kpi in level else "" for level in columns.values()))
+    out.print(table)
+
+
+def print_warmup(choice) -> None:
+    """The warm-up MSER-5 chose, and per service and series the truncation that led to it."""
+    out.print(Text(f"warm-up (--warmup auto, MSER-5): {choice.warmup_h:g}h, horizon {choice.horizon_h:g}h "
+                   f"(measured window {choice.window_h:g}h kept); pilot of {choice.pilot_replications} "
+                   f"replications over {choice.pilot_horizon_h:g}h, batches of 5 × {choice.bin_h:g}h bins"))
+    several = len({s.scenario for s in choice.series}) > 1
+    table = Table(title="MSER-5 evidence per service and series", title_justify="left")
+    for column in ("scenario", "service", "series", "truncation", "MSER at d*", "MSER at 0", "note"):
+        if column != "scenario" or several:
+            table.add_column(column, justify="left" if column in ("scenario", "service", "series", "note") else "right")
+    deciding = {id(s) for s in choice.deciding}
+    for s in choice.series:
+        note = "chosen" if id(s) in deciding else ""
+        if s.result.at_boundary:
+            note = (note + "; " if note else "") + "minimum at half the horizon"
+        cells = [Text(s.service), s.series, f"{s.truncation_h:g}h", f"{s.result.minimum:.3g}",
+                 f"{s.result.statistic[0]:.3g}", note]
+        table.add_row(*([Text(s.scenario)] if several else []), *cells)
+    out.print(table)
+
+
+def print_precision(outcome) -> None:
+    """Whether the target was met, after how many replications, and the key KPIs' half-widths."""
+    verdict = ("met" if outcome.met else "NOT met: --max-replications reached first")
+    out.print(Text(f"precision target ±{outcome.target * 100:g}% (relative 95% CI half-width): {verdict} "
+                   f"after {outcome.replications} replications (batches: "
+                   f"{', '.join(str(n) for n in outcome.counts)})"))
+    limiting = {(p.model, p.kpi) for p in outcome.limiting}
+    several = len({p.model for p in outcome.final}) > 1
+    table = Table(title="key KPIs (portfolio)", title_justify="left")
+    for column in ("scenario", "KPI", "mean", "half-width", "relative", "note"):
+        if column != "scenario" or several:
+            table.add_column(column, justify="left" if column in ("scenario", "KPI", "note") else "right")
+    for p in outcome.final:
+        note = p.skipped or ("limited the count" if (p.model, p.kpi) in limiting else "")
+        relative = "–" if p.relative is None else f"{p.relative:.2%}"
+        table.add_row(*([Text(p.model)] if several else []), p.kpi, fmt(p.mean), fmt(p.half_width, 2),
+                      relative, note)
+    out.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -50,3 +50,8 @@ class ScenarioError(StratsimError):
 
 class OutputError(StratsimError):
     """The output folder cannot be used (it holds an earlier result, or is not writable)."""
+
+
+class BackendError(StratsimError):
+    """The chosen backend cannot run the work: its extra is not installed, its scheduler
+    cannot be reached, or a worker died while running a task."""

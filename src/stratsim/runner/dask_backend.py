@@ -1,0 +1,202 @@
+"""The Dask backend: replications and sweep points on a Dask distributed cluster.
+
+:class:`DaskEvaluator` implements the evaluator interface of :mod:`stratsim.runner.evaluators`
+through a real ``distributed.Client``: with a scheduler address it connects to that cluster;
+without one it starts a ``LocalCluster`` of ``jobs`` worker processes (``processes=True``,
+one thread each, dashboard off, listening on 127.0.0.1 only) — never Dask's synchronous
+scheduler, so the work really crosses process boundaries as it would on a cluster.
+
+Decisions, and why:
+
+* **Results in task order, progress as tasks finish**: futures are collected with
+  ``distributed.as_completed``; each result lands at its task's index. Every random stream is
+  keyed by replication, so the numbers equal a serial or process-pool run bit for bit.
+* **A worker that dies fails the run at once.** Dask's default retries a task whose worker
+  died up to three times; our tasks are deterministic, so a task that killed its worker (out
+  of memory) would only kill the next ones. The local cluster's scheduler is started with
+  ``allowed-failures: 0`` and a ``KilledWorker`` becomes a :class:`~stratsim.errors.BackendError`
+  naming the task. (A remote scheduler keeps its own setting.)
+* **Ctrl-C cancels the futures and closes the client and the cluster it started.** The local
+  workers are started with SIGINT ignored, like the process pool's, so only this process
+  handles the interrupt and the workers print nothing.
+* **Workers start with "forkserver"** (Dask's default is "spawn"): one fresh server process
+  imports distributed and stratsim, and each worker is forked from it — safe, since the
+  server runs a single thread, and a second worker costs a fork instead of another import.
+* **Remote workers must run the same stratsim**: on connecting, every worker's stratsim
+  version is checked against this one, since a different engine could give different numbers.
+* ``distributed`` is imported only when this backend is used; without it the error says to
+  install the extra: ``pip install -e ".[dask]"``.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from stratsim import __version__
+from stratsim.errors import BackendError
+from stratsim.runner.evaluators import OnResult
+
+INSTALL_HINT = 'the Dask backend needs the dask extra: pip install -e ".[dask]" (or pip install "distributed")'
+CONNECT_TIMEOUT_S = 30
+#: Modules the forkserver imports once, so forked workers start with them loaded.
+FORKSERVER_PRELOAD = ("distributed", "stratsim.runner.replications")
+
+
+def import_distributed() -> Any:
+    """The ``distributed`` module, or a :class:`BackendError` saying how to install it."""
+    try:
+        import distributed
+    except ImportError:
+        raise BackendError(INSTALL_HINT) from None
+    return distributed
+
+
+def _stratsim_version() -> str:
+    import stratsim
+
+    return stratsim.__version__
+
+
+class DaskEvaluator:
+    """Runs tasks on a Dask cluster: ``scheduler`` (an address) or a new local cluster."""
+
+    name = "dask"
+
+    def __init__(self, jobs: int = 1, scheduler: str | None = None) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
+        self.jobs = jobs
+        self.scheduler = scheduler
+        self._client: Any = None
+        self._cluster: Any = None
+
+    @property
+    def description(self) -> str:
+        """Where the work runs, for the manifest."""
+        if self.scheduler:
+            return f"scheduler {self.scheduler}"
+        return f"local cluster of {self.jobs} worker process{'es' if self.jobs > 1 else ''}"
+
+    def __enter__(self) -> DaskEvaluator:
+        if self._client is None:
+            self._client, self._cluster = self._connect()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._close()
+
+    def _connect(self) -> tuple[Any, Any]:
+        distributed = import_distributed()
+        import dask
+
+        if self.scheduler:
+            try:
+                client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT_S)
+            except (OSError, TimeoutError) as error:
+                raise BackendError(f"cannot connect to the Dask scheduler at {self.scheduler}: {error}") from None
+            try:
+                self._check_workers(client)
+            except BaseException:
+                client.close()
+                raise
+            return client, None
+        config = {"distributed.scheduler.allowed-failures": 0,
+                  "distributed.worker.multiprocessing-method": "forkserver"}
+        previous = _ignore_sigint()
+        try:
+            with dask.config.set(config):
+                _preload_forkserver()
+                cluster = distributed.LocalCluster(
+                    n_workers=self.jobs, threads_per_worker=1, processes=True,
+                    dashboard_address=None, host="127.0.0.1")
+        finally:
+            _restore_sigint(previous)
+        try:
+            client = distributed.Client(cluster)
+        except BaseException:
+            cluster.close()
+            raise
+        return client, cluster
+
+    def _check_workers(self, client: Any) -> None:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+        except TimeoutError:
+            raise BackendError(f"the Dask scheduler at {self.scheduler} has no workers "
+                               f"(waited {CONNECT_TIMEOUT_S} s)") from None
+        try:
+            versions = client.run(_stratsim_version)
+        except ImportError:
+            raise BackendError(f"stratsim is not installed on the workers of {self.scheduler}") from None
+        wrong = {worker: v for worker, v in versions.items() if v != __version__}
+        if wrong:
+            raise BackendError(f"the workers of {self.scheduler} run another stratsim version "
+                               f"({', '.join(sorted(set(wrong.values())))}; this is {__version__})")
+
+    def _close(self) -> None:
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+    def map(self, function: Callable[[Any], Any], tasks: Sequence[Any],
+            on_done: Callable[[], None] | None = None, on_result: OnResult | None = None) -> list[Any]:
+        results: list[Any] = [None] * len(tasks)
+        if not tasks:
+            return results
+        own = self._client is None
+        if own:
+            self.__enter__()
+        distributed = import_distributed()
+        client = self._client
+        futures: list[Any] = []
+        try:
+            futures = client.map(function, list(tasks), pure=False)
+            index = {future.key: i for i, future in enumerate(futures)}
+            for future in distributed.as_completed(futures):
+                i = index[future.key]
+                try:
+                    results[i] = future.result()
+                except distributed.KilledWorker as error:
+                    raise BackendError(f"a Dask worker died while running task {i} "
+                                       f"(killed, or out of memory?): {error}") from None
+                if on_result is not None:
+                    on_result(i, results[i])
+                if on_done is not None:
+                    on_done()
+        except BaseException:
+            if futures:
+                client.cancel(futures)
+            if own:
+                self._close()
+            raise
+        if own:
+            self._close()
+        return results
+
+
+def _preload_forkserver() -> None:
+    """Have the forkserver import stratsim's engine too (Dask sets its own preload list first)."""
+    from multiprocessing import forkserver
+
+    from distributed.utils import get_mp_context
+
+    context = get_mp_context()
+    preload = list(getattr(forkserver._forkserver, "_preload_modules", None) or [])
+    context.set_forkserver_preload(list(dict.fromkeys([*preload, *FORKSERVER_PRELOAD])))
+
+
+def _ignore_sigint() -> Any:
+    try:
+        return signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:   # not the main thread: leave signals alone
+        return None
+
+
+def _restore_sigint(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
