@@ -34,7 +34,7 @@ from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
 from stratsim.errors import OutputError, ScenarioError, StratsimError
 from stratsim.runner.evaluators import evaluator_for
-from stratsim.runner.output import OutputPlan, abandon, commit, link_latest, plan_output
+from stratsim.runner.output import OutputPlan, abandon, commit, link_latest, plan_output, write_json
 from stratsim.runner.results import file_sha256, manifest, write_run_files
 from stratsim.runner.simulation import simulate
 from stratsim.scenario import load_scenario, scenario_json_schema
@@ -324,6 +324,146 @@ def print_precision(outcome) -> None:
         table.add_row(*([Text(p.model)] if several else []), p.kpi, fmt(p.mean), fmt(p.half_width, 2),
                       relative, note)
     out.print(table)
+
+
+@main.command()
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--param", "params", multiple=True, metavar="PATH=VALUES",
+              help="A parameter to vary, e.g. services.helpdesk.staff=4..8 or services.helpdesk.price=30,35,40; "
+                   "repeat for more (adds to the file's sweep: block).")
+@click.option("--samples", type=click.IntRange(min=1), help="A Latin hypercube of N points instead of the full grid.")
+@click.option("--pareto", metavar="KPI,KPI", help="Mark the Pareto front of these portfolio KPIs in sweep.csv.")
+@click.option("--resume", "resume_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="Finish the interrupted sweep in DIR (runs only its missing points).")
+@click.option("--replications", "-r", type=click.IntRange(min=1), help="Override the file's replications.")
+@click.option("--seed", "-s", type=click.IntRange(min=0), help="Override the file's seed.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; results are identical for any number.")
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
+              help="Write into this folder (new or empty) instead of results/<name>/<time>/.")
+@click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
+@backend_options
+def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, pareto: str | None,
+          resume_dir: Path | None, replications: int | None, seed: int | None, jobs: int,
+          out_dir: Path | None, force: bool, backend: str, scheduler: str | None) -> None:
+    """Run SCENARIO_FILE at every point of a parameter grid or Latin hypercube; write sweep.csv."""
+    from stratsim.runner import sweep as sweeping
+    from stratsim.runner.backends import backend_description, make_evaluator
+    from stratsim.runner.output import plan_into_existing, remove_earlier_result
+
+    try:
+        if resume_dir is not None and (out_dir is not None or force):
+            raise StratsimError("--resume DIR finishes the sweep in DIR: it takes no --out or --force")
+        scenario = load_scenario(scenario_file)
+        scenario_digest = file_sha256(scenario_file)
+        design = sweeping.merge_design(scenario.sweep, params, samples, pareto,
+                                       sweep_block_origins(scenario_file))
+        used_seed = scenario.seed if seed is None else seed
+        used_replications = scenario.replications if replications is None else replications
+        wanted = sweeping.make_plan(scenario, design, used_seed, used_replications)
+        if resume_dir is not None:
+            saved = sweeping.read_plan(resume_dir)
+            if (resume_dir / "manifest.json").exists():
+                raise StratsimError(f"--resume {resume_dir}: this sweep is already complete")
+            asked = [key for key, given in (("params", params), ("samples", samples), ("pareto", pareto),
+                                             ("seed", seed), ("replications", replications)) if given]
+            sweeping.check_resume(saved, wanted, asked, resume_dir)
+            wanted = saved
+        points = sweeping.point_scenarios(
+            scenario, sweeping.SweepDesign(design.params, design.samples, design.pareto), wanted["points"]) \
+            if resume_dir is None else resumed_scenarios(scenario, wanted, sweeping)
+        evaluator = make_evaluator(jobs, backend, scheduler)
+        if resume_dir is not None:
+            plan = plan_into_existing(resume_dir)
+        else:
+            if out_dir is not None and (out_dir / "sweep-plan.json").exists():
+                if not force:
+                    raise OutputError(f"--out {out_dir}: holds an unfinished sweep; finish it with "
+                                      f"--resume {out_dir}, or pass --force to replace it")
+                remove_earlier_result(out_dir)
+            plan = plan_output(scenario.name, out_dir, force)
+            if force:   # a sweep writes its points as it goes: the earlier result goes first
+                remove_earlier_result(plan.target)
+            write_json(plan.target / "sweep-plan.json", wanted)
+    except StratsimError as error:
+        fail(error)
+    except OSError as error:
+        fail(OutputError(f"cannot write the sweep plan: {error.strerror or error}"))
+    signal.signal(signal.SIGTERM, raise_interrupt)
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    start = time.perf_counter()
+    total = len(wanted["points"])
+    before = len(sweeping.finished_points(plan.target, total))
+    out.print(Text(f"sweep of {scenario.name}: {total} points × {wanted['replications']} replications "
+                   f"({'Latin hypercube' if wanted['samples'] else 'full grid'}), seed {wanted['seed']}"
+                   + (f"; {before} points already done" if before else "")))
+    try:
+        with evaluator:
+            with Progress(TextColumn("points"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True) as progress:
+                task = progress.add_task("sweep", total=(total - before) * wanted["replications"])
+                sweeping.run_points(points, wanted["points"], wanted["seed"], wanted["replications"],
+                                    evaluator, plan.target, lambda: progress.advance(task))
+        result = sweeping.write_sweep_csv(plan.staging, wanted, plan.target)
+        write_json(plan.staging / "manifest.json", {
+            "stratsim_version": __version__, "scenario": scenario.name,
+            "scenario_file": str(scenario_file), "scenario_file_sha256": scenario_digest,
+            "scenario_sha256": wanted["scenario_sha256"], "seed": wanted["seed"],
+            "replications": wanted["replications"], "points": total,
+            "points_run": total - before, "resumed": resume_dir is not None,
+            "jobs": jobs, "backend": backend_description(evaluator), "command": sys.argv,
+            "started_at": started_at, "wall_time_s": round(time.perf_counter() - start, 3)})
+    except KeyboardInterrupt:
+        abandon(plan)
+        kept = len(sweeping.finished_points(plan.target, total))
+        err.print(Text(f"interrupted: {kept} of {total} points are kept in {plan.target}/; finish with: "
+                       f"stratsim sweep {scenario_file} --resume {plan.target}"))
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as error:
+        abandon(plan)
+        fail(OutputError(f"cannot write results to {plan.target}: {error.strerror or error}"))
+    except StratsimError as error:
+        abandon(plan)
+        fail(error)
+    except BaseException:
+        abandon(plan)
+        raise
+    try:
+        target = commit_uninterrupted(plan)
+    except OutputError as error:
+        fail(error)
+    out.print(Text(str(result)), soft_wrap=True)
+    out.print(Text(f"results in {target}/"))
+
+
+def resumed_scenarios(scenario, plan: dict, sweeping) -> list:
+    """The point scenarios of a saved plan, validated again against today's scenario file."""
+    origins = {p["path"]: sweeping.Origin(f"--resume: {p['path']}") for p in plan["params"]}
+    design = sweeping.SweepDesign(tuple(sweeping.parse_param(p["path"], p["values"], origins[p["path"]])
+                                        for p in plan["params"]), plan["samples"],
+                                  tuple(plan["pareto"]) if plan["pareto"] else None)
+    return sweeping.point_scenarios(scenario, design, plan["points"])
+
+
+def sweep_block_origins(scenario_file: Path):
+    """Locate each entry of the file's ``sweep.params`` (line and column) for error messages."""
+    from stratsim.runner.sweep import Origin
+    from stratsim.scenario.yamltree import flatten, parse_yaml
+
+    located = None
+    try:
+        tree, _ = parse_yaml(scenario_file.read_text(encoding="utf-8"), str(scenario_file))
+        located = flatten(tree) if tree is not None else None
+    except (OSError, ValueError):
+        pass
+
+    def origin(path: str) -> Origin:
+        where = located.locate(("sweep", "params", path), prefer_key=True) if located is not None else None
+        if where is None or where.line is None:
+            return Origin(str(scenario_file), field=f"sweep.params.{path}")
+        return Origin(where.file, where.line, where.column, f"sweep.params.{path}")
+
+    return origin
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,10 +34,14 @@ REPLICATIONS_FILE = "replications.csv"
 TIMESERIES_FILE = "timeseries.csv"
 MANIFEST_FILE = "manifest.json"
 COMPARISON_FILE = "comparison.json"
+SWEEP_FILE = "sweep.csv"
+SWEEP_PLAN_FILE = "sweep-plan.json"
+#: A sweep saves each finished point here as ``NNNN.json`` while it runs (kept if interrupted).
+POINTS_FOLDER = "points"
 #: Files whose presence marks a folder as holding a stratsim result.
 RESULT_MARKERS = (SUMMARY_FILE, MANIFEST_FILE, COMPARISON_FILE)
 #: Every file a stratsim run writes; ``--force`` deletes these and nothing else.
-RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE)
+RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE, SWEEP_FILE, SWEEP_PLAN_FILE)
 #: The file moved last: its presence means the result is complete.
 COMPLETION_MARKER = MANIFEST_FILE
 STAGING_PREFIX = ".stratsim-partial-"
@@ -130,19 +134,45 @@ def plan_output(name: str, out: Path | None = None, force: bool = False,
     return OutputPlan(target, staging, created, force, link)
 
 
+def plan_into_existing(target: Path) -> OutputPlan:
+    """Stage into a folder that holds unfinished work to complete (``sweep --resume DIR``).
+
+    Nothing is reserved or created but the staging folder, and nothing is deleted on failure
+    but that: the unfinished work stays for the next attempt.
+    """
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
+        staging.chmod(0o777 & ~_umask())
+    except OSError as error:
+        raise OutputError(f"cannot write results to {target}: {error.strerror or error}") from None
+    return OutputPlan(target, staging, (), False, None)
+
+
 def write_json(path: Path, document: Any) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(document, handle, indent=2, allow_nan=False)
         handle.write("\n")
 
 
-def _remove_earlier_result(target: Path) -> None:
+def remove_earlier_result(target: Path) -> None:
     """With ``--force``: delete the earlier result's files, its completion marker first.
 
-    Only files stratsim writes are deleted; anything else the user keeps there stays.
+    Only files stratsim writes are deleted (a sweep's point files included); anything else
+    the user keeps there stays.
     """
     for name in dict.fromkeys((COMPLETION_MARKER, *RESULT_FILES)):
         (target / name).unlink(missing_ok=True)
+    points = target / POINTS_FOLDER
+    if points.is_dir():
+        for path in points.glob("*.json"):
+            path.unlink(missing_ok=True)
+        try:
+            points.rmdir()
+        except OSError:
+            pass   # the user keeps something else there
+
+
+_remove_earlier_result = remove_earlier_result
 
 
 def commit(plan: OutputPlan) -> Path:

@@ -49,6 +49,7 @@ from .profiles import (
     resolve_weekly,
 )
 from .rosters import RosterWindow
+from .sweep import SweepBlock
 from .strategy import (
     Budget,
     Pattern,
@@ -324,6 +325,9 @@ class Scenario(ScenarioModel):
         json_schema_extra={"minItems": 1}, description="Customer segments (at least one)."
     )
     strategy: Strategy = Field(default_factory=Strategy, description="The strategy (four P's).")
+    sweep: SweepBlock | None = Field(
+        default=None, description="Parameters `stratsim sweep` varies (ignored by run and compare)."
+    )
 
     @field_validator("start")
     @classmethod

@@ -1,0 +1,583 @@
+"""Sweeps: one scenario run at many parameter values, with common random numbers.
+
+``stratsim sweep SCENARIO --param services.helpdesk.staff=4..8 --param services.helpdesk.price=30,35,40``
+runs every point of the full grid (here 5 × 3 = 15), or with ``--samples N`` a Latin
+hypercube of N points, and writes ``sweep.csv``: one row per point with the parameter
+values, every portfolio KPI's mean and 95 % interval, and with ``--pareto A,B`` whether the
+point is on the Pareto front of those two KPIs.
+
+Decisions, and why:
+
+* **Values**: ``4..8`` is the integers 4 to 8 inclusive; ``30,35,40`` (or a YAML list in the
+  file) a list, each item read as YAML (``20min`` stays a duration, ``0.5`` a number);
+  ``5.0..7.5`` (a bound with a decimal point) a continuous range, which only a Latin
+  hypercube can sample — the grid refuses it rather than invent a step.
+* **Latin hypercube** (``scipy.stats.qmc.LatinHypercube``): N points, each dimension cut
+  into N equal strata with exactly one point in each. A continuous range maps a stratum
+  linearly onto ``[lo, hi)``; a list or integer range maps ``[0, 1)`` onto its values in
+  equal shares. The sampler's seed derives from the scenario seed (a stream of its own, never
+  one of the replications'), so the same scenario and seed give the same points.
+* **Common random numbers**: every point runs replications ``0 .. R-1`` with the same seed,
+  so the points differ by their parameters, not by luck, and their differences are paired.
+* **Each point is validated like a file** (:mod:`stratsim.scenario.overrides`) before
+  anything runs: a path that names nothing or a value the scenario refuses is an error
+  naming the ``--param`` (or the ``sweep:`` entry's file, line and column) — all of them at once.
+* **Kept as it goes**: each finished point is saved as ``points/NNNN.json`` (its values and
+  its whole summary) in the result folder, next to ``sweep-plan.json`` (the points, seed and
+  replications) written first. An interrupted sweep leaves them; ``--resume DIR`` runs only
+  the missing points. ``sweep.csv`` is always built from those files, so a resumed sweep's is
+  byte-identical to an uninterrupted one's. With ``--resume`` the saved plan rules: options
+  that would change it are refused.
+* **All points' replications go to the evaluator in one batch** (point by point), and a point
+  is saved as soon as its last replication is in: the workers never wait for a point to end.
+* ``--precision`` and ``--warmup auto`` are not offered: a point's replication count and
+  warm-up are fixed in the plan so that an interrupted sweep can be resumed exactly.
+* The ``score`` and ``feasible`` columns (the perspective's objectives and constraints) are
+  not written yet: see :func:`extra_point_columns`, the one place they go.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from stratsim import __version__
+from stratsim.analysis.pareto import pareto_front
+from stratsim.engine.compile import compile_scenario
+from stratsim.engine.metrics import KpiRecord
+from stratsim.errors import Issue, ScenarioError, StratsimError
+from stratsim.runner.batches import ModelRun, batch_tasks
+from stratsim.runner.directions import BETTER
+from stratsim.runner.evaluators import Evaluator, SerialEvaluator
+from stratsim.runner.output import POINTS_FOLDER, SWEEP_FILE, SWEEP_PLAN_FILE, write_json
+from stratsim.runner.replications import run_task
+from stratsim.runner.simulation import build_summary, scenario_sha256
+from stratsim.scenario import Scenario
+from stratsim.scenario.overrides import PathError, base_data, resolve_path, revalidate, with_values
+from stratsim.scenario.paths import Path as DocPath
+from stratsim.scenario.paths import format_path
+
+#: The sampler's stream: ``SeedSequence(seed, spawn_key=(SAMPLING_KEY,))``. Replication
+#: streams have three-part keys, so this one can never coincide with any of them.
+SAMPLING_KEY = 0x53574550   # "SWEP"
+PLAN_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a parameter was given: a ``--param`` option, or an entry of a file's ``sweep:`` block."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    field: str = ""
+
+    def issue(self, message: str) -> Issue:
+        return Issue(self.file, self.line, self.column, self.field, message)
+
+
+@dataclass(frozen=True)
+class SweepParam:
+    """One swept parameter: discrete ``values``, or a continuous range ``low .. high``."""
+
+    path: str
+    spec: str
+    values: tuple[Any, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    origin: Origin = field(default_factory=lambda: Origin("--param"))
+
+    @property
+    def continuous(self) -> bool:
+        return self.low is not None
+
+    def value_at(self, u: float) -> Any:
+        """The value at ``u`` in [0, 1): linear on a range, equal shares over values."""
+        if self.continuous:
+            assert self.low is not None and self.high is not None
+            return self.low + u * (self.high - self.low)
+        return self.values[min(int(u * len(self.values)), len(self.values) - 1)]
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _scalar(text: str) -> Any:
+    try:
+        return yaml.safe_load(text) if text.strip() else text
+    except yaml.YAMLError:
+        return text
+
+
+def spec_text(values: Any) -> str:
+    """A file's values (a list, a number, a text) as the command line would write them."""
+    if isinstance(values, list):
+        return ",".join(json.dumps(v) if isinstance(v, str) and "," in v else _plain(v) for v in values)
+    return _plain(values)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def parse_param(path: str, spec: str | Any, origin: Origin) -> SweepParam:
+    """A parameter from its path and values; a malformed value is a :class:`ScenarioError`."""
+    if isinstance(spec, list):
+        if not spec:
+            raise ScenarioError([origin.issue("expected at least one value, got an empty list")])
+        return SweepParam(path, spec_text(spec), tuple(spec), origin=origin)
+    if not isinstance(spec, str):
+        return SweepParam(path, _plain(spec), (spec,), origin=origin)
+    text = spec.strip()
+    if ".." in text:
+        low_text, _, high_text = text.partition("..")
+        low, high = _number(low_text.strip()), _number(high_text.strip())
+        if low is None or high is None:
+            raise ScenarioError([origin.issue(
+                f"a range lo..hi needs two numbers, got {text!r}; list other values: a,b,c")])
+        if isinstance(low, int) and isinstance(high, int):
+            if high < low:
+                raise ScenarioError([origin.issue(f"range {text}: {high} is below {low}")])
+            return SweepParam(path, text, tuple(range(low, high + 1)), origin=origin)
+        if not high > low:
+            raise ScenarioError([origin.issue(f"range {text}: expected lo < hi")])
+        return SweepParam(path, text, (), float(low), float(high), origin)
+    items = [item.strip() for item in text.split(",")]
+    if any(item == "" for item in items):
+        raise ScenarioError([origin.issue(f"expected values separated by commas, got {text!r}")])
+    return SweepParam(path, text, tuple(_scalar(item) for item in items), origin=origin)
+
+
+def parse_option(option: str) -> SweepParam:
+    """``PATH=VALUES`` from the command line."""
+    origin = Origin(f"--param {option}")
+    path, sep, spec = option.partition("=")
+    if not sep or not path.strip() or not spec.strip():
+        raise ScenarioError([origin.issue("expected PATH=VALUES, such as services.helpdesk.staff=4..8")])
+    return parse_param(path.strip(), spec, origin)
+
+
+@dataclass(frozen=True)
+class SweepDesign:
+    """The parameters (in order), the Latin hypercube size (``None``: full grid), the Pareto KPIs."""
+
+    params: tuple[SweepParam, ...]
+    samples: int | None = None
+    pareto: tuple[str, ...] | None = None
+
+    def check(self) -> None:
+        problems = []
+        if not self.params:
+            problems.append(Issue("--param", None, None, "",
+                                  "nothing to sweep: give --param PATH=VALUES or a sweep: block in the file"))
+        seen: set[str] = set()
+        for param in self.params:
+            if param.path in seen:
+                problems.append(param.origin.issue(f"{param.path} is swept twice"))
+            seen.add(param.path)
+            if param.continuous and self.samples is None:
+                problems.append(param.origin.issue(
+                    f"the continuous range {param.spec} needs --samples N (a Latin hypercube), "
+                    "or list the values to run: a,b,c"))
+        if self.pareto is not None:
+            if len(self.pareto) < 2:
+                problems.append(Issue("--pareto", None, None, "", "expected two KPIs, such as profit,sla_attainment"))
+            for kpi in self.pareto:
+                if kpi not in BETTER:
+                    problems.append(Issue("--pareto", None, None, "",
+                                          f"no better direction is defined for {kpi!r}; use one of "
+                                          f"{', '.join(sorted(BETTER))}"))
+        if problems:
+            raise ScenarioError(problems)
+
+    def points(self, seed: int) -> list[dict[str, Any]]:
+        """Every point: ``{path: value}``, the grid in row-major order or the hypercube's sample."""
+        if self.samples is None:
+            combos = itertools.product(*(p.values for p in self.params))
+            return [{p.path: v for p, v in zip(self.params, combo)} for combo in combos]
+        unit = latin_hypercube(len(self.params), self.samples, seed)
+        return [{p.path: _plain_number(p.value_at(float(u))) for p, u in zip(self.params, row)} for row in unit]
+
+
+def _plain_number(value: Any) -> Any:
+    return float(value) if isinstance(value, np.floating) else value
+
+
+def latin_hypercube(dimensions: int, samples: int, seed: int) -> np.ndarray:
+    """``samples × dimensions`` points in [0, 1), one per stratum of every dimension."""
+    from scipy.stats import qmc
+
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SAMPLING_KEY,)))
+    try:
+        sampler = qmc.LatinHypercube(d=dimensions, rng=rng)
+    except TypeError:   # scipy < 1.15 names it seed
+        sampler = qmc.LatinHypercube(d=dimensions, seed=rng)
+    return sampler.random(samples)
+
+
+def merge_design(file_block: Any, options: Sequence[str], samples: int | None, pareto: str | None,
+                 file_origin: Callable[[str], Origin]) -> SweepDesign:
+    """The file's ``sweep:`` block with the command line's parameters added (same path: the
+    command line wins), and its ``--samples``/``--pareto`` if given."""
+    params: dict[str, SweepParam] = {}
+    if file_block is not None:
+        for path, spec in file_block.params.items():
+            params[path] = parse_param(path, spec, file_origin(path))
+    for option in options:
+        param = parse_option(option)
+        params.pop(param.path, None)
+        params[param.path] = param
+    if samples is None and file_block is not None:
+        samples = file_block.samples
+    kpis: tuple[str, ...] | None = None
+    if pareto is not None:
+        kpis = tuple(k.strip() for k in pareto.split(",") if k.strip())
+    elif file_block is not None and file_block.pareto is not None:
+        kpis = tuple(file_block.pareto)
+    design = SweepDesign(tuple(params.values()), samples, kpis)
+    design.check()
+    return design
+
+
+def point_scenarios(base: Scenario, design: SweepDesign, points: Sequence[dict[str, Any]]) -> list[Scenario]:
+    """The scenario of every point, validated; every problem at once as a :class:`ScenarioError`.
+
+    Each parameter's own values are checked first (on the base scenario), so an error names
+    the parameter that caused it; a point is checked as a whole only when its values passed.
+    """
+    data = base_data(base)
+    problems: list[Issue] = []
+    paths: dict[str, DocPath] = {}
+    for param in design.params:
+        try:
+            paths[param.path] = resolve_path(data, param.path)
+        except PathError as error:
+            problems.append(param.origin.issue(str(error)))
+    for param in design.params:
+        if param.path not in paths:
+            continue
+        candidates = (param.low, param.high) if param.continuous else param.values
+        for value in dict.fromkeys(candidates):
+            _, findings = revalidate(with_values(data, {paths[param.path]: value}))
+            problems.extend(param.origin.issue(f"value {_plain(value)}: {finding}") for finding in findings)
+    if problems:
+        raise ScenarioError(problems)
+    scenarios = []
+    for index, point in enumerate(points):
+        scenario, findings = revalidate(with_values(data, {paths[p]: v for p, v in point.items()}))
+        label = ", ".join(f"{p}={_plain(v)}" for p, v in point.items())
+        problems.extend(Issue(f"sweep point {index}", None, None, "", f"({label}): {finding}") for finding in findings)
+        if scenario is not None:
+            scenarios.append(scenario)
+    if problems:
+        raise ScenarioError(problems)
+    return scenarios
+
+
+# ----------------------------------------------------------------------------------------
+# The plan and the point files
+
+
+def make_plan(base: Scenario, design: SweepDesign, seed: int, replications: int) -> dict[str, Any]:
+    """The document ``sweep-plan.json`` holds: what the sweep runs, fixed before it starts."""
+    return {
+        "format": PLAN_FORMAT,
+        "stratsim_version": __version__,
+        "scenario": base.name,
+        "scenario_sha256": scenario_sha256(base.model_copy(update={"sweep": None})),
+        "seed": seed,
+        "replications": replications,
+        "params": [{"path": p.path, "values": p.spec} for p in design.params],
+        "samples": design.samples,
+        "pareto": list(design.pareto) if design.pareto is not None else None,
+        "points": design.points(seed),
+    }
+
+
+def point_file(folder: Path, index: int) -> Path:
+    return folder / POINTS_FOLDER / f"{index:04d}.json"
+
+
+def point_document(index: int, values: dict[str, Any], scenario: Scenario, seed: int,
+                   records: list[KpiRecord]) -> dict[str, Any]:
+    """What a finished point saves: its values and its whole summary (as a run's)."""
+    summary = build_summary(scenario, seed, records)
+    return json.loads(json.dumps({"point": index, "values": values, "summary": summary}))
+
+
+def save_point(folder: Path, document: dict[str, Any]) -> None:
+    """Write a point file atomically (a temporary name, then renamed into place)."""
+    path = point_file(folder, document["point"])
+    path.parent.mkdir(exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    write_json(temporary, document)
+    os.replace(temporary, path)
+
+
+def finished_points(folder: Path, count: int) -> dict[int, dict[str, Any]]:
+    """The point files already in ``folder`` (a damaged one is run again)."""
+    found = {}
+    for index in range(count):
+        path = point_file(folder, index)
+        if path.exists():
+            try:
+                found[index] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+    return found
+
+
+# ----------------------------------------------------------------------------------------
+# Running
+
+
+def run_points(
+    scenarios: Sequence[Scenario],
+    points: Sequence[dict[str, Any]],
+    seed: int,
+    replications: int,
+    evaluator: Evaluator | None = None,
+    folder: Path | None = None,
+    on_done: Callable[[], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run the points not yet saved in ``folder`` (all of them without one); every point's document.
+
+    With ``folder``, each point is saved the moment its last replication is in.
+    """
+    done = finished_points(folder, len(points)) if folder is not None else {}
+    todo = [i for i in range(len(points)) if i not in done]
+    runs = [ModelRun(compile_scenario(scenarios[i])) for i in todo]
+    tasks = batch_tasks(runs, seed, 0, replications)
+    pending: dict[int, list[KpiRecord | None]] = {i: [None] * replications for i in todo}
+    left = {i: replications for i in todo}
+    documents = dict(done)
+
+    def collect(task_index: int, record: KpiRecord) -> None:
+        point = todo[task_index // replications]
+        pending[point][task_index % replications] = record
+        left[point] -= 1
+        if left[point] == 0:
+            records = pending.pop(point)
+            document = point_document(point, points[point], scenarios[point], seed, records)  # type: ignore[arg-type]
+            if folder is not None:
+                save_point(folder, document)
+            documents[point] = document
+
+    if tasks:
+        (evaluator or SerialEvaluator()).map(run_task, tasks, on_done, collect)
+    return [documents[i] for i in range(len(points))]
+
+
+# ----------------------------------------------------------------------------------------
+# sweep.csv
+
+
+def extra_point_columns(document: dict[str, Any]) -> dict[str, Any]:
+    """EXTENSION POINT: per-point columns written after ``pareto`` in ``sweep.csv``.
+
+    The perspective's ``score`` (objectives) and ``feasible`` (constraints) belong here once
+    the objective and constraint language is available; until then a sweep writes none.
+    """
+    return {}
+
+
+@dataclass
+class SweepResult:
+    """A sweep's points: their parameter values and summaries, as a table."""
+
+    params: list[str]
+    documents: list[dict[str, Any]]
+    pareto: tuple[str, ...] | None = None
+    folder: Path | None = None
+
+    @property
+    def kpis(self) -> list[str]:
+        """The portfolio KPIs, in the order the summaries give them."""
+        return list(dict.fromkeys(k for d in self.documents for k in d["summary"]["kpis"]))
+
+    def on_front(self) -> list[bool] | None:
+        if self.pareto is None:
+            return None
+        directions = [BETTER[k] for k in self.pareto]
+        values = [[d["summary"]["kpis"].get(k, {}).get("mean") for k in self.pareto] for d in self.documents]
+        return pareto_front(values, directions)
+
+    @property
+    def columns(self) -> list[str]:
+        columns = ["point", *self.params]
+        for kpi in self.kpis:
+            columns += [f"{kpi}_mean", f"{kpi}_ci95_low", f"{kpi}_ci95_high"]
+        if self.pareto is not None:
+            columns.append("pareto")
+        if self.documents:
+            columns += list(extra_point_columns(self.documents[0]))
+        return columns
+
+    def rows(self) -> list[list[Any]]:
+        front = self.on_front()
+        out = []
+        for i, document in enumerate(self.documents):
+            kpis = document["summary"]["kpis"]
+            row: list[Any] = [document["point"], *(document["values"][p] for p in self.params)]
+            for kpi in self.kpis:
+                stat = kpis.get(kpi) or {}
+                ci = stat.get("ci95") or [None, None]
+                row += [stat.get("mean"), ci[0], ci[1]]
+            if front is not None:
+                row.append(front[i])
+            row += list(extra_point_columns(document).values())
+            out.append(row)
+        return out
+
+    def to_csv(self, path: Path | None = None) -> str:
+        """The ``sweep.csv`` text (written to ``path`` if given): empty cells for undefined values."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self.rows():
+            writer.writerow(["" if v is None else _csv_value(v) for v in row])
+        text = buffer.getvalue()
+        if path is not None:
+            path.write_text(text, encoding="utf-8")
+        return text
+
+    def to_dataframe(self) -> Any:
+        """The table as a pandas DataFrame (``pip install pandas``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise StratsimError('to_dataframe needs pandas: pip install -e ".[pandas]"') from None
+        return pd.DataFrame(self.rows(), columns=self.columns)
+
+    def __str__(self) -> str:
+        key = [k for k in ("wait_mean_min", "sla_attainment", "satisfaction", "profit") if k in self.kpis]
+        header = ["point", *self.params, *key] + (["pareto"] if self.pareto else [])
+        front = self.on_front()
+        body = []
+        for i, d in enumerate(self.documents):
+            means = [d["summary"]["kpis"].get(k, {}).get("mean") for k in key]
+            values = (f"{v:.4g}" if isinstance(v, float) else _plain(v) for v in (d["values"][p] for p in self.params))
+            row = [str(d["point"]), *values, *(_short(m) for m in means)]
+            body.append(row + (["*" if front and front[i] else ""] if self.pareto else []))
+        widths = [max(len(str(c)) for c in column) for column in zip(header, *body)]
+        lines = ["  ".join(str(c).rjust(w) for c, w in zip(row, widths)) for row in [header, *body]]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<SweepResult: {len(self.documents)} points over {', '.join(self.params)}>\n{self}"
+
+
+def _csv_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _short(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def result_of(plan: dict[str, Any], documents: list[dict[str, Any]], folder: Path | None = None) -> SweepResult:
+    pareto = tuple(plan["pareto"]) if plan.get("pareto") else None
+    return SweepResult([p["path"] for p in plan["params"]], documents, pareto, folder)
+
+
+def write_sweep_csv(folder: Path, plan: dict[str, Any], points_folder: Path) -> SweepResult:
+    """Write ``sweep.csv`` into ``folder`` from the saved point files of ``points_folder``."""
+    documents = finished_points(points_folder, len(plan["points"]))
+    missing = [i for i in range(len(plan["points"])) if i not in documents]
+    if missing:
+        raise StratsimError(f"{points_folder}: points {missing[:5]} are missing; the sweep is not complete")
+    result = result_of(plan, [documents[i] for i in range(len(plan["points"]))], points_folder)
+    result.to_csv(folder / SWEEP_FILE)
+    return result
+
+
+def read_plan(folder: Path) -> dict[str, Any]:
+    """The plan of an unfinished sweep in ``folder``; a folder without one is an error."""
+    path = folder / SWEEP_PLAN_FILE
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StratsimError(f"--resume {folder}: no {SWEEP_PLAN_FILE} there; it holds no sweep to finish") from None
+    except (OSError, ValueError) as error:
+        raise StratsimError(f"--resume {folder}: cannot read {SWEEP_PLAN_FILE}: {error}") from None
+    if plan.get("format") != PLAN_FORMAT:
+        raise StratsimError(f"--resume {folder}: {SWEEP_PLAN_FILE} has an unknown format")
+    return plan
+
+
+def check_resume(saved: dict[str, Any], wanted: dict[str, Any], asked: Iterable[str], folder: Path) -> None:
+    """Refuse to resume a sweep with a changed scenario or changed options (those in ``asked``)."""
+    if saved["scenario_sha256"] != wanted["scenario_sha256"]:
+        raise StratsimError(f"--resume {folder}: the scenario has changed since this sweep started "
+                            f"(its SHA-256 differs); run a new sweep instead")
+    for key in asked:
+        if saved.get(key) != wanted.get(key):
+            raise StratsimError(f"--resume {folder}: {key} differs from the sweep's plan "
+                                f"({json.dumps(saved.get(key))}); resume with the same options or none")
+
+
+def sweep(
+    scenario: Scenario | str | Path,
+    params: dict[str, Any] | Sequence[str] | None = None,
+    *,
+    samples: int | None = None,
+    pareto: str | Sequence[str] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int = 1,
+    backend: str = "pool",
+    scheduler: str | None = None,
+    evaluator: Evaluator | None = None,
+) -> SweepResult:
+    """Run a sweep in memory (for notebooks): ``print(result)``, ``result.to_dataframe()``.
+
+    ``params`` maps paths to values (``{"services.helpdesk.staff": "4..8"}``, or a list of
+    values) or is a list of ``"PATH=VALUES"`` texts; the scenario's ``sweep:`` block supplies
+    what is not given. Raises :class:`~stratsim.errors.ScenarioError` for a bad path or value.
+    """
+    from stratsim.runner.backends import make_evaluator
+    from stratsim.scenario import load_scenario
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    options = ([f"{p}={spec_text(v)}" for p, v in params.items()] if isinstance(params, dict)
+               else list(params or ()))
+    pareto_text = ",".join(pareto) if pareto is not None and not isinstance(pareto, str) else pareto
+    design = merge_design(scenario.sweep, options, samples, pareto_text,
+                          lambda path: Origin("sweep.params", field=path))
+    seed = scenario.seed if seed is None else seed
+    replications = scenario.replications if replications is None else replications
+    plan = make_plan(scenario, design, seed, replications)
+    scenarios = point_scenarios(scenario, design, plan["points"])
+    evaluator = evaluator or make_evaluator(jobs, backend, scheduler)
+    with evaluator:
+        documents = run_points(scenarios, plan["points"], seed, replications, evaluator)
+    return result_of(plan, documents)
