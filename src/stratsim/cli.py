@@ -17,6 +17,7 @@ from typing import NoReturn
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -49,7 +50,7 @@ def print_error(error: StratsimError) -> None:
     """Print a user error, one line per problem (and their number when there are several)."""
     lines = [str(issue) for issue in error.issues] if isinstance(error, ScenarioError) else [str(error)]
     for line in lines:
-        err.print(f"[red]error[/red] {line}", soft_wrap=True, markup=True)
+        err.print(f"[red]error[/red] {escape(line)}", soft_wrap=True, markup=True)
     if len(lines) > 1:
         err.print(f"{len(lines)} errors")
 

@@ -24,8 +24,9 @@ def make_evaluator(jobs: int = 1, backend: str = "pool", scheduler: str | None =
         if scheduler:
             raise StratsimError("--scheduler needs --backend dask")
         return evaluator_for(jobs)
-    from stratsim.runner.dask_backend import DaskEvaluator
+    from stratsim.runner.dask_backend import DaskEvaluator, import_distributed
 
+    import_distributed()   # a missing extra is reported now, before anything runs
     return DaskEvaluator(jobs, scheduler)
 
 

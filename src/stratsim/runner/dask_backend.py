@@ -39,7 +39,7 @@ from stratsim.errors import BackendError
 from stratsim.runner.evaluators import OnResult
 
 INSTALL_HINT = 'the Dask backend needs the dask extra: pip install -e ".[dask]" (or pip install "distributed")'
-CONNECT_TIMEOUT_S = 30
+CONNECT_TIMEOUT_S = 10
 #: Modules the forkserver imports once, so forked workers start with them loaded.
 FORKSERVER_PRELOAD = ("distributed", "stratsim.runner.replications")
 
@@ -64,11 +64,13 @@ class DaskEvaluator:
 
     name = "dask"
 
-    def __init__(self, jobs: int = 1, scheduler: str | None = None) -> None:
+    def __init__(self, jobs: int = 1, scheduler: str | None = None,
+                 connect_timeout_s: float = CONNECT_TIMEOUT_S) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         self.jobs = jobs
         self.scheduler = scheduler
+        self.connect_timeout_s = connect_timeout_s
         self._client: Any = None
         self._cluster: Any = None
 
@@ -93,7 +95,7 @@ class DaskEvaluator:
 
         if self.scheduler:
             try:
-                client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT_S)
+                client = distributed.Client(self.scheduler, timeout=self.connect_timeout_s)
             except (OSError, TimeoutError) as error:
                 raise BackendError(f"cannot connect to the Dask scheduler at {self.scheduler}: {error}") from None
             try:
@@ -122,10 +124,10 @@ class DaskEvaluator:
 
     def _check_workers(self, client: Any) -> None:
         try:
-            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+            client.wait_for_workers(1, timeout=self.connect_timeout_s)
         except TimeoutError:
             raise BackendError(f"the Dask scheduler at {self.scheduler} has no workers "
-                               f"(waited {CONNECT_TIMEOUT_S} s)") from None
+                               f"(waited {self.connect_timeout_s:g} s)") from None
         try:
             versions = client.run(_stratsim_version)
         except ImportError:

@@ -275,8 +275,6 @@ def point_scenarios(base: Scenario, design: SweepDesign, points: Sequence[dict[s
             paths[param.path] = resolve_path(data, param.path)
         except PathError as error:
             problems.append(param.origin.issue(str(error)))
-    for param in design.params:
-        if param.path not in paths:
             continue
         candidates = (param.low, param.high) if param.continuous else param.values
         for value in dict.fromkeys(candidates):

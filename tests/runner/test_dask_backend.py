@@ -1,0 +1,98 @@
+"""The Dask backend: same numbers as serial and the process pool, clear errors, a real cluster.
+
+One local cluster of two worker processes serves the module (starting one costs seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from stratsim.errors import BackendError, StratsimError
+from stratsim.runner.backends import make_evaluator
+from stratsim.runner.dask_backend import DaskEvaluator
+from stratsim.runner.evaluators import ProcessPoolEvaluator, SerialEvaluator
+from stratsim.runner.execution import ExecutionOptions, execute
+from stratsim.scenario import load_scenario_text
+from tests.conftest import SMALL_SCENARIO
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def fail_on_three(x: int) -> int:
+    if x == 3:
+        raise ValueError("task 3 failed")
+    return x
+
+
+def die_on_two(x: int) -> int:
+    if x == 2:
+        os._exit(9)   # a worker killed mid-task (as by the out-of-memory killer)
+    return x
+
+
+@pytest.fixture(scope="module")
+def dask_local():
+    with DaskEvaluator(2) as evaluator:
+        yield evaluator
+
+
+def test_serial_pool_and_dask_give_identical_numbers(dask_local):
+    scenario = load_scenario_text(SMALL_SCENARIO)
+    options = ExecutionOptions(replications=4)
+    runs = {}
+    with ProcessPoolEvaluator(2) as pool:
+        runs["pool"] = execute([scenario], options, pool).results[0]
+    runs["serial"] = execute([scenario], options, SerialEvaluator()).results[0]
+    runs["dask"] = execute([scenario], options, dask_local).results[0]
+    assert runs["serial"].records == runs["pool"].records == runs["dask"].records
+    assert runs["serial"].summary == runs["pool"].summary == runs["dask"].summary
+    assert dask_local._cluster is not None and len(dask_local._client.scheduler_info()["workers"]) == 2
+
+
+def test_results_in_task_order_with_progress(dask_local):
+    done, seen = [], []
+    results = dask_local.map(square, list(range(9)), lambda: done.append(1), lambda i, r: seen.append((i, r)))
+    assert results == [x * x for x in range(9)]
+    assert len(done) == 9 and sorted(seen) == [(x, x * x) for x in range(9)]
+
+
+def test_a_failing_task_fails_the_run_with_its_own_error(dask_local):
+    with pytest.raises(ValueError, match="task 3 failed"):
+        dask_local.map(fail_on_three, list(range(6)))
+
+
+def test_a_dead_worker_is_a_clear_error(dask_local):
+    with pytest.raises(BackendError, match="worker died while running task 2"):
+        dask_local.map(die_on_two, list(range(4)))
+
+
+def test_connects_to_a_running_scheduler_and_checks_its_workers(dask_local):
+    address = dask_local._cluster.scheduler_address
+    with DaskEvaluator(scheduler=address) as remote:
+        assert remote.map(square, [1, 2, 3]) == [1, 4, 9]
+        assert remote._cluster is None and remote.description == f"scheduler {address}"
+
+
+def test_unreachable_scheduler_is_a_user_error():
+    with pytest.raises(BackendError, match="cannot connect to the Dask scheduler"):
+        with DaskEvaluator(scheduler="tcp://127.0.0.1:9", connect_timeout_s=1):
+            pass
+
+
+def test_missing_extra_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)   # import distributed → ImportError
+    with pytest.raises(BackendError, match=r'pip install -e "\.\[dask\]"'):
+        DaskEvaluator(1).map(square, [1])
+
+
+def test_backend_choice():
+    assert isinstance(make_evaluator(1, "pool"), SerialEvaluator)
+    assert isinstance(make_evaluator(2, "pool"), ProcessPoolEvaluator)
+    assert isinstance(make_evaluator(2, "dask"), DaskEvaluator)
+    with pytest.raises(StratsimError, match="--scheduler needs --backend dask"):
+        make_evaluator(1, "pool", "tcp://127.0.0.1:8786")
