@@ -67,7 +67,8 @@ def test_a_failing_task_fails_the_run_with_its_own_error(dask_local):
 
 
 def test_a_dead_worker_is_a_clear_error(dask_local):
-    with pytest.raises(BackendError, match="worker died while running task 2"):
+    # the task named may be 2 or one queued beside it on the same worker: both fail with it
+    with pytest.raises(BackendError, match=r"a Dask worker died while running task [0-3] \("):
         dask_local.map(die_on_two, list(range(4)))
 
 

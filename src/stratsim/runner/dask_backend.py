@@ -164,8 +164,8 @@ class DaskEvaluator:
                 try:
                     results[i] = future.result()
                 except distributed.KilledWorker as error:
-                    raise BackendError(f"a Dask worker died while running task {i} "
-                                       f"(killed, or out of memory?): {error}") from None
+                    raise BackendError(f"a Dask worker died while running task {i} (or one queued with it; "
+                                       f"killed, or out of memory?): {error}") from None
                 if on_result is not None:
                     on_result(i, results[i])
                 if on_done is not None:
