@@ -97,3 +97,36 @@ def test_backend_choice():
     assert isinstance(make_evaluator(2, "dask"), DaskEvaluator)
     with pytest.raises(StratsimError, match="--scheduler needs --backend dask"):
         make_evaluator(1, "pool", "tcp://127.0.0.1:8786")
+
+
+def test_ctrl_c_stops_a_dask_run_and_leaves_nothing(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import write
+
+    long_run = SMALL_SCENARIO.replace("horizon: 8d", "horizon: 2000w").replace("replications: 3", "replications: 50")
+    path = write(tmp_path, "long.yaml", long_run)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stratsim.cli", "run", str(path), "--out", "o", "--jobs", "2", "--backend", "dask"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("o/.stratsim-partial-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert time.monotonic() < deadline, "the run never started"
+    time.sleep(6)   # the cluster is up and its workers busy by now
+    os.killpg(process.pid, signal.SIGINT)   # as a terminal sends Ctrl-C to the group
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert not (tmp_path / "o").exists()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:   # the workers and the forkserver go with the run
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("processes of the interrupted run are still alive")

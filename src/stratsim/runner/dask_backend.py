@@ -17,8 +17,8 @@ Decisions, and why:
   ``allowed-failures: 0`` and a ``KilledWorker`` becomes a :class:`~stratsim.errors.BackendError`
   naming the task. (A remote scheduler keeps its own setting.)
 * **Ctrl-C cancels the futures and closes the client and the cluster it started.** The local
-  workers are started with SIGINT ignored, like the process pool's, so only this process
-  handles the interrupt and the workers print nothing.
+  workers are forked from a server started with SIGINT ignored, like the process pool's
+  workers, so only this process handles the interrupt and the workers print nothing.
 * **Workers start with "forkserver"** (Dask's default is "spawn"): one fresh server process
   imports distributed and stratsim, and each worker is forked from it — safe, since the
   server runs a single thread, and a second worker costs a fork instead of another import.
@@ -106,15 +106,11 @@ class DaskEvaluator:
             return client, None
         config = {"distributed.scheduler.allowed-failures": 0,
                   "distributed.worker.multiprocessing-method": "forkserver"}
-        previous = _ignore_sigint()
-        try:
-            with dask.config.set(config):
-                _preload_forkserver()
-                cluster = distributed.LocalCluster(
-                    n_workers=self.jobs, threads_per_worker=1, processes=True,
-                    dashboard_address=None, host="127.0.0.1")
-        finally:
-            _restore_sigint(previous)
+        with dask.config.set(config):
+            _start_forkserver()
+            cluster = distributed.LocalCluster(
+                n_workers=self.jobs, threads_per_worker=1, processes=True,
+                dashboard_address=None, host="127.0.0.1")
         try:
             client = distributed.Client(cluster)
         except BaseException:
@@ -181,8 +177,10 @@ class DaskEvaluator:
         return results
 
 
-def _preload_forkserver() -> None:
-    """Have the forkserver import stratsim's engine too (Dask sets its own preload list first)."""
+def _start_forkserver() -> None:
+    """Start the forkserver the workers fork from: preloading stratsim's engine too (after
+    Dask's own list), and with SIGINT ignored, which the server and every worker inherit —
+    only for the instant the server starts, so Ctrl-C still reaches this process."""
     from multiprocessing import forkserver
 
     from distributed.utils import get_mp_context
@@ -190,6 +188,11 @@ def _preload_forkserver() -> None:
     context = get_mp_context()
     preload = list(getattr(forkserver._forkserver, "_preload_modules", None) or [])
     context.set_forkserver_preload(list(dict.fromkeys([*preload, *FORKSERVER_PRELOAD])))
+    previous = _ignore_sigint()
+    try:
+        forkserver.ensure_running()
+    finally:
+        _restore_sigint(previous)
 
 
 def _ignore_sigint() -> Any:
