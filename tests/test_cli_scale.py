@@ -161,3 +161,30 @@ def test_sweep_option_path_that_names_nothing_names_the_option(small_scenario, t
     result = invoke("sweep", small_scenario, "--param", "services.desks.staff=1..2")
     assert result.exit_code == 2
     assert 'error --param services.desks.staff=1..2: services has no item with id "desks"' in result.output
+
+
+def test_a_sweep_of_command_line_parameters_resumes_without_them(small_scenario, tmp_path, monkeypatch):
+    from stratsim.runner import sweep as sweeping
+
+    real_save = sweeping.save_point
+
+    def save_then_interrupt(folder, document):
+        real_save(folder, document)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweeping, "save_point", save_then_interrupt)
+    args = ("sweep", small_scenario, "--param", "services.desk.staff=2..3", "-r", "2")
+    assert invoke(*args, "--out", tmp_path / "o").exit_code == 130
+    monkeypatch.setattr(sweeping, "save_point", real_save)
+    changed = invoke("sweep", small_scenario, "--param", "services.desk.staff=2..4", "--resume", tmp_path / "o")
+    assert changed.exit_code == 2 and "params differs from the sweep's plan" in changed.output
+    ok("sweep", small_scenario, "--resume", tmp_path / "o")
+    with open(tmp_path / "o" / "sweep.csv") as handle:
+        assert len(list(csv.DictReader(handle))) == 2
+
+
+def test_warmup_auto_on_a_horizon_too_short_for_mser_exits_2(tmp_path):
+    short = write(tmp_path, "short.yaml", SMALL_SCENARIO.replace("horizon: 8d", "horizon: 18h").replace("warmup: 1d", "warmup: 1h"))
+    result = invoke("run", short, "--warmup", "auto", "--out", tmp_path / "o")
+    assert result.exit_code == 2 and "needs at least 20 time bins" in result.output
+    assert not (tmp_path / "o").exists()

@@ -35,7 +35,15 @@ from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
 from stratsim.errors import OutputError, ScenarioError, StratsimError
 from stratsim.runner.evaluators import evaluator_for
-from stratsim.runner.output import OutputPlan, abandon, commit, link_latest, plan_output, write_json
+from stratsim.runner.output import (
+    MANIFEST_FILE,
+    OutputPlan,
+    abandon,
+    commit,
+    link_latest,
+    plan_output,
+    write_json,
+)
 from stratsim.runner.results import file_sha256, manifest, write_run_files
 from stratsim.runner.simulation import simulate
 from stratsim.scenario import load_scenario, scenario_json_schema
@@ -350,46 +358,24 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
     """Run SCENARIO_FILE at every point of a parameter grid or Latin hypercube; write sweep.csv."""
     from stratsim.runner import sweep as sweeping
     from stratsim.runner.backends import backend_description, make_evaluator
-    from stratsim.runner.output import plan_into_existing, remove_earlier_result
 
     try:
         if resume_dir is not None and (out_dir is not None or force):
             raise StratsimError("--resume DIR finishes the sweep in DIR: it takes no --out or --force")
         scenario = load_scenario(scenario_file)
         scenario_digest = file_sha256(scenario_file)
-        design = sweeping.merge_design(scenario.sweep, params, samples, pareto,
-                                       sweep_block_origins(scenario_file))
-        used_seed = scenario.seed if seed is None else seed
-        used_replications = scenario.replications if replications is None else replications
-        wanted = sweeping.make_plan(scenario, design, used_seed, used_replications)
-        if resume_dir is not None:
-            saved = sweeping.read_plan(resume_dir)
-            if (resume_dir / "manifest.json").exists():
-                raise StratsimError(f"--resume {resume_dir}: this sweep is already complete")
-            asked = [key for key, given in (("params", params), ("samples", samples), ("pareto", pareto),
-                                             ("seed", seed), ("replications", replications)) if given]
-            sweeping.check_resume(saved, wanted, asked, resume_dir)
-            wanted = saved
-        points = sweeping.point_scenarios(
-            scenario, sweeping.SweepDesign(design.params, design.samples, design.pareto), wanted["points"]) \
-            if resume_dir is None else resumed_scenarios(scenario, wanted, sweeping)
+        origins = sweep_block_origins(scenario_file)
         evaluator = make_evaluator(jobs, backend, scheduler)
-        if resume_dir is not None:
-            plan = plan_into_existing(resume_dir)
+        if resume_dir is None:
+            design = sweeping.merge_design(scenario.sweep, params, samples, pareto, origins)
+            wanted = sweeping.make_plan(scenario, design, scenario.seed if seed is None else seed,
+                                        scenario.replications if replications is None else replications)
+            plan, points = sweeping.start_folder(scenario, design, wanted, out_dir, force)
         else:
-            if out_dir is not None and (out_dir / "sweep-plan.json").exists():
-                if not force:
-                    raise OutputError(f"--out {out_dir}: holds an unfinished sweep; finish it with "
-                                      f"--resume {out_dir}, or pass --force to replace it")
-                remove_earlier_result(out_dir)
-            plan = plan_output(scenario.name, out_dir, force)
-            if force:   # a sweep writes its points as it goes: the earlier result goes first
-                remove_earlier_result(plan.target)
-            write_json(plan.target / "sweep-plan.json", wanted)
+            asked = sweeping.requested_options(scenario, params, samples, pareto, seed, replications, origins)
+            plan, wanted, points = sweeping.resume_folder(resume_dir, scenario, asked)
     except StratsimError as error:
         fail(error)
-    except OSError as error:
-        fail(OutputError(f"cannot write the sweep plan: {error.strerror or error}"))
     signal.signal(signal.SIGTERM, raise_interrupt)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
@@ -406,14 +392,11 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
                 sweeping.run_points(points, wanted["points"], wanted["seed"], wanted["replications"],
                                     evaluator, plan.target, lambda: progress.advance(task))
         result = sweeping.write_sweep_csv(plan.staging, wanted, plan.target)
-        write_json(plan.staging / "manifest.json", {
-            "stratsim_version": __version__, "scenario": scenario.name,
-            "scenario_file": str(scenario_file), "scenario_file_sha256": scenario_digest,
-            "scenario_sha256": wanted["scenario_sha256"], "seed": wanted["seed"],
-            "replications": wanted["replications"], "points": total,
-            "points_run": total - before, "resumed": resume_dir is not None,
-            "jobs": jobs, "backend": backend_description(evaluator), "command": sys.argv,
-            "started_at": started_at, "wall_time_s": round(time.perf_counter() - start, 3)})
+        write_json(plan.staging / MANIFEST_FILE, sweeping.sweep_manifest(
+            wanted, scenario_file=scenario_file, scenario_file_sha256=scenario_digest,
+            points_run=total - before, resumed=resume_dir is not None, jobs=jobs,
+            backend=backend_description(evaluator), started_at=started_at,
+            wall_time_s=time.perf_counter() - start))
     except KeyboardInterrupt:
         abandon(plan)
         kept = len(sweeping.finished_points(plan.target, total))
@@ -435,15 +418,6 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
         fail(error)
     out.print(Text(str(result)), soft_wrap=True)
     out.print(Text(f"results in {target}/"))
-
-
-def resumed_scenarios(scenario, plan: dict, sweeping) -> list:
-    """The point scenarios of a saved plan, validated again against today's scenario file."""
-    origins = {p["path"]: sweeping.Origin(f"--resume: {p['path']}") for p in plan["params"]}
-    design = sweeping.SweepDesign(tuple(sweeping.parse_param(p["path"], p["values"], origins[p["path"]])
-                                        for p in plan["params"]), plan["samples"],
-                                  tuple(plan["pareto"]) if plan["pareto"] else None)
-    return sweeping.point_scenarios(scenario, design, plan["points"])
 
 
 def sweep_block_origins(scenario_file: Path):

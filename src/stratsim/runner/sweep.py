@@ -56,11 +56,21 @@ from stratsim import __version__
 from stratsim.analysis.pareto import pareto_front
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.metrics import KpiRecord
-from stratsim.errors import Issue, ScenarioError, StratsimError
+from stratsim.errors import Issue, OutputError, ScenarioError, StratsimError
 from stratsim.runner.batches import ModelRun, batch_tasks
 from stratsim.runner.directions import BETTER
 from stratsim.runner.evaluators import Evaluator, SerialEvaluator
-from stratsim.runner.output import POINTS_FOLDER, SWEEP_FILE, SWEEP_PLAN_FILE, write_json
+from stratsim.runner.output import (
+    MANIFEST_FILE,
+    POINTS_FOLDER,
+    SWEEP_FILE,
+    SWEEP_PLAN_FILE,
+    OutputPlan,
+    plan_into_existing,
+    plan_output,
+    remove_earlier_result,
+    write_json,
+)
 from stratsim.runner.replications import run_task
 from stratsim.runner.simulation import build_summary, scenario_sha256
 from stratsim.scenario import Scenario
@@ -392,6 +402,22 @@ def run_points(
 # sweep.csv
 
 
+def sweep_manifest(plan: dict[str, Any], *, scenario_file: Path, scenario_file_sha256: str,
+                   points_run: int, resumed: bool, jobs: int, backend: str, started_at: str,
+                   wall_time_s: float) -> dict[str, Any]:
+    """Provenance of a sweep (``manifest.json``), moved into the folder last."""
+    import sys
+
+    return {
+        "stratsim_version": __version__, "scenario": plan["scenario"],
+        "scenario_file": str(scenario_file), "scenario_file_sha256": scenario_file_sha256,
+        "scenario_sha256": plan["scenario_sha256"], "seed": plan["seed"],
+        "replications": plan["replications"], "points": len(plan["points"]), "points_run": points_run,
+        "resumed": resumed, "jobs": jobs, "backend": backend, "command": sys.argv,
+        "started_at": started_at, "wall_time_s": round(wall_time_s, 3),
+    }
+
+
 def extra_point_columns(document: dict[str, Any]) -> dict[str, Any]:
     """EXTENSION POINT: per-point columns written after ``pareto`` in ``sweep.csv``.
 
@@ -531,15 +557,78 @@ def read_plan(folder: Path) -> dict[str, Any]:
     return plan
 
 
-def check_resume(saved: dict[str, Any], wanted: dict[str, Any], asked: Iterable[str], folder: Path) -> None:
-    """Refuse to resume a sweep with a changed scenario or changed options (those in ``asked``)."""
-    if saved["scenario_sha256"] != wanted["scenario_sha256"]:
+def requested_options(scenario: Scenario, params: Sequence[str], samples: int | None, pareto: str | None,
+                      seed: int | None, replications: int | None,
+                      file_origin: Callable[[str], Origin]) -> dict[str, Any]:
+    """The plan entries a ``--resume`` command line asks for (only those it gives)."""
+    asked: dict[str, Any] = {}
+    if params:
+        design = merge_design(scenario.sweep, params, samples, pareto, file_origin)
+        asked["params"] = [{"path": p.path, "values": p.spec} for p in design.params]
+    if samples is not None:
+        asked["samples"] = samples
+    if pareto is not None:
+        asked["pareto"] = [k.strip() for k in pareto.split(",") if k.strip()]
+    if seed is not None:
+        asked["seed"] = seed
+    if replications is not None:
+        asked["replications"] = replications
+    return asked
+
+
+def check_resume(saved: dict[str, Any], scenario: Scenario, asked: dict[str, Any], folder: Path) -> None:
+    """Refuse to resume a sweep with a changed scenario or options that differ from its plan."""
+    if saved["scenario_sha256"] != scenario_sha256(scenario.model_copy(update={"sweep": None})):
         raise StratsimError(f"--resume {folder}: the scenario has changed since this sweep started "
                             f"(its SHA-256 differs); run a new sweep instead")
-    for key in asked:
-        if saved.get(key) != wanted.get(key):
+    for key, value in asked.items():
+        if saved.get(key) != value:
             raise StratsimError(f"--resume {folder}: {key} differs from the sweep's plan "
                                 f"({json.dumps(saved.get(key))}); resume with the same options or none")
+
+
+def design_of(plan: dict[str, Any]) -> SweepDesign:
+    """The design a saved plan was made from (its parameters located as ``--resume``)."""
+    params = tuple(parse_param(p["path"], p["values"], Origin(f"--resume: {p['path']}")) for p in plan["params"])
+    return SweepDesign(params, plan["samples"], tuple(plan["pareto"]) if plan["pareto"] else None)
+
+
+def start_folder(scenario: Scenario, design: SweepDesign, plan: dict[str, Any], out: Path | None,
+                 force: bool) -> tuple[OutputPlan, list[Scenario]]:
+    """Validate every point, then reserve the output folder of a new sweep (``run``'s rules)
+    and write its plan there; the point scenarios.
+
+    A folder holding an unfinished sweep is refused unless ``force``. With ``force`` the
+    earlier result is deleted now, not when this sweep completes: a sweep writes its points
+    into the folder as it goes.
+    """
+    scenarios = point_scenarios(scenario, design, plan["points"])
+    if out is not None and (out / SWEEP_PLAN_FILE).exists() and not (out / MANIFEST_FILE).exists():
+        if not force:
+            raise OutputError(f"--out {out}: holds an unfinished sweep; finish it with --resume {out}, "
+                              "or pass --force to replace it")
+        remove_earlier_result(out)
+    output = plan_output(scenario.name, out, force)
+    try:
+        if force:
+            remove_earlier_result(output.target)
+        write_json(output.target / SWEEP_PLAN_FILE, plan)
+    except OSError as error:
+        raise OutputError(f"cannot write the sweep plan into {output.target}: {error.strerror or error}") from None
+    return output, scenarios
+
+
+def resume_folder(folder: Path, scenario: Scenario,
+                  asked: dict[str, Any]) -> tuple[OutputPlan, dict[str, Any], list[Scenario]]:
+    """For ``--resume DIR``: the saved plan, checked against today's scenario and the options
+    given (:func:`requested_options`), its point scenarios validated again, and a staging
+    folder inside DIR."""
+    saved = read_plan(folder)
+    if (folder / MANIFEST_FILE).exists():
+        raise StratsimError(f"--resume {folder}: this sweep is already complete")
+    check_resume(saved, scenario, asked, folder)
+    scenarios = point_scenarios(scenario, design_of(saved), saved["points"])
+    return plan_into_existing(folder), saved, scenarios
 
 
 def sweep(
