@@ -13,7 +13,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
@@ -34,7 +34,6 @@ from stratsim.cli_options import backend_options, precision_options
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
 from stratsim.errors import OutputError, ScenarioError, StratsimError
-from stratsim.runner.evaluators import evaluator_for
 from stratsim.runner.output import (
     MANIFEST_FILE,
     OutputPlan,
@@ -45,8 +44,11 @@ from stratsim.runner.output import (
     write_json,
 )
 from stratsim.runner.results import file_sha256, manifest, write_run_files
-from stratsim.runner.simulation import simulate
 from stratsim.scenario import load_scenario, scenario_json_schema
+
+if TYPE_CHECKING:   # annotations only: the runner is imported lazily by the verbs
+    from stratsim.runner.precision import PrecisionOutcome
+    from stratsim.runner.warmup import WarmupChoice
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -294,7 +296,7 @@ def run_single(scenario_file: Path, replication: int, seed: int | None, **refuse
     out.print(table)
 
 
-def print_warmup(choice) -> None:
+def print_warmup(choice: WarmupChoice) -> None:
     """The warm-up MSER-5 chose, and per service and series the truncation that led to it."""
     out.print(Text(f"warm-up (--warmup auto, MSER-5): {choice.warmup_h:g}h, horizon {choice.horizon_h:g}h "
                    f"(measured window {choice.window_h:g}h kept); pilot of {choice.pilot_replications} "
@@ -315,7 +317,7 @@ def print_warmup(choice) -> None:
     out.print(table)
 
 
-def print_precision(outcome) -> None:
+def print_precision(outcome: PrecisionOutcome) -> None:
     """Whether the target was met, after how many replications, and the key KPIs' half-widths."""
     verdict = ("met" if outcome.met else "NOT met: --max-replications reached first")
     out.print(Text(f"precision target ±{outcome.target * 100:g}% (relative 95% CI half-width): {verdict} "
@@ -364,7 +366,7 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
             raise StratsimError("--resume DIR finishes the sweep in DIR: it takes no --out or --force")
         scenario = load_scenario(scenario_file)
         scenario_digest = file_sha256(scenario_file)
-        origins = sweep_block_origins(scenario_file)
+        origins = sweeping.file_origins(scenario_file)
         evaluator = make_evaluator(jobs, backend, scheduler)
         if resume_dir is None:
             design = sweeping.merge_design(scenario.sweep, params, samples, pareto, origins)
@@ -418,27 +420,6 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
         fail(error)
     out.print(Text(str(result)), soft_wrap=True)
     out.print(Text(f"results in {target}/"))
-
-
-def sweep_block_origins(scenario_file: Path):
-    """Locate each entry of the file's ``sweep.params`` (line and column) for error messages."""
-    from stratsim.runner.sweep import Origin
-    from stratsim.scenario.yamltree import flatten, parse_yaml
-
-    located = None
-    try:
-        tree, _ = parse_yaml(scenario_file.read_text(encoding="utf-8"), str(scenario_file))
-        located = flatten(tree) if tree is not None else None
-    except (OSError, ValueError):
-        pass
-
-    def origin(path: str) -> Origin:
-        where = located.locate(("sweep", "params", path), prefer_key=True) if located is not None else None
-        if where is None or where.line is None:
-            return Origin(str(scenario_file), field=f"sweep.params.{path}")
-        return Origin(where.file, where.line, where.column, f"sweep.params.{path}")
-
-    return origin
 
 
 if __name__ == "__main__":  # pragma: no cover

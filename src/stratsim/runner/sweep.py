@@ -44,7 +44,7 @@ import itertools
 import json
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,6 @@ from stratsim.runner.simulation import build_summary, scenario_sha256
 from stratsim.scenario import Scenario
 from stratsim.scenario.overrides import PathError, base_data, resolve_path, revalidate, with_values
 from stratsim.scenario.paths import Path as DocPath
-from stratsim.scenario.paths import format_path
 
 #: The sampler's stream: ``SeedSequence(seed, spawn_key=(SAMPLING_KEY,))``. Replication
 #: streams have three-part keys, so this one can never coincide with any of them.
@@ -245,6 +244,29 @@ def latin_hypercube(dimensions: int, samples: int, seed: int) -> np.ndarray:
     except TypeError:   # scipy < 1.15 names it seed
         sampler = qmc.LatinHypercube(d=dimensions, seed=rng)
     return sampler.random(samples)
+
+
+def file_origins(scenario_file: Path) -> Callable[[str], Origin]:
+    """Where each entry of the file's ``sweep.params`` is (line, column), for error messages.
+
+    An entry the file does not hold itself (inherited through ``extends``) is named by field only.
+    """
+    from stratsim.scenario.yamltree import flatten, parse_yaml
+
+    located = None
+    try:
+        tree, _ = parse_yaml(scenario_file.read_text(encoding="utf-8"), str(scenario_file))
+        located = flatten(tree) if tree is not None else None
+    except (OSError, ValueError):
+        pass
+
+    def origin(path: str) -> Origin:
+        where = located.keys.get(("sweep", "params", path)) if located is not None else None
+        if where is None or where.line is None:
+            return Origin(str(scenario_file), field=f"sweep.params.{path}")
+        return Origin(where.file, where.line, where.column, f"sweep.params.{path}")
+
+    return origin
 
 
 def merge_design(file_block: Any, options: Sequence[str], samples: int | None, pareto: str | None,
