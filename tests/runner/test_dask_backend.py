@@ -130,3 +130,19 @@ def test_ctrl_c_stops_a_dask_run_and_leaves_nothing(tmp_path):
         time.sleep(0.2)
     else:
         pytest.fail("processes of the interrupted run are still alive")
+
+
+def test_remote_workers_send_their_time_series_back(dask_local, tmp_path):
+    from stratsim.runner.replications import join_timeseries
+
+    scenario = load_scenario_text(SMALL_SCENARIO)
+    options = ExecutionOptions(replications=2)
+    (tmp_path / "serial").mkdir()
+    (tmp_path / "remote").mkdir()
+    execute([scenario], options, SerialEvaluator(), [tmp_path / "serial"])
+    with DaskEvaluator(scheduler=dask_local._cluster.scheduler_address) as remote:
+        assert not remote.shares_files
+        execute([scenario], options, remote, [tmp_path / "remote"])
+    for name in ("serial", "remote"):
+        join_timeseries(tmp_path / name, 2, tmp_path / f"{name}.csv")
+    assert (tmp_path / "serial.csv").read_bytes() == (tmp_path / "remote.csv").read_bytes()

@@ -22,6 +22,8 @@ Decisions, and why:
 * **Workers start with "forkserver"** (Dask's default is "spawn"): one fresh server process
   imports distributed and stratsim, and each worker is forked from it — safe, since the
   server runs a single thread, and a second worker costs a fork instead of another import.
+* **Remote workers may not see this machine's files**: with a scheduler address, replications
+  return their time series to this process, which writes ``timeseries.csv`` (``shares_files``).
 * **Remote workers must run the same stratsim**: on connecting, every worker's stratsim
   version is checked against this one, since a different engine could give different numbers.
 * ``distributed`` is imported only when this backend is used; without it the error says to
@@ -73,6 +75,11 @@ class DaskEvaluator:
         self.connect_timeout_s = connect_timeout_s
         self._client: Any = None
         self._cluster: Any = None
+
+    @property
+    def shares_files(self) -> bool:
+        """Whether workers can write into this process's result folder (local cluster only)."""
+        return not self.scheduler
 
     @property
     def description(self) -> str:
