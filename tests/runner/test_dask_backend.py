@@ -67,8 +67,8 @@ def test_a_failing_task_fails_the_run_with_its_own_error(dask_local):
 
 
 def test_a_dead_worker_is_a_clear_error(dask_local):
-    # the task named may be 2 or one queued beside it on the same worker: both fail with it
-    with pytest.raises(BackendError, match=r"a Dask worker died while running task [0-3] \("):
+    # the chunk named holds task 2, or one queued beside it on the same worker (both fail)
+    with pytest.raises(BackendError, match=r"a Dask worker died while running tasks [0-3]"):
         dask_local.map(die_on_two, list(range(4)))
 
 
@@ -89,6 +89,12 @@ def test_missing_extra_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)   # import distributed → ImportError
     with pytest.raises(BackendError, match=r'pip install -e "\.\[dask\]"'):
         DaskEvaluator(1).map(square, [1])
+
+
+def test_chunks_of_about_four_per_worker():
+    from stratsim.runner.dask_backend import chunk_size
+
+    assert chunk_size(80, 2) == 10 and chunk_size(7, 2) == 1 and chunk_size(0, 2) == 1 and chunk_size(80, 0) == 20
 
 
 def test_backend_choice():

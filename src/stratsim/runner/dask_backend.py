@@ -22,6 +22,10 @@ Decisions, and why:
 * **Workers start with "forkserver"** (Dask's default is "spawn"): one fresh server process
   imports distributed and stratsim, and each worker is forked from it — safe, since the
   server runs a single thread, and a second worker costs a fork instead of another import.
+* **Tasks go to Dask in chunks** of consecutive tasks, about four chunks per worker: every
+  Dask task costs a few milliseconds of scheduler and client work in this process, which on a
+  small machine competes with the workers themselves, and a replication may take only 20 ms.
+  Four chunks per worker still balance the load; progress is counted per task as chunks end.
 * **Remote workers may not see this machine's files**: with a scheduler address, replications
   return their time series to this process, which writes ``timeseries.csv`` (``shares_files``).
 * **Remote workers must run the same stratsim**: on connecting, every worker's stratsim
@@ -42,6 +46,7 @@ from stratsim.runner.evaluators import OnResult
 
 INSTALL_HINT = 'the Dask backend needs the dask extra: pip install -e ".[dask]" (or pip install "distributed")'
 CONNECT_TIMEOUT_S = 10
+CHUNKS_PER_WORKER = 4
 #: Modules the forkserver imports once, so forked workers start with them loaded.
 FORKSERVER_PRELOAD = ("distributed", "stratsim.runner.replications")
 
@@ -140,6 +145,11 @@ class DaskEvaluator:
             raise BackendError(f"the workers of {self.scheduler} run another stratsim version "
                                f"({', '.join(sorted(set(wrong.values())))}; this is {__version__})")
 
+    def _workers(self) -> int:
+        if self._cluster is not None:
+            return self.jobs
+        return len(self._client.scheduler_info().get("workers", {})) or 1
+
     def _close(self) -> None:
         client, cluster = self._client, self._cluster
         self._client = self._cluster = None
@@ -160,19 +170,23 @@ class DaskEvaluator:
         client = self._client
         futures: list[Any] = []
         try:
-            futures = client.map(function, list(tasks), pure=False)
-            index = {future.key: i for i, future in enumerate(futures)}
+            size = chunk_size(len(tasks), self._workers())
+            starts = list(range(0, len(tasks), size))
+            futures = client.map(_run_chunk, [(function, list(tasks[s:s + size])) for s in starts], pure=False)
+            first = {future.key: s for s, future in zip(starts, futures)}
             for future in distributed.as_completed(futures):
-                i = index[future.key]
+                start = first[future.key]
                 try:
-                    results[i] = future.result()
+                    chunk = future.result()
                 except distributed.KilledWorker as error:
-                    raise BackendError(f"a Dask worker died while running task {i} (or one queued with it; "
-                                       f"killed, or out of memory?): {error}") from None
-                if on_result is not None:
-                    on_result(i, results[i])
-                if on_done is not None:
-                    on_done()
+                    raise BackendError(f"a Dask worker died while running tasks {start}-{start + size - 1} "
+                                       f"(killed, or out of memory?): {error}") from None
+                for i, result in enumerate(chunk, start):
+                    results[i] = result
+                    if on_result is not None:
+                        on_result(i, result)
+                    if on_done is not None:
+                        on_done()
         except BaseException:
             if futures:
                 client.cancel(futures)
@@ -182,6 +196,16 @@ class DaskEvaluator:
         if own:
             self._close()
         return results
+
+
+def chunk_size(tasks: int, workers: int) -> int:
+    """Tasks per Dask task: about :data:`CHUNKS_PER_WORKER` chunks per worker."""
+    return max(1, tasks // (max(workers, 1) * CHUNKS_PER_WORKER))
+
+
+def _run_chunk(job: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
+    function, tasks = job
+    return [function(task) for task in tasks]
 
 
 def _start_forkserver() -> None:
