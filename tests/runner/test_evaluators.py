@@ -41,7 +41,7 @@ def test_a_failing_task_fails_the_run_with_its_own_error():
 
 
 def test_a_dead_worker_fails_the_run_instead_of_hanging():
-    with pytest.raises(BrokenProcessPool):
+    with pytest.raises(BrokenProcessPool, match="a worker process died while running task"):
         ProcessPoolEvaluator(2).map(die_on_two, list(range(4)))
 
 

@@ -30,10 +30,17 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from stratsim.errors import BackendError
+
 OnResult = Callable[[int, Any], None]
+
+
+class WorkerLost(BackendError, BrokenProcessPool):
+    """A pool worker died (killed, out of memory): a clear error, and still a ``BrokenProcessPool``."""
 
 
 class Evaluator(Protocol):
@@ -88,7 +95,8 @@ class ProcessPoolEvaluator:
     prints nothing) and take SIGTERM's default action; the parent receives it — or SIGTERM,
     which the CLI turns into the same — terminates the workers at once and re-raises, so an
     interrupted run stops now, not after the tasks already handed out. A worker that dies
-    (killed, out of memory) breaks the pool: the run fails with ``BrokenProcessPool`` instead
+    (killed, out of memory) breaks the pool: the run fails with :class:`WorkerLost` (a
+    ``BrokenProcessPool`` and a user-facing :class:`~stratsim.errors.BackendError`) instead
     of waiting for ever. ``start_method`` defaults to :func:`default_start_method`.
     """
 
@@ -139,7 +147,11 @@ class ProcessPoolEvaluator:
                 futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
             for future in as_completed(futures):
                 index = futures[future]
-                results[index] = future.result()
+                try:
+                    results[index] = future.result()
+                except BrokenProcessPool as error:
+                    raise WorkerLost(f"a worker process died while running task {index} or one beside it "
+                                     f"(killed, or out of memory?): {error}") from None
                 if on_result is not None:
                     on_result(index, results[index])
                 if on_done is not None:
