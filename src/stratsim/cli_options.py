@@ -56,5 +56,5 @@ def precision_options(function: Callable) -> Callable:
         help="With --precision: stop adding replications here, met or not.")(function)
     return click.option(
         "--precision", type=RelativePrecision(),
-        help="Add replications in batches until the key KPIs' 95%% CI half-widths are within "
-             "this share of their means (e.g. 5%%).")(function)
+        help="Add replications in batches until the key KPIs' 95% CI half-widths are within "
+             "this share of their means (e.g. 5%).")(function)
