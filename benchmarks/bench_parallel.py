@@ -17,7 +17,10 @@ import on first use — and distributed's, whose import time is reported on its 
 ``pool2``   the process pool with 2 workers (``--jobs 2``);
 ``dask2``   ``--backend dask --jobs 2``: a ``distributed.LocalCluster`` of 2 worker processes;
 ``overhead`` the pool with 2 workers running 80 tasks that carry the same compiled models and
-           return a stored KPI record without simulating: what a task costs besides its work.
+           return a stored KPI record without simulating: what a task costs besides its work;
+``dask2-fork`` for information: ``dask2`` with its workers forked straight from this
+           (multi-threaded) process instead of from a forkserver — faster to start, but forking
+           a process that runs threads can deadlock, so stratsim does not do it.
 
 Rounds are interleaved (jobs1, pool2, dask2, overhead, then again) and each configuration's
 median over ``--repeat`` rounds is reported, with the machine's load average before and after:
@@ -47,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "helpdesk-baseline.yaml"
 SCENARIOS = 4
 REPLICATIONS = 20
-CONFIGS = ("jobs1", "pool2", "dask2", "overhead")
+CONFIGS = ("jobs1", "pool2", "dask2", "overhead", "dask2-fork")
 TARGET_EFFICIENCY = 0.90
 TARGET_DASK_RATIO = 1.15
 
@@ -89,7 +92,7 @@ def worker(config: str, scale: float) -> dict[str, Any]:
     chosen = scenarios(scale)
     options = ExecutionOptions(replications=REPLICATIONS)
     import_s = 0.0
-    if config == "dask2":
+    if config.startswith("dask2"):
         before = time.perf_counter()
         import distributed  # noqa: F401
         import_s = time.perf_counter() - before
@@ -105,9 +108,13 @@ def worker(config: str, scale: float) -> dict[str, Any]:
         end = time.perf_counter()
         return {"config": config, "seconds": end - start, "start_s": opened - start, "run_s": ran - opened,
                 "close_s": end - ran, "tasks": len(tasks), "digest": None}
-    jobs, backend = {"jobs1": (1, "pool"), "pool2": (2, "pool"), "dask2": (2, "dask")}[config]
+    jobs, backend = {"jobs1": (1, "pool"), "pool2": (2, "pool"), "dask2": (2, "dask"),
+                     "dask2-fork": (2, "dask")}[config]
     start = time.perf_counter()
-    with make_evaluator(jobs, backend) as evaluator:
+    evaluator = make_evaluator(jobs, backend)
+    if config == "dask2-fork":
+        evaluator.start_method = "fork"
+    with evaluator:
         opened = time.perf_counter()
         execution = execute(chosen, options, evaluator)
         ran = time.perf_counter()
@@ -146,7 +153,7 @@ def main() -> None:
             runs[config].append(result)
             print(f"round {round_ + 1}: {config} {result['seconds']:.2f} s", file=sys.stderr)
     load_after = os.getloadavg()
-    digests = {r["digest"] for c in ("jobs1", "pool2", "dask2") for r in runs[c]}
+    digests = {r["digest"] for c in ("jobs1", "pool2", "dask2", "dask2-fork") for r in runs[c]}
     median = {c: statistics.median(r["seconds"] for r in runs[c]) for c in CONFIGS}
     part = {c: {k: statistics.median(r[k] for r in runs[c]) for k in ("start_s", "run_s", "close_s")}
             for c in CONFIGS}
@@ -163,7 +170,8 @@ def main() -> None:
     print("| configuration | seconds (median) | start | run | shut down |")
     print("|---|---:|---:|---:|---:|")
     names = {"jobs1": "`--jobs 1` (serial)", "pool2": "`--jobs 2` (process pool)",
-             "dask2": "`--backend dask --jobs 2` (LocalCluster)", "overhead": "pool, 80 empty tasks"}
+             "dask2": "`--backend dask --jobs 2` (LocalCluster)", "overhead": "pool, 80 empty tasks",
+             "dask2-fork": "Dask, workers forked (not used)"}
     for config in CONFIGS:
         p = part[config]
         print(f"| {names[config]} | {median[config]:.2f} | {p['start_s']:.2f} | {p['run_s']:.2f} | {p['close_s']:.2f} |")
@@ -174,6 +182,7 @@ def main() -> None:
           f"(target ≥ {TARGET_EFFICIENCY:.0%}): {'PASS' if efficiency >= TARGET_EFFICIENCY else 'FAIL'}")
     print(f"Dask LocalCluster / process pool, cluster start included: {dask_ratio:.2f} "
           f"(target ≤ {TARGET_DASK_RATIO:.2f}): {'PASS' if dask_ratio <= TARGET_DASK_RATIO else 'FAIL'}")
+    print(f"for information, Dask with forked workers / process pool: {median['dask2-fork'] / median['pool2']:.2f}")
     print(f"same numbers on every backend: {'yes' if len(digests) == 1 else 'NO'}; "
           f"import distributed (not in the times above): "
           f"{statistics.median(r['import_s'] for r in runs['dask2']):.2f} s")

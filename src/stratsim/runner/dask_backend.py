@@ -72,12 +72,13 @@ class DaskEvaluator:
     name = "dask"
 
     def __init__(self, jobs: int = 1, scheduler: str | None = None,
-                 connect_timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+                 connect_timeout_s: float = CONNECT_TIMEOUT_S, start_method: str = "forkserver") -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         self.jobs = jobs
         self.scheduler = scheduler
         self.connect_timeout_s = connect_timeout_s
+        self.start_method = start_method   # of the local cluster's workers (benchmarks compare them)
         self._client: Any = None
         self._cluster: Any = None
 
@@ -117,9 +118,10 @@ class DaskEvaluator:
                 raise
             return client, None
         config = {"distributed.scheduler.allowed-failures": 0,
-                  "distributed.worker.multiprocessing-method": "forkserver"}
+                  "distributed.worker.multiprocessing-method": self.start_method}
         with dask.config.set(config):
-            _start_forkserver()
+            if self.start_method == "forkserver":
+                _start_forkserver()
             cluster = distributed.LocalCluster(
                 n_workers=self.jobs, threads_per_worker=1, processes=True,
                 dashboard_address=None, host="127.0.0.1")
