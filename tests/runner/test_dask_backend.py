@@ -39,6 +39,7 @@ def die_on_two(x: int) -> int:
 def dask_local():
     with DaskEvaluator(2) as evaluator:
         yield evaluator
+    assert evaluator._client is None and evaluator._cluster is None
 
 
 def test_serial_pool_and_dask_give_identical_numbers(dask_local):
@@ -51,6 +52,16 @@ def test_serial_pool_and_dask_give_identical_numbers(dask_local):
     runs["dask"] = execute([scenario], options, dask_local).results[0]
     assert runs["serial"].records == runs["pool"].records == runs["dask"].records
     assert runs["serial"].summary == runs["pool"].summary == runs["dask"].summary
+
+
+def test_a_sweep_on_dask_equals_the_serial_one_and_nested_sessions_keep_the_cluster(dask_local):
+    import stratsim
+
+    scenario = load_scenario_text(SMALL_SCENARIO)
+    serial = stratsim.sweep(scenario, ["services.desk.staff=2..3"], replications=2)
+    on_dask = stratsim.sweep(scenario, ["services.desk.staff=2..3"], replications=2, evaluator=dask_local)
+    assert on_dask.to_csv() == serial.to_csv()
+    assert dask_local._client is not None   # the sweep's own ``with`` did not close the fixture's cluster
     assert dask_local._cluster is not None and len(dask_local._client.scheduler_info()["workers"]) == 2
 
 

@@ -56,6 +56,16 @@ def test_a_session_starts_the_workers_once_for_every_map():
     assert len(first | second) <= 2 and os.getpid() not in first | second
 
 
+def test_nested_sessions_keep_the_workers_until_the_outermost_ends():
+    evaluator = ProcessPoolEvaluator(2)
+    with evaluator:
+        pool = evaluator._pool
+        with evaluator:
+            evaluator.map(worker_pid, list(range(4)))
+        assert evaluator._pool is pool and evaluator.map(square, [3]) == [9]
+    assert evaluator._pool is None
+
+
 def test_on_result_gets_each_index_and_result_once():
     seen = []
     for evaluator in (SerialEvaluator(), ProcessPoolEvaluator(2)):

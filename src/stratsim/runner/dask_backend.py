@@ -81,6 +81,7 @@ class DaskEvaluator:
         self.start_method = start_method   # of the local cluster's workers (benchmarks compare them)
         self._client: Any = None
         self._cluster: Any = None
+        self._depth = 0   # nested ``with``: the outermost one owns the client and cluster
 
     @property
     def shares_files(self) -> bool:
@@ -97,10 +98,13 @@ class DaskEvaluator:
     def __enter__(self) -> DaskEvaluator:
         if self._client is None:
             self._client, self._cluster = self._connect()
+        self._depth += 1
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._close()
+        self._depth = max(self._depth - 1, 0)
+        if not self._depth:
+            self._close()
 
     def _connect(self) -> tuple[Any, Any]:
         distributed = import_distributed()
@@ -167,7 +171,7 @@ class DaskEvaluator:
             return results
         own = self._client is None
         if own:
-            self.__enter__()
+            self._client, self._cluster = self._connect()
         distributed = import_distributed()
         client = self._client
         futures: list[Any] = []

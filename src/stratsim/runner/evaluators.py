@@ -108,6 +108,7 @@ class ProcessPoolEvaluator:
         self.jobs = jobs
         self.start_method = start_method
         self._pool: ProcessPoolExecutor | None = None
+        self._depth = 0   # nested ``with``: the outermost one owns the workers
 
     def _start(self, workers: int) -> ProcessPoolExecutor:
         """A pool whose workers are all started now (forked before any thread of ours runs)."""
@@ -125,9 +126,13 @@ class ProcessPoolEvaluator:
     def __enter__(self) -> ProcessPoolEvaluator:
         if self._pool is None:
             self._pool = self._start(self.jobs)
+        self._depth += 1
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self._depth = max(self._depth - 1, 0)
+        if self._depth:
+            return
         pool, self._pool = self._pool, None
         if pool is None:
             return
