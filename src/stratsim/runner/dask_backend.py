@@ -4,7 +4,9 @@
 through a real ``distributed.Client``: with a scheduler address it connects to that cluster;
 without one it starts a ``LocalCluster`` of ``jobs`` worker processes (``processes=True``,
 one thread each, dashboard off, listening on 127.0.0.1 only) — never Dask's synchronous
-scheduler, so the work really crosses process boundaries as it would on a cluster.
+scheduler, so the work really crosses process boundaries as it would on a cluster. Nothing
+listens beyond loopback: the scheduler, the workers and the scheduler's small HTTP status
+server (which Dask starts even with the dashboard off) bind to 127.0.0.1.
 
 Decisions, and why:
 
@@ -37,6 +39,7 @@ Decisions, and why:
 from __future__ import annotations
 
 import signal
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -123,7 +126,10 @@ class DaskEvaluator:
             return client, None
         config = {"distributed.scheduler.allowed-failures": 0,
                   "distributed.worker.multiprocessing-method": self.start_method}
-        with dask.config.set(config):
+        with dask.config.set(config), warnings.catch_warnings():
+            # the scheduler's status server moves to a free loopback port when another
+            # cluster holds 8787: nothing the user needs to hear about
+            warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
             if self.start_method == "forkserver":
                 _start_forkserver()
             cluster = distributed.LocalCluster(
