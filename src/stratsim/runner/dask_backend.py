@@ -116,7 +116,7 @@ class DaskEvaluator:
         if self.scheduler:
             try:
                 client = distributed.Client(self.scheduler, timeout=self.connect_timeout_s)
-            except (OSError, TimeoutError) as error:
+            except (OSError, TimeoutError, ValueError) as error:   # unreachable, or not an address
                 raise BackendError(f"cannot connect to the Dask scheduler at {self.scheduler}: {error}") from None
             try:
                 self._check_workers(client)
