@@ -188,3 +188,11 @@ def test_warmup_auto_on_a_horizon_too_short_for_mser_exits_2(tmp_path):
     result = invoke("run", short, "--warmup", "auto", "--out", tmp_path / "o")
     assert result.exit_code == 2 and "needs at least 20 time bins" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_a_bad_sweep_block_is_a_located_validation_error(tmp_path):
+    bad = write(tmp_path, "bad.yaml", SWEPT.replace("  pareto: [profit, wait_mean_min]\n", "  samples: 0\n"))
+    result = invoke("validate", bad)
+    line = len(SWEPT.splitlines())
+    assert result.exit_code == 2 and f"bad.yaml:{line}:" in result.output and "sweep.samples" in result.output
+    assert invoke("run", write(tmp_path, "ok.yaml", SWEPT), "--out", tmp_path / "o").exit_code == 0   # run ignores it
