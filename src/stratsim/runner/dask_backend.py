@@ -20,7 +20,9 @@ Decisions, and why:
   naming the task. (A remote scheduler keeps its own setting.)
 * **Ctrl-C cancels the futures and closes the client and the cluster it started.** The local
   workers are forked from a server started with SIGINT ignored, like the process pool's
-  workers, so only this process handles the interrupt and the workers print nothing.
+  workers, so only this process handles the interrupt and the workers print nothing. While
+  the cluster starts or stops (a second or two), Ctrl-C and SIGTERM are held back and honoured
+  as soon as it is whole: a cluster interrupted half-way leaves worker processes behind.
 * **Workers start with "forkserver"** (Dask's default is "spawn"): one fresh server process
   imports distributed and stratsim, and each worker is forked from it — safe, since the
   server runs a single thread, and a second worker costs a fork instead of another import.
@@ -39,8 +41,10 @@ Decisions, and why:
 from __future__ import annotations
 
 import signal
+import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from stratsim import __version__
@@ -126,20 +130,24 @@ class DaskEvaluator:
             return client, None
         config = {"distributed.scheduler.allowed-failures": 0,
                   "distributed.worker.multiprocessing-method": self.start_method}
-        with dask.config.set(config), warnings.catch_warnings():
+        cluster = client = None
+        with dask.config.set(config), warnings.catch_warnings(), _interrupts_deferred() as received:
             # the scheduler's status server moves to a free loopback port when another
             # cluster holds 8787: nothing the user needs to hear about
             warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
             if self.start_method == "forkserver":
                 _start_forkserver()
-            cluster = distributed.LocalCluster(
-                n_workers=self.jobs, threads_per_worker=1, processes=True,
-                dashboard_address=None, host="127.0.0.1")
-        try:
-            client = distributed.Client(cluster)
-        except BaseException:
-            cluster.close()
-            raise
+            try:
+                cluster = distributed.LocalCluster(
+                    n_workers=self.jobs, threads_per_worker=1, processes=True,
+                    dashboard_address=None, host="127.0.0.1")
+                client = distributed.Client(cluster)
+            except BaseException:
+                _close_quietly(client, cluster)
+                raise
+        if received:   # Ctrl-C or SIGTERM while the cluster started: honoured now that it is whole
+            _close_quietly(client, cluster)
+            raise KeyboardInterrupt
         return client, cluster
 
     def _check_workers(self, client: Any) -> None:
@@ -165,10 +173,10 @@ class DaskEvaluator:
     def _close(self) -> None:
         client, cluster = self._client, self._cluster
         self._client = self._cluster = None
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        with _interrupts_deferred() as received:
+            _close_quietly(client, cluster)
+        if received:
+            raise KeyboardInterrupt
 
     def map(self, function: Callable[[Any], Any], tasks: Sequence[Any],
             on_done: Callable[[], None] | None = None, on_result: OnResult | None = None) -> list[Any]:
@@ -208,6 +216,30 @@ class DaskEvaluator:
         if own:
             self._close()
         return results
+
+
+def _close_quietly(client: Any, cluster: Any) -> None:
+    if client is not None:
+        client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[list[int]]:
+    """Hold Ctrl-C and SIGTERM back while a cluster starts or stops (a half-started cluster
+    leaves worker processes behind); the list says whether one came, to honour it after."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def chunk_size(tasks: int, workers: int) -> int:
