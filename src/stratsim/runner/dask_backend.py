@@ -254,8 +254,9 @@ def _run_chunk(job: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
 
 def _start_forkserver() -> None:
     """Start the forkserver the workers fork from: preloading stratsim's engine too (after
-    Dask's own list), and with SIGINT ignored, which the server and every worker inherit —
-    only for the instant the server starts, so Ctrl-C still reaches this process."""
+    Dask's own list), with SIGINT ignored and blocked, which the server and every worker
+    inherit. In this process SIGINT is blocked, not lost, for that instant: one that arrives
+    then is delivered when it is unblocked."""
     from multiprocessing import forkserver
 
     from distributed.utils import get_mp_context
@@ -263,11 +264,16 @@ def _start_forkserver() -> None:
     context = get_mp_context()
     preload = list(getattr(forkserver._forkserver, "_preload_modules", None) or [])
     context.set_forkserver_preload(list(dict.fromkeys([*preload, *FORKSERVER_PRELOAD])))
+    blocked = threading.current_thread() is threading.main_thread()
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = _ignore_sigint()
     try:
         forkserver.ensure_running()
     finally:
         _restore_sigint(previous)
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _ignore_sigint() -> Any:
