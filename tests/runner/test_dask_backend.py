@@ -10,8 +10,7 @@ import sys
 
 import pytest
 
-from stratsim.errors import BackendError, StratsimError
-from stratsim.runner.backends import make_evaluator
+from stratsim.errors import BackendError
 from stratsim.runner.dask_backend import DaskEvaluator
 from stratsim.runner.evaluators import ProcessPoolEvaluator, SerialEvaluator
 from stratsim.runner.execution import ExecutionOptions, execute
@@ -106,14 +105,6 @@ def test_chunks_of_about_four_per_worker():
     from stratsim.runner.dask_backend import chunk_size
 
     assert chunk_size(80, 2) == 10 and chunk_size(7, 2) == 1 and chunk_size(0, 2) == 1 and chunk_size(80, 0) == 20
-
-
-def test_backend_choice():
-    assert isinstance(make_evaluator(1, "pool"), SerialEvaluator)
-    assert isinstance(make_evaluator(2, "pool"), ProcessPoolEvaluator)
-    assert isinstance(make_evaluator(2, "dask"), DaskEvaluator)
-    with pytest.raises(StratsimError, match="--scheduler needs --backend dask"):
-        make_evaluator(1, "pool", "tcp://127.0.0.1:8786")
 
 
 @pytest.mark.parametrize("moment, delay_s", [("while the cluster starts", 0.3), ("while it runs", 6.0)])
