@@ -14,11 +14,12 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from stratsim import __version__
 from stratsim.analysis.capacity import (
@@ -29,13 +30,14 @@ from stratsim.analysis.capacity import (
     window_warnings,
 )
 from stratsim.analysis.structural import structurally_zero_kpis
+from stratsim.cli_options import backend_options, precision_options
 from stratsim.console import PlainConsole, labelled
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
 from stratsim.errors import OutputError, ScenarioError, StratsimError
-from stratsim.runner.evaluators import evaluator_for
 from stratsim.runner.output import (
     CHARTS_FOLDER,
+    MANIFEST_FILE,
     REPORT_FILE,
     OutputPlan,
     abandon,
@@ -43,11 +45,15 @@ from stratsim.runner.output import (
     link_latest,
     plan_output,
     remove_charts,
+    write_json,
 )
 from stratsim.runner.results import file_sha256, manifest, write_run_files
-from stratsim.runner.simulation import simulate
 from stratsim.scenario import load_scenario, scenario_json_schema
 from stratsim.scenario.limits import MAX_REPLICATIONS
+
+if TYPE_CHECKING:   # annotations only: the runner is imported lazily by the verbs
+    from stratsim.runner.precision import PrecisionOutcome
+    from stratsim.runner.warmup import WarmupChoice
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -212,35 +218,55 @@ def schema() -> None:
               help="Write into this folder (new or empty) instead of results/<name>/<time>/.")
 @click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
 @click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
+@precision_options
+@backend_options
+@click.option("--replication", "single", type=click.IntRange(min=0), metavar="K",
+              help="Debug: run replication K alone (its streams as in a full run), print its KPIs, write nothing.")
 def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: int,
-        out_dir: Path | None, force: bool, no_report: bool) -> None:
+        out_dir: Path | None, force: bool, no_report: bool, precision: float | None,
+        max_replications: int, warmup: str | None, backend: str, scheduler: str | None,
+        single: int | None) -> None:
     """Simulate SCENARIO_FILE and write its result files, charts and report.html."""
+    from stratsim.runner.backends import backend_description, make_evaluator
+    from stratsim.runner.execution import ExecutionOptions, check_options, execute
+
+    if single is not None:
+        run_single(scenario_file, single, seed, replications=replications, out_dir=out_dir, force=force,
+                   precision=precision, warmup=warmup, jobs=jobs, backend=backend, scheduler=scheduler)
+        return
+    options = ExecutionOptions(replications, seed, warmup == "auto", precision, max_replications)
     try:
         scenario = load_scenario(scenario_file)
         scenario_digest = file_sha256(scenario_file)
         model = compile_scenario(scenario)
+        check_options(options, scenario)
+        evaluator = make_evaluator(jobs, backend, scheduler)
         plan = plan_output(scenario.name, out_dir, force)
     except StratsimError as error:
         fail(error)
     signal.signal(signal.SIGTERM, raise_interrupt)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
-    evaluator = evaluator_for(jobs)
-    total = replications or scenario.replications
     try:
         warnings = print_capacity(model)
-        with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True) as progress:
-            task = progress.add_task("run", total=total)
-            result = simulate(scenario, replications=replications, seed=seed, evaluator=evaluator,
-                              timeseries_dir=plan.staging,
-                              on_done=lambda: progress.advance(task))
-        for warning in result.warnings:
+        with evaluator:   # workers start before the progress bar's thread does
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True) as progress:
+                task = progress.add_task("replications", total=None)
+
+                def stage(label: str, total: int) -> None:
+                    progress.update(task, description=label, total=total, completed=0)
+
+                execution = execute([scenario], options, evaluator, [plan.staging], stage,
+                                    lambda: progress.advance(task))
+        result = execution.results[0]
+        for warning in execution.warnings + result.warnings:
             print_warning(warning)
         info = manifest(result, scenario_file=scenario_file, scenario_file_sha256=scenario_digest,
-                        jobs=jobs, backend=evaluator.name, started_at=started_at,
+                        jobs=jobs, backend=backend_description(evaluator), started_at=started_at,
                         wall_time_s=time.perf_counter() - start,
-                        warnings=warnings + result.warnings)
+                        warnings=warnings + execution.warnings + result.warnings)
+        info.update(execution.manifest_extras())
         write_run_files(plan.staging, result, info)
         if not no_report:
             draw_report(plan.staging, plan.target)
@@ -263,6 +289,172 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
         fail(error)
     print_summary(result.summary, structurally_zero_kpis(model))
     print_perspective(result.summary)
+    if execution.warmup is not None:
+        print_warmup(execution.warmup)
+    if execution.precision is not None:
+        print_precision(execution.precision)
+    out.print(f"results in {target}/", soft_wrap=True)
+    if (target / REPORT_FILE).exists():
+        out.print(f"report: {target / REPORT_FILE}", soft_wrap=True)
+
+
+def run_single(scenario_file: Path, replication: int, seed: int | None, **refused: object) -> None:
+    """``run --replication K``: one replication, printed; options that need a full run refused."""
+    from stratsim.runner.execution import single_replication
+
+    defaults = {"jobs": 1, "backend": "pool"}
+    given = [name for name, value in refused.items()
+             if value not in (None, False) and defaults.get(name, None) != value]
+    if given:
+        names = ", ".join("--" + name.replace("_", "-").replace("out-dir", "out") for name in given)
+        fail(StratsimError(f"--replication runs one replication in this process and writes nothing; "
+                           f"it cannot be combined with {names}"))
+    try:
+        scenario = load_scenario(scenario_file)
+        record = single_replication(scenario, replication, seed)
+    except StratsimError as error:
+        fail(error)
+    used_seed = scenario.seed if seed is None else seed
+    columns = {"portfolio": record["kpis"], **record["services"]}
+    table = Table(title=Text(f"{scenario.name}: replication {replication} (seed {used_seed}); "
+                             "no CI from one replication"), title_justify="left")
+    table.add_column("KPI")
+    for name in columns:
+        table.add_column(Text(name), justify="right")
+    kpis = list(dict.fromkeys(k for level in columns.values() for k in level if k != "tiers"))
+    for kpi in kpis:
+        table.add_row(kpi, *(fmt(level.get(kpi)) if kpi in level else "" for level in columns.values()))
+    out.print(table)
+
+
+def print_warmup(choice: WarmupChoice) -> None:
+    """The warm-up MSER-5 chose, and per service and series the truncation that led to it."""
+    out.print(Text(f"warm-up (--warmup auto, MSER-5): {choice.warmup_h:g}h, horizon {choice.horizon_h:g}h "
+                   f"(measured window {choice.window_h:g}h kept); pilot of {choice.pilot_replications} "
+                   f"replications over {choice.pilot_horizon_h:g}h, batches of 5 × {choice.bin_h:g}h bins"))
+    several = len({s.scenario for s in choice.series}) > 1
+    table = Table(title="MSER-5 evidence per service and series", title_justify="left")
+    for column in ("scenario", "service", "series", "truncation", "MSER at d*", "MSER at 0", "note"):
+        if column != "scenario" or several:
+            table.add_column(column, justify="left" if column in ("scenario", "service", "series", "note") else "right")
+    deciding = {id(s) for s in choice.deciding}
+    for s in choice.series:
+        note = "chosen" if id(s) in deciding else ""
+        if s.result.at_boundary:
+            note = (note + "; " if note else "") + "minimum at half the horizon"
+        cells = [Text(s.service), s.series, f"{s.truncation_h:g}h", f"{s.result.minimum:.3g}",
+                 f"{s.result.statistic[0]:.3g}", note]
+        table.add_row(*([Text(s.scenario)] if several else []), *cells)
+    out.print(table)
+
+
+def print_precision(outcome: PrecisionOutcome) -> None:
+    """Whether the target was met, after how many replications, and the key KPIs' half-widths."""
+    verdict = ("met" if outcome.met else "NOT met: --max-replications reached first")
+    out.print(Text(f"precision target ±{outcome.target * 100:g}% (relative 95% CI half-width): {verdict} "
+                   f"after {outcome.replications} replications (batches: "
+                   f"{', '.join(str(n) for n in outcome.counts)})"))
+    limiting = {(p.model, p.kpi) for p in outcome.limiting}
+    several = len({p.model for p in outcome.final}) > 1
+    table = Table(title="key KPIs (portfolio)", title_justify="left")
+    for column in ("scenario", "KPI", "mean", "half-width", "relative", "note"):
+        if column != "scenario" or several:
+            table.add_column(column, justify="left" if column in ("scenario", "KPI", "note") else "right")
+    for p in outcome.final:
+        note = p.skipped or ("limited the count" if (p.model, p.kpi) in limiting else "")
+        relative = "–" if p.relative is None else f"{p.relative:.2%}"
+        table.add_row(*([Text(p.model)] if several else []), p.kpi, fmt(p.mean), fmt(p.half_width, 2),
+                      relative, note)
+    out.print(table)
+
+
+@main.command()
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--param", "params", multiple=True, metavar="PATH=VALUES",
+              help="A parameter to vary, e.g. services.helpdesk.staff=4..8 or services.helpdesk.price=30,35,40; "
+                   "repeat for more (adds to the file's sweep: block).")
+@click.option("--samples", type=click.IntRange(min=1), help="A Latin hypercube of N points instead of the full grid.")
+@click.option("--pareto", metavar="KPI,KPI", help="Mark the Pareto front of these portfolio KPIs in sweep.csv.")
+@click.option("--resume", "resume_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="Finish the interrupted sweep in DIR (runs only its missing points).")
+@click.option("--replications", "-r", type=click.IntRange(min=1, max=MAX_REPLICATIONS),
+              help="Override the file's replications.")
+@click.option("--seed", "-s", type=click.IntRange(min=0), help="Override the file's seed.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; results are identical for any number.")
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
+              help="Write into this folder (new or empty) instead of results/<name>/<time>/.")
+@click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
+@click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
+@backend_options
+def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, pareto: str | None,
+          resume_dir: Path | None, replications: int | None, seed: int | None, jobs: int,
+          out_dir: Path | None, force: bool, no_report: bool, backend: str, scheduler: str | None) -> None:
+    """Run SCENARIO_FILE at every point of a parameter grid or Latin hypercube; write sweep.csv,
+    the charts and report.html."""
+    from stratsim.runner import sweep as sweeping
+    from stratsim.runner.backends import backend_description, make_evaluator
+
+    try:
+        if resume_dir is not None and (out_dir is not None or force):
+            raise StratsimError("--resume DIR finishes the sweep in DIR: it takes no --out or --force")
+        scenario = load_scenario(scenario_file)
+        scenario_digest = file_sha256(scenario_file)
+        origins = sweeping.file_origins(scenario_file)
+        evaluator = make_evaluator(jobs, backend, scheduler)
+        if resume_dir is None:
+            design = sweeping.merge_design(scenario.sweep, params, samples, pareto, origins)
+            wanted = sweeping.make_plan(scenario, design, scenario.seed if seed is None else seed,
+                                        scenario.replications if replications is None else replications)
+            plan, points = sweeping.start_folder(scenario, design, wanted, out_dir, force)
+        else:
+            asked = sweeping.requested_options(scenario, params, samples, pareto, seed, replications, origins)
+            plan, wanted, points = sweeping.resume_folder(resume_dir, scenario, asked)
+    except StratsimError as error:
+        fail(error)
+    signal.signal(signal.SIGTERM, raise_interrupt)
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    start = time.perf_counter()
+    total = len(wanted["points"])
+    before = len(sweeping.finished_points(plan.target, total))
+    out.print(Text(f"sweep of {scenario.name}: {total} points × {wanted['replications']} replications "
+                   f"({'Latin hypercube' if wanted['samples'] else 'full grid'}), seed {wanted['seed']}"
+                   + (f"; {before} points already done" if before else "")))
+    try:
+        with evaluator:
+            with Progress(TextColumn("points"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True) as progress:
+                task = progress.add_task("sweep", total=(total - before) * wanted["replications"])
+                sweeping.run_points(points, wanted["points"], wanted["seed"], wanted["replications"],
+                                    evaluator, plan.target, lambda: progress.advance(task))
+        result = sweeping.write_sweep_csv(plan.staging, wanted, plan.target)
+        write_json(plan.staging / MANIFEST_FILE, sweeping.sweep_manifest(
+            wanted, scenario_file=scenario_file, scenario_file_sha256=scenario_digest,
+            points_run=total - before, resumed=resume_dir is not None, jobs=jobs,
+            backend=backend_description(evaluator), started_at=started_at,
+            wall_time_s=time.perf_counter() - start))
+        if not no_report:
+            draw_report(plan.staging, plan.target)
+    except KeyboardInterrupt:
+        abandon(plan)
+        kept = len(sweeping.finished_points(plan.target, total))
+        err.print(Text(f"interrupted: {kept} of {total} points are kept in {plan.target}/; finish with: "
+                       f"stratsim sweep {scenario_file} --resume {plan.target}"))
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as error:
+        abandon(plan)
+        fail(OutputError(f"cannot write results to {plan.target}: {error.strerror or error}"))
+    except StratsimError as error:
+        abandon(plan)
+        fail(error)
+    except BaseException:
+        abandon(plan)
+        raise
+    try:
+        target = commit_uninterrupted(plan)
+    except OutputError as error:
+        fail(error)
+    out.print(Text(str(result)), soft_wrap=True)
     out.print(f"results in {target}/", soft_wrap=True)
     if (target / REPORT_FILE).exists():
         out.print(f"report: {target / REPORT_FILE}", soft_wrap=True)

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from stratsim.cli_options import backend_options, precision_options
+
 
 def print_perspective(summary: dict[str, Any]) -> None:
     """Print a run's score and feasibility with the evidence (nothing without a perspective)."""
@@ -38,11 +40,16 @@ def print_perspective(summary: dict[str, Any]) -> None:
               help="Write into this folder (new or empty) instead of results/<baseline>-compare/<time>/.")
 @click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
 @click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
+@precision_options
+@backend_options
 def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications: int | None,
-            seed: int | None, jobs: int, out_dir: Path | None, force: bool, no_report: bool) -> None:
+            seed: int | None, jobs: int, out_dir: Path | None, force: bool, no_report: bool,
+            precision: float | None, max_replications: int, warmup: str | None, backend: str,
+            scheduler: str | None) -> None:
     """Compare scenarios on common random numbers: differences against the baseline with 95 %
     intervals, significance after Holm's correction, feasibility, ranking and a verdict; writes
-    comparison.json, comparison.csv, replications.csv and manifest.json."""
+    comparison.json, comparison.csv, replications.csv, each scenario's run files, the charts,
+    report.html and manifest.json."""
     import signal
     import sys
     import time
@@ -53,9 +60,11 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
 
     from stratsim.analysis.capacity import capacity_checks, volume_warnings, window_warnings
     from stratsim.cli import (
-        EXIT_INTERRUPTED, commit_uninterrupted, draw_report, err, fail, out, print_warning,
-        raise_interrupt,
+        EXIT_INTERRUPTED, commit_uninterrupted, draw_report, err, fail, out, print_precision,
+        print_warmup, print_warning, raise_interrupt,
     )
+    from stratsim.runner.backends import backend_description, make_evaluator
+    from stratsim.runner.execution import ExecutionOptions, check_options
     from stratsim.engine.compile import compile_scenario
     from stratsim.errors import OutputError, StratsimError
     from stratsim.report.tables import comparison_renderables
@@ -67,7 +76,6 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
         load_contenders,
         write_comparison_files,
     )
-    from stratsim.runner.evaluators import evaluator_for
     from stratsim.runner.output import REPORT_FILE, abandon, plan_output
 
     try:
@@ -75,31 +83,38 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
         check_contenders(contenders)
         chosen = choose_baseline(contenders, baseline)
         models = [compile_scenario(c.scenario) for c in contenders]
+        options = ExecutionOptions(replications, seed, warmup == "auto", precision, max_replications)
+        check_options(options, chosen.scenario)
+        evaluator = make_evaluator(jobs, backend, scheduler)
         plan = plan_output(f"{chosen.name}-compare", out_dir, force)
     except StratsimError as error:
         fail(error)
     signal.signal(signal.SIGTERM, raise_interrupt)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
-    evaluator = evaluator_for(jobs)
-    count = replications or chosen.scenario.replications
     warnings = [f"{model.name}: {warning}" for model in models
                 for warning in [w for c in capacity_checks(model) for w in c.warnings()]
                 + window_warnings(model) + volume_warnings(model)]
     try:
         for warning in warnings:
             print_warning(warning)
-        with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True) as progress:
-            task = progress.add_task("compare", total=count * len(contenders))
-            comparison = compare_contenders(contenders, baseline=chosen.name, replications=count,
-                                            seed=seed, evaluator=evaluator,
-                                            on_done=lambda: progress.advance(task),
-                                            series_root=plan.staging)
+        with evaluator:   # workers start before the progress bar's thread does
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True) as progress:
+                task = progress.add_task("replications", total=None)
+
+                def stage(label: str, total: int) -> None:
+                    progress.update(task, description=label, total=total, completed=0)
+
+                comparison = compare_contenders(contenders, baseline=chosen.name,
+                                                replications=replications, seed=seed,
+                                                evaluator=evaluator, on_done=lambda: progress.advance(task),
+                                                series_root=plan.staging, options=options, stage=stage)
         warnings += list(comparison.warnings)
-        info = comparison_manifest(comparison, jobs=jobs, backend=evaluator.name,
+        info = comparison_manifest(comparison, jobs=jobs, backend=backend_description(evaluator),
                                    started_at=started_at, wall_time_s=time.perf_counter() - start,
                                    warnings=warnings)
+        info.update(comparison.execution.manifest_extras())
         write_comparison_files(plan.staging, comparison, info)
         if not no_report:
             draw_report(plan.staging, plan.target)
@@ -126,6 +141,10 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
         out.print(renderable)
     out.print()
     out.print(Text(comparison.verdict), soft_wrap=False)
+    if comparison.execution.warmup is not None:
+        print_warmup(comparison.execution.warmup)
+    if comparison.execution.precision is not None:
+        print_precision(comparison.execution.precision)
     out.print(Text(f"results in {target}/"), soft_wrap=True)
     if (target / REPORT_FILE).exists():
         out.print(Text(f"report: {target / REPORT_FILE}"), soft_wrap=True)

@@ -54,3 +54,8 @@ class OutputError(StratsimError):
 
 class ResultsError(StratsimError):
     """A results folder cannot be reported on (it holds no stratsim result, or a damaged file)."""
+
+
+class BackendError(StratsimError):
+    """The chosen backend cannot run the work: its extra is not installed, its scheduler
+    cannot be reached, or a worker died while running a task."""

@@ -14,9 +14,9 @@ from stratsim.runner.compare import (
     COMPARISON_COLUMNS,
     compare,
     load_contenders,
-    run_batch,
     write_comparison_files,
 )
+from stratsim.runner.batches import ModelRun, run_batch
 from stratsim.runner.evaluators import SerialEvaluator
 from tests.conftest import SMALL_SCENARIO, write
 
@@ -143,9 +143,9 @@ def test_results_do_not_depend_on_jobs_and_batches_compose(files) -> None:
     one = compare(paths, replications=3, jobs=1)
     two = compare(paths, replications=3, jobs=2)
     assert json.dumps(one.document) == json.dumps(two.document)
-    models = [compile_scenario(c.scenario) for c in load_contenders(paths)]
-    whole = run_batch(models, 5, range(0, 3), SerialEvaluator())
-    parts = [run_batch(models, 5, part, SerialEvaluator()) for part in (range(0, 1), range(1, 3))]
+    runs = [ModelRun(compile_scenario(c.scenario)) for c in load_contenders(paths)]
+    whole = run_batch(runs, 5, 0, 3, SerialEvaluator())
+    parts = [run_batch(runs, 5, first, stop, SerialEvaluator()) for first, stop in ((0, 1), (1, 3))]
     assert whole == [parts[0][i] + parts[1][i] for i in range(2)]
 
 

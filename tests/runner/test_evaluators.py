@@ -41,5 +41,55 @@ def test_a_failing_task_fails_the_run_with_its_own_error():
 
 
 def test_a_dead_worker_fails_the_run_instead_of_hanging():
-    with pytest.raises(BrokenProcessPool):
+    with pytest.raises(BrokenProcessPool, match="a worker process died while running task"):
         ProcessPoolEvaluator(2).map(die_on_two, list(range(4)))
+
+
+def worker_pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_a_session_starts_the_workers_once_for_every_map():
+    with ProcessPoolEvaluator(2) as evaluator:
+        first = set(evaluator.map(worker_pid, list(range(6))))
+        second = set(evaluator.map(worker_pid, list(range(6))))
+    assert len(first | second) <= 2 and os.getpid() not in first | second
+
+
+def test_nested_sessions_keep_the_workers_until_the_outermost_ends():
+    evaluator = ProcessPoolEvaluator(2)
+    with evaluator:
+        pool = evaluator._pool
+        with evaluator:
+            evaluator.map(worker_pid, list(range(4)))
+        assert evaluator._pool is pool and evaluator.map(square, [3]) == [9]
+    assert evaluator._pool is None
+
+
+def test_on_result_gets_each_index_and_result_once():
+    seen = []
+    for evaluator in (SerialEvaluator(), ProcessPoolEvaluator(2)):
+        seen.clear()
+        evaluator.map(square, [4, 5, 6], on_result=lambda i, r: seen.append((i, r)))
+        assert sorted(seen) == [(0, 16), (1, 25), (2, 36)]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_fork_and_spawn_workers_give_the_same_records(method, small_scenario):
+    from stratsim.engine.compile import compile_scenario
+    from stratsim.runner.replications import ReplicationTask, run_task
+    from stratsim.scenario import load_scenario
+
+    model = compile_scenario(load_scenario(small_scenario))
+    tasks = [ReplicationTask(model, 5, r) for r in range(3)]
+    assert ProcessPoolEvaluator(2, start_method=method).map(run_task, tasks) == SerialEvaluator().map(run_task, tasks)
+
+
+def test_fork_only_when_single_threaded(monkeypatch):
+    from stratsim.runner import evaluators
+
+    monkeypatch.setattr(evaluators.threading, "active_count", lambda: 2)
+    assert evaluators.default_start_method() == "spawn"
+    monkeypatch.setattr(evaluators.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(evaluators.sys, "platform", "linux")
+    assert evaluators.default_start_method() == "fork"

@@ -20,11 +20,12 @@ Decisions (the README says the same):
   ``results/<baseline>-compare/<time>/``): ``comparison.json`` (DESIGN's contract: each
   scenario's summary, differences mirroring it, ranking, verdict), ``comparison.csv`` (one row per
   scenario × scope × KPI), ``replications.csv`` (every scenario's per-replication KPIs, with a
-  ``scenario`` column first) and ``manifest.json`` last. No time series: run a scenario alone
-  for its ``timeseries.csv``.
+  ``scenario`` column first), each scenario's run files under ``scenarios/<name>/`` (for the
+  report) and ``manifest.json`` last.
 
-:func:`run_batch` runs one batch of replications of every model; a precision loop (replications
-until the intervals are tight enough) calls it with successive ranges of replications.
+The replications run through :func:`~stratsim.runner.execution.execute`, the same path as
+``run``: a precision target grows every scenario's count together, an automatic warm-up is
+shared, and any backend gives the same numbers.
 """
 
 from __future__ import annotations
@@ -35,8 +36,7 @@ import os
 import platform
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,6 @@ from stratsim import __version__
 from stratsim.analysis.comparison import apply_holm, paired_difference
 from stratsim.analysis.perspective import judge, rank, scores
 from stratsim.analysis.verdict import verdict, verdict_parts
-from stratsim.engine.compile import compile_scenario
 from stratsim.engine.metrics import KpiRecord
 from stratsim.engine.model import Model
 from stratsim.errors import Issue, ScenarioError, StratsimError
@@ -60,13 +59,7 @@ from stratsim.runner.output import (
     SCENARIOS_FOLDER,
     write_json,
 )
-from stratsim.runner.replications import (
-    ReplicationTask,
-    rules_part,
-    run_task,
-    timeseries_part,
-    waits_part,
-)
+from stratsim.runner.execution import Execution, ExecutionOptions, Stage, execute
 from stratsim.runner.results import REPLICATION_COLUMNS, file_sha256, kpi_rows, write_run_data
 from stratsim.runner.simulation import SimulationResult, build_summary, result_warnings
 from stratsim.runner.statistics import iter_leaves
@@ -168,38 +161,6 @@ def choose_baseline(contenders: Sequence[Contender], baseline: str | None) -> Co
     hint = f' (did you mean "{close[0]}"?)' if close else ""
     raise StratsimError(f'--baseline: "{baseline}" is not the name of any scenario compared{hint}; '
                         f"the names are: {', '.join(names)}")
-
-
-@dataclass(frozen=True)
-class SeriesFolder:
-    """Where one scenario's replications stream their time series, waits and strategy log."""
-
-    folder: Path
-    start: date | None = None
-
-    def task(self, model: Model, seed: int, replication: int) -> ReplicationTask:
-        folder = self.folder
-        return ReplicationTask(model, seed, replication,
-                               str(timeseries_part(folder, replication)), self.start,
-                               str(waits_part(folder, replication)), str(rules_part(folder, replication)))
-
-
-def run_batch(models: Sequence[Model], seed: int, replications: range, evaluator: Evaluator,
-              on_done: Callable[[], None] | None = None,
-              series: Sequence[SeriesFolder] | None = None) -> list[list[KpiRecord]]:
-    """Replications ``replications`` of every model, on common random numbers.
-
-    One evaluator call for all models and replications (so workers stay busy across
-    scenarios); returns one list of records per model, in replication order. Calling it with
-    ``range(0, 10)`` then ``range(10, 20)`` gives the same records as ``range(0, 20)``. With
-    ``series`` (one per model), each replication also streams its time series, waits and
-    strategy log into that model's folder, as ``run`` does.
-    """
-    tasks = [series[i].task(model, seed, r) if series is not None else ReplicationTask(model, seed, r)
-             for i, model in enumerate(models) for r in replications]
-    results = evaluator.map(run_task, tasks, on_done)
-    count = len(replications)
-    return [results[i * count:(i + 1) * count] for i in range(len(models))]
 
 
 def _set(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -389,7 +350,8 @@ class Comparison:
     contenders: tuple[Contender, ...]
     warnings: tuple[str, ...] = field(default=())
     models: tuple[Model, ...] = field(default=())
-    series: tuple[SeriesFolder, ...] = field(default=())
+    series: tuple[Path, ...] = field(default=())
+    execution: Execution | None = None
 
     @property
     def baseline(self) -> str:
@@ -430,30 +392,37 @@ def compare_contenders(contenders: Sequence[Contender], *, baseline: str | None 
                        replications: int | None = None, seed: int | None = None,
                        evaluator: Evaluator | None = None,
                        on_done: Callable[[], None] | None = None,
-                       series_root: Path | None = None) -> Comparison:
+                       series_root: Path | None = None,
+                       options: ExecutionOptions | None = None,
+                       stage: Stage | None = None) -> Comparison:
     """Check, simulate on common random numbers and compare ``contenders``.
 
-    With ``series_root`` (a staging folder), each scenario's replications stream their time
-    series, waits and strategy log into ``series_root/scenarios/<name>/``, where
+    Every scenario runs with the baseline's seed and replications (unless given), through
+    :func:`~stratsim.runner.execution.execute`: so ``options`` may ask for a precision target
+    (the count grows for all together) or an automatic warm-up (one for all). With
+    ``series_root`` (a staging folder), each scenario's replications stream their time series,
+    waits and strategy log into ``series_root/scenarios/<name>/``, where
     :func:`write_comparison_files` completes that scenario's run files for the report.
     """
     check_contenders(contenders)
     chosen = choose_baseline(contenders, baseline)
+    options = options or ExecutionOptions()
     seed = chosen.scenario.seed if seed is None else seed
     count = chosen.scenario.replications if replications is None else replications
     if count < 1:
         raise StratsimError(f"replications must be at least 1, got {count}")
-    models = [compile_scenario(c.scenario) for c in contenders]
-    series = None
+    folders = None
     if series_root is not None:
-        series = [SeriesFolder(series_root / SCENARIOS_FOLDER / c.name, c.scenario.start) for c in contenders]
-        for folder in series:
-            folder.folder.mkdir(parents=True, exist_ok=True)
-    batches = run_batch(models, seed, range(count), evaluator or evaluator_for(1), on_done, series)
-    records = {c.name: batch for c, batch in zip(contenders, batches)}
-    document, warnings = build_document(contenders, chosen.name, seed, records)
-    return Comparison(document, records, tuple(contenders), tuple(warnings), tuple(models),
-                      tuple(series or ()))
+        folders = [series_root / SCENARIOS_FOLDER / c.name for c in contenders]
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+    execution = execute([c.scenario for c in contenders], replace(options, replications=count, seed=seed),
+                        evaluator or evaluator_for(1), folders, stage, on_done)
+    ran = [replace(c, scenario=result.scenario) for c, result in zip(contenders, execution.results)]
+    records = {c.name: result.records for c, result in zip(ran, execution.results)}
+    document, warnings = build_document(ran, chosen.name, seed, records)
+    return Comparison(document, records, tuple(ran), tuple(execution.warnings + warnings),
+                      tuple(r.model for r in execution.results), tuple(folders or ()), execution)
 
 
 def compare(scenarios: Sequence[Scenario | str | os.PathLike[str]], *, baseline: str | None = None,
@@ -532,6 +501,6 @@ def write_comparison_files(folder: Path, comparison: Comparison, manifest: dict[
         records = comparison.records[name]
         result = SimulationResult(contender.scenario, model, comparison.document["seed"], len(records),
                                   records, comparison.document["scenarios"][name])
-        write_run_data(series.folder, result)
+        write_run_data(series, result)
     write_json(folder / MANIFEST_FILE, manifest)
 

@@ -2,18 +2,45 @@
 
 An evaluator maps a picklable function over tasks and returns the results **in task order**,
 whatever order they finish in, calling ``on_done`` once per finished task (for a progress
-bar). Results never depend on the evaluator: every random stream is keyed by replication,
-not by worker.
+bar) and, if given, ``on_result(index, result)`` as each task finishes (a sweep saves a point
+as soon as its last replication is in). Results never depend on the evaluator: every random
+stream is keyed by replication, not by worker.
+
+An evaluator is also a context manager: inside ``with evaluator:`` its workers are started
+once and reused by every ``map`` (a warm-up pilot, batches of replications added for a
+precision target, the points of a sweep); outside, each ``map`` starts and stops its own.
+
+Start-up is what parallel runs of short replications pay for (measured in
+``benchmarks/bench_parallel.py``): a replication of the helpdesk example takes about 20 ms,
+while a worker started with "spawn" needs about half a second to import numpy, SimPy and the
+engine; the per-task cost of pickling a compiled model (about 8 kB, 0.07 ms) and its KPI
+record is negligible next to it. So on Linux the pool forks its workers (a few ms) when that
+is safe — the calling process runs a single thread, so no lock can be inherited held — and
+forks them all when the pool starts, before a progress bar starts its thread; elsewhere, or
+with other threads running, it spawns them as before. Workers hold no state that results
+depend on (a task carries its model, seed and replication), so the start method changes
+timings only, never a number.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Protocol
+
+from stratsim.errors import BackendError
+
+OnResult = Callable[[int, Any], None]
+
+
+class WorkerLost(BackendError, BrokenProcessPool):
+    """A pool worker died (killed, out of memory): a clear error, and still a ``BrokenProcessPool``."""
 
 
 class Evaluator(Protocol):
@@ -22,8 +49,13 @@ class Evaluator(Protocol):
     name: str
 
     def map(
-        self, function: Callable[[Any], Any], tasks: Sequence[Any], on_done: Callable[[], None] | None = None
+        self, function: Callable[[Any], Any], tasks: Sequence[Any], on_done: Callable[[], None] | None = None,
+        on_result: OnResult | None = None,
     ) -> list[Any]: ...
+
+    def __enter__(self) -> Evaluator: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
 
 
 class SerialEvaluator:
@@ -31,54 +63,127 @@ class SerialEvaluator:
 
     name = "serial"
 
-    def map(self, function, tasks, on_done=None):
+    def map(self, function, tasks, on_done=None, on_result=None):
         results = []
-        for task in tasks:
-            results.append(function(task))
+        for index, task in enumerate(tasks):
+            result = function(task)
+            results.append(result)
+            if on_result is not None:
+                on_result(index, result)
             if on_done is not None:
                 on_done()
         return results
 
+    def __enter__(self) -> SerialEvaluator:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+def default_start_method() -> str:
+    """``"fork"`` on Linux when this process runs a single thread, else ``"spawn"``."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
 
 class ProcessPoolEvaluator:
-    """Runs tasks on ``jobs`` worker processes (started fresh with "spawn": no inherited state).
+    """Runs tasks on ``jobs`` worker processes.
 
     Workers ignore Ctrl-C (they are started with SIGINT ignored, so even one still starting
-    prints nothing); the parent receives it — or SIGTERM, which the CLI turns into the same —
-    terminates the workers at once and re-raises, so an interrupted run stops now, not after
-    the tasks already handed out. A worker that dies (killed, out of memory) breaks the pool:
-    the run fails with ``BrokenProcessPool`` instead of waiting for ever.
+    prints nothing) and take SIGTERM's default action; the parent receives it — or SIGTERM,
+    which the CLI turns into the same — terminates the workers at once and re-raises, so an
+    interrupted run stops now, not after the tasks already handed out. A worker that dies
+    (killed, out of memory) breaks the pool: the run fails with :class:`WorkerLost` (a
+    ``BrokenProcessPool`` and a user-facing :class:`~stratsim.errors.BackendError`) instead
+    of waiting for ever. ``start_method`` defaults to :func:`default_start_method`.
     """
 
     name = "process-pool"
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, start_method: str | None = None) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         self.jobs = jobs
+        self.start_method = start_method
+        self._pool: ProcessPoolExecutor | None = None
+        self._depth = 0   # nested ``with``: the outermost one owns the workers
 
-    def map(self, function, tasks, on_done=None):
-        results: list[Any] = [None] * len(tasks)
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)), mp_context=context,
-                                   initializer=_ignore_interrupts)
+    def _start(self, workers: int) -> ProcessPoolExecutor:
+        """A pool whose workers are all started now (forked before any thread of ours runs)."""
+        context = multiprocessing.get_context(self.start_method or default_start_method())
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_interrupts)
         try:
             with _interrupts_ignored():   # workers start with SIGINT ignored (inherited by exec)
+                for _ in range(workers):   # one no-op task per worker starts them all now
+                    pool.submit(_ready)
+        except BaseException:
+            _stop(pool)
+            raise
+        return pool
+
+    def __enter__(self) -> ProcessPoolEvaluator:
+        if self._pool is None:
+            self._pool = self._start(self.jobs)
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._depth = max(self._depth - 1, 0)
+        if self._depth:
+            return
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if exc_info and exc_info[0] is not None:
+            _stop(pool)
+        else:
+            pool.shutdown()
+
+    def map(self, function, tasks, on_done=None, on_result=None):
+        results: list[Any] = [None] * len(tasks)
+        if not tasks:
+            return results
+        own = self._pool is None
+        pool = self._start(min(self.jobs, len(tasks))) if own else self._pool
+        try:
+            with _interrupts_ignored():
                 futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
+                index = futures[future]
+                try:
+                    results[index] = future.result()
+                except BrokenProcessPool as error:
+                    raise WorkerLost(f"a worker process died while running task {index} or one beside it "
+                                     f"(killed, or out of memory?): {error}") from None
+                if on_result is not None:
+                    on_result(index, results[index])
                 if on_done is not None:
                     on_done()
         except BaseException:
-            _terminate_workers(pool)
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop(pool)
+            self._pool = None
             raise
-        pool.shutdown()
+        if own:
+            pool.shutdown()
         return results
+
+
+def _ready() -> None:
+    """A no-op task: its result says a worker is up."""
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    _terminate_workers(pool)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 @contextmanager
 def _interrupts_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield   # signal handlers can only be set from the main thread
+        return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
@@ -88,6 +193,7 @@ def _interrupts_ignored() -> Iterator[None]:
 
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker inherits the CLI's handler
 
 
 def _terminate_workers(pool: ProcessPoolExecutor) -> None:

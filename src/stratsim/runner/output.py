@@ -43,6 +43,8 @@ WAITS_FILE = "waits.csv"
 MODEL_FILE = "model.json"
 SCENARIO_COPY_FILE = "scenario.yaml"
 REPORT_FILE = "report.html"
+#: A sweep saves each finished point here as ``NNNN.json`` while it runs (kept if interrupted).
+POINTS_FOLDER = "points"
 #: The folder of the report's charts (PNG and SVG).
 CHARTS_FOLDER = "charts"
 #: The folder where ``compare`` keeps each scenario's run files, one subfolder per scenario.
@@ -52,7 +54,7 @@ CHART_SUFFIXES = (".png", ".svg")
 RESULT_MARKERS = (SUMMARY_FILE, MANIFEST_FILE, COMPARISON_FILE)
 #: Every file a stratsim run writes; ``--force`` deletes these (and the charts) and nothing else.
 RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE, RULES_FILE, COMPARISON_CSV_FILE,
-                WAITS_FILE, MODEL_FILE, SCENARIO_COPY_FILE, REPORT_FILE)
+                WAITS_FILE, MODEL_FILE, SCENARIO_COPY_FILE, REPORT_FILE, SWEEP_FILE, SWEEP_PLAN_FILE)
 #: The file moved last: its presence means the result is complete.
 COMPLETION_MARKER = MANIFEST_FILE
 STAGING_PREFIX = ".stratsim-partial-"
@@ -145,21 +147,41 @@ def plan_output(name: str, out: Path | None = None, force: bool = False,
     return OutputPlan(target, staging, created, force, link)
 
 
+def plan_into_existing(target: Path) -> OutputPlan:
+    """Stage into a folder that holds unfinished work to complete (``sweep --resume DIR``).
+
+    Nothing is reserved or created but the staging folder, and nothing is deleted on failure
+    but that: the unfinished work stays for the next attempt.
+    """
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
+        staging.chmod(0o777 & ~_umask())
+    except OSError as error:
+        raise OutputError(f"cannot write results to {target}: {error.strerror or error}") from None
+    return OutputPlan(target, staging, (), False, None)
+
+
 def write_json(path: Path, document: Any) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(document, handle, indent=2, allow_nan=False)
         handle.write("\n")
 
 
-def _remove_earlier_result(target: Path) -> None:
+def remove_earlier_result(target: Path) -> None:
     """With ``--force``: delete the earlier result's files, its completion marker first.
 
-    Only files stratsim writes are deleted; anything else the user keeps there stays.
+    Only files stratsim writes are deleted (a sweep's point files included); anything else
+    the user keeps there stays.
     """
     for name in dict.fromkeys((COMPLETION_MARKER, *RESULT_FILES)):
         (target / name).unlink(missing_ok=True)
     remove_charts(target / CHARTS_FOLDER)
     _remove_scenario_results(target / SCENARIOS_FOLDER)
+    points = target / POINTS_FOLDER
+    if points.is_dir():
+        for path in points.glob("*.json"):
+            path.unlink(missing_ok=True)
+        _remove_if_empty(points)
 
 
 def _remove_scenario_results(scenarios: Path) -> None:
@@ -226,7 +248,7 @@ def _move_in(plan: OutputPlan) -> None:
                           "this run's result was not written")
     try:
         if plan.force:
-            _remove_earlier_result(target)
+            remove_earlier_result(target)
         staged = sorted(plan.staging.iterdir(), key=lambda p: (p.name == COMPLETION_MARKER, p.name))
         for path in staged:
             if path.is_dir() and (target / path.name).is_dir():   # charts/ where the user keeps a file

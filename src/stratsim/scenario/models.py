@@ -65,6 +65,7 @@ from .profiles import (
     resolve_weekly,
 )
 from .rosters import RosterWindow
+from .sweep import SweepBlock
 from .strategy import (
     Action,
     Budget,
@@ -437,6 +438,8 @@ class Scenario(ScenarioModel):
     """The customer segments whose demand the services meet: at least one."""
     strategy: Strategy = Field(default_factory=Strategy)
     """The strategy in the four P's of service strategy: perspective, position, plan, pattern."""
+    sweep: SweepBlock | None = Field(default=None)
+    """Parameters `stratsim sweep` varies over this scenario (ignored by `run` and `compare`)."""
 
     @field_validator("start")
     @classmethod

@@ -1,0 +1,210 @@
+"""Parallel speed-up and backends: a compare-sized batch on 1 job, a 2-worker pool and Dask.
+
+The work is what ``stratsim compare`` of four scenarios × 20 replications hands to an
+evaluator: the helpdesk baseline (``scenarios/helpdesk-baseline.yaml``) and three variants
+of it (staff, price and patience changed, so the four models differ), run through the
+library in one batch of 80 tasks (``runner.execution.execute``, the code path ``run`` and
+``compare`` share). ``--scale K`` multiplies every scenario's measured window by K (K times
+the work per replication) to show how the ratios move with task length.
+
+Configurations, each **in its own fresh Python subprocess** (start-up of one cannot warm
+another), timed with ``time.perf_counter`` from just before the evaluator is made to just
+after it has shut down — worker or cluster start and shutdown included; interpreter start-up
+and imports excluded, as in ``bench_mm3.py`` (stratsim's, scipy.stats' — which the statistics
+import on first use — and distributed's, whose import time is reported on its own):
+
+``jobs1``   the serial evaluator (``--jobs 1``): everything in the calling process;
+``pool2``   the process pool with 2 workers (``--jobs 2``);
+``dask2``   ``--backend dask --jobs 2``: a ``distributed.LocalCluster`` of 2 worker processes;
+``overhead`` the pool with 2 workers running 80 tasks that carry the same compiled models and
+           return a stored KPI record without simulating: what a task costs besides its work;
+``dask2-fork`` for information: ``dask2`` with its workers forked straight from this
+           (multi-threaded) process instead of from a forkserver — faster to start, but forking
+           a process that runs threads can deadlock, so stratsim does not do it.
+
+Rounds are interleaved (jobs1, pool2, dask2, overhead, then again) and each configuration's
+median over ``--repeat`` rounds is reported, with the machine's load average before and after:
+on a shared machine only ratios measured within one run mean anything, and two workers cannot
+run twice as fast while other processes hold a core. The CPU time of ``jobs1`` and ``pool2``
+(this process plus its joined workers) does not depend on that contention: what the pool
+spends beyond the serial run is its whole overhead, start-up and pickling included. Every configuration's
+records are checked equal to the serial ones (same numbers on every backend).
+
+Usage (from the repository root, with ``pip install -e ".[dask]"``)::
+
+    .venv/bin/python benchmarks/bench_parallel.py --repeat 5
+    .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --scale 12
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "helpdesk-baseline.yaml"
+SCENARIOS = 4
+REPLICATIONS = 20
+CONFIGS = ("jobs1", "pool2", "dask2", "overhead", "dask2-fork")
+TARGET_EFFICIENCY = 0.90
+TARGET_DASK_RATIO = 1.15
+
+
+def scenarios(scale: float) -> list[Any]:
+    """The baseline and three variants, each with its window scaled by ``scale``."""
+    from stratsim.scenario import load_scenario
+
+    base = load_scenario(BASELINE)
+    window = (base.horizon - base.warmup) * scale
+    base = base.model_copy(update={"horizon": base.warmup + window})
+    staff = base.model_copy(update={"name": "more-staff", "services": [
+        base.services[0].model_copy(update={"staff": 2}), base.services[1]]})
+    price = base.model_copy(update={"name": "higher-price", "services": [
+        base.services[0].model_copy(update={"price": 45.0}), base.services[1]]})
+    patient = base.model_copy(update={"name": "fewer-lines", "services": [
+        base.services[0].model_copy(update={"queue_capacity": 30}), base.services[1]]})
+    return [base, staff, price, patient]
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its children that have ended (pool workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _stored_record(task: Any) -> Any:
+    return _RECORD
+
+
+_RECORD: Any = None
+
+
+def worker(config: str, scale: float) -> dict[str, Any]:
+    """Run one configuration here and return its timings and a digest of its records."""
+    global _RECORD
+    from stratsim.engine.compile import compile_scenario
+    from stratsim.engine.replication import run_replication
+    from stratsim.runner.backends import make_evaluator
+    from stratsim.runner.batches import ModelRun, batch_tasks
+    from stratsim.runner.execution import ExecutionOptions, execute
+
+    import scipy.stats  # noqa: F401  (imported by the statistics on first use: an import, not work)
+
+    chosen = scenarios(scale)
+    options = ExecutionOptions(replications=REPLICATIONS)
+    import_s = 0.0
+    if config.startswith("dask2"):
+        before = time.perf_counter()
+        import distributed  # noqa: F401
+        import_s = time.perf_counter() - before
+    if config == "overhead":
+        models = [compile_scenario(s) for s in chosen]
+        _RECORD = run_replication(models[0], 42, 0)
+        tasks = batch_tasks([ModelRun(m) for m in models], 42, 0, REPLICATIONS)
+        start = time.perf_counter()
+        with make_evaluator(2, "pool") as evaluator:
+            opened = time.perf_counter()
+            evaluator.map(_stored_record, tasks)
+            ran = time.perf_counter()
+        end = time.perf_counter()
+        return {"config": config, "seconds": end - start, "start_s": opened - start, "run_s": ran - opened,
+                "close_s": end - ran, "tasks": len(tasks), "digest": None}
+    jobs, backend = {"jobs1": (1, "pool"), "pool2": (2, "pool"), "dask2": (2, "dask"),
+                     "dask2-fork": (2, "dask")}[config]
+    cpu_before = cpu_seconds()
+    start = time.perf_counter()
+    evaluator = make_evaluator(jobs, backend)
+    if config == "dask2-fork":
+        evaluator.start_method = "fork"
+    with evaluator:
+        opened = time.perf_counter()
+        execution = execute(chosen, options, evaluator)
+        ran = time.perf_counter()
+    end = time.perf_counter()
+    records = [r.records for r in execution.results]
+    digest = hashlib.sha256(json.dumps(records, sort_keys=True).encode()).hexdigest()
+    customers = sum(rec["kpis"]["arrivals"] for result in records for rec in result)
+    return {"config": config, "seconds": end - start, "start_s": opened - start, "run_s": ran - opened,
+            "close_s": end - ran, "tasks": SCENARIOS * REPLICATIONS, "customers": customers, "digest": digest,
+            "import_s": import_s, "cpu_s": cpu_seconds() - cpu_before}
+
+
+def run_one(config: str, scale: float) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", config, "--scale", str(scale)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"{config} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--worker", choices=CONFIGS)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.scale)))
+        return
+    load_before = os.getloadavg()
+    runs: dict[str, list[dict[str, Any]]] = {c: [] for c in CONFIGS}
+    for round_ in range(args.repeat):
+        for config in CONFIGS:
+            result = run_one(config, args.scale)
+            runs[config].append(result)
+            print(f"round {round_ + 1}: {config} {result['seconds']:.2f} s", file=sys.stderr)
+    load_after = os.getloadavg()
+    digests = {r["digest"] for c in ("jobs1", "pool2", "dask2", "dask2-fork") for r in runs[c]}
+    median = {c: statistics.median(r["seconds"] for r in runs[c]) for c in CONFIGS}
+    part = {c: {k: statistics.median(r[k] for r in runs[c]) for k in ("start_s", "run_s", "close_s")}
+            for c in CONFIGS}
+    speedup = median["jobs1"] / median["pool2"]
+    efficiency = speedup / 2
+    dask_ratio = median["dask2"] / median["pool2"]
+    overhead_ms = part["overhead"]["run_s"] / runs["overhead"][0]["tasks"] * 2 * 1000
+    task_ms = part["jobs1"]["run_s"] / (SCENARIOS * REPLICATIONS) * 1000
+    print(f"work: {SCENARIOS} scenarios × {REPLICATIONS} replications of the helpdesk baseline "
+          f"(window × {args.scale:g}), {runs['jobs1'][0]['customers']:,} customers; "
+          f"median of {args.repeat} interleaved rounds; load average {load_before[0]:.2f} before, "
+          f"{load_after[0]:.2f} after; CPUs {os.cpu_count()}")
+    print()
+    print("| configuration | seconds (median) | start | run | shut down |")
+    print("|---|---:|---:|---:|---:|")
+    names = {"jobs1": "`--jobs 1` (serial)", "pool2": "`--jobs 2` (process pool)",
+             "dask2": "`--backend dask --jobs 2` (LocalCluster)", "overhead": "pool, 80 empty tasks",
+             "dask2-fork": "Dask, workers forked (not used)"}
+    for config in CONFIGS:
+        p = part[config]
+        print(f"| {names[config]} | {median[config]:.2f} | {p['start_s']:.2f} | {p['run_s']:.2f} | {p['close_s']:.2f} |")
+    print()
+    print(f"one replication: {task_ms:.1f} ms of work; per-task overhead on the pool: {overhead_ms:.2f} ms "
+          f"({overhead_ms / task_ms:.1%} of a replication)")
+    print(f"speed-up of 2 workers over --jobs 1: {speedup:.2f}× = {efficiency:.0%} of ideal "
+          f"(target ≥ {TARGET_EFFICIENCY:.0%}): {'PASS' if efficiency >= TARGET_EFFICIENCY else 'FAIL'}")
+    print(f"Dask LocalCluster / process pool, cluster start included: {dask_ratio:.2f} "
+          f"(target ≤ {TARGET_DASK_RATIO:.2f}): {'PASS' if dask_ratio <= TARGET_DASK_RATIO else 'FAIL'}")
+    cpu = {c: statistics.median(r["cpu_s"] for r in runs[c]) for c in ("jobs1", "pool2")}
+    print(f"CPU seconds (this process and its ended workers): --jobs 1 {cpu['jobs1']:.2f}, "
+          f"--jobs 2 {cpu['pool2']:.2f}: the pool spends {cpu['pool2'] / cpu['jobs1'] - 1:+.1%} CPU on the same "
+          f"work, so on two otherwise idle cores it can reach about {2 * cpu['jobs1'] / cpu['pool2'] / 2:.0%} "
+          "of ideal before start-up and the last task's wait")
+    print(f"for information, Dask with forked workers / process pool: {median['dask2-fork'] / median['pool2']:.2f}")
+    print(f"same numbers on every backend: {'yes' if len(digests) == 1 else 'NO'}; "
+          f"import distributed (not in the times above): "
+          f"{statistics.median(r['import_s'] for r in runs['dask2']):.2f} s")
+    if args.json:
+        args.json.write_text(json.dumps({"runs": runs, "load": [load_before, load_after]}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,288 @@
+"""The Dask backend: replications and sweep points on a Dask distributed cluster.
+
+:class:`DaskEvaluator` implements the evaluator interface of :mod:`stratsim.runner.evaluators`
+through a real ``distributed.Client``: with a scheduler address it connects to that cluster;
+without one it starts a ``LocalCluster`` of ``jobs`` worker processes (``processes=True``,
+one thread each, dashboard off, listening on 127.0.0.1 only) — never Dask's synchronous
+scheduler, so the work really crosses process boundaries as it would on a cluster. Nothing
+listens beyond loopback: the scheduler, the workers and the scheduler's small HTTP status
+server (which Dask starts even with the dashboard off) bind to 127.0.0.1.
+
+Decisions, and why:
+
+* **Results in task order, progress as tasks finish**: futures are collected with
+  ``distributed.as_completed``; each result lands at its task's index. Every random stream is
+  keyed by replication, so the numbers equal a serial or process-pool run bit for bit.
+* **A worker that dies fails the run at once.** Dask's default retries a task whose worker
+  died up to three times; our tasks are deterministic, so a task that killed its worker (out
+  of memory) would only kill the next ones. The local cluster's scheduler is started with
+  ``allowed-failures: 0`` and a ``KilledWorker`` becomes a :class:`~stratsim.errors.BackendError`
+  naming the task. (A remote scheduler keeps its own setting.)
+* **Ctrl-C cancels the futures and closes the client and the cluster it started.** The local
+  workers are forked from a server started with SIGINT ignored, like the process pool's
+  workers, so only this process handles the interrupt and the workers print nothing. While
+  the cluster starts or stops (a second or two), Ctrl-C and SIGTERM are held back and honoured
+  as soon as it is whole: a cluster interrupted half-way leaves worker processes behind.
+* **Workers start with "forkserver"** (Dask's default is "spawn"): one fresh server process
+  imports distributed and stratsim, and each worker is forked from it — safe, since the
+  server runs a single thread, and a second worker costs a fork instead of another import.
+* **Tasks go to Dask in chunks** of consecutive tasks, about four chunks per worker: every
+  Dask task costs a few milliseconds of scheduler and client work in this process, which on a
+  small machine competes with the workers themselves, and a replication may take only 20 ms.
+  Four chunks per worker still balance the load; progress is counted per task as chunks end.
+* **Remote workers may not see this machine's files**: with a scheduler address, replications
+  return their time series to this process, which writes ``timeseries.csv`` (``shares_files``).
+* **Remote workers must run the same stratsim**: on connecting, every worker's stratsim
+  version is checked against this one, since a different engine could give different numbers.
+* ``distributed`` is imported only when this backend is used; without it the error says to
+  install the extra: ``pip install -e ".[dask]"``.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from stratsim import __version__
+from stratsim.errors import BackendError
+from stratsim.runner.evaluators import OnResult
+
+INSTALL_HINT = 'the Dask backend needs the dask extra: pip install -e ".[dask]" (or pip install "distributed")'
+CONNECT_TIMEOUT_S = 10
+CHUNKS_PER_WORKER = 4
+#: Modules the forkserver imports once, so forked workers start with them loaded.
+FORKSERVER_PRELOAD = ("distributed", "stratsim.runner.replications")
+
+
+def import_distributed() -> Any:
+    """The ``distributed`` module, or a :class:`BackendError` saying how to install it."""
+    try:
+        import distributed
+    except ImportError:
+        raise BackendError(INSTALL_HINT) from None
+    return distributed
+
+
+def _stratsim_version() -> str:
+    import stratsim
+
+    return stratsim.__version__
+
+
+class DaskEvaluator:
+    """Runs tasks on a Dask cluster: ``scheduler`` (an address) or a new local cluster."""
+
+    name = "dask"
+
+    def __init__(self, jobs: int = 1, scheduler: str | None = None,
+                 connect_timeout_s: float = CONNECT_TIMEOUT_S, start_method: str = "forkserver") -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
+        self.jobs = jobs
+        self.scheduler = scheduler
+        self.connect_timeout_s = connect_timeout_s
+        self.start_method = start_method   # of the local cluster's workers (benchmarks compare them)
+        self._client: Any = None
+        self._cluster: Any = None
+        self._depth = 0   # nested ``with``: the outermost one owns the client and cluster
+
+    @property
+    def shares_files(self) -> bool:
+        """Whether workers can write into this process's result folder (local cluster only)."""
+        return not self.scheduler
+
+    @property
+    def description(self) -> str:
+        """Where the work runs, for the manifest."""
+        if self.scheduler:
+            return f"scheduler {self.scheduler}"
+        return f"local cluster of {self.jobs} worker process{'es' if self.jobs > 1 else ''}"
+
+    def __enter__(self) -> DaskEvaluator:
+        if self._client is None:
+            self._client, self._cluster = self._connect()
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._depth = max(self._depth - 1, 0)
+        if not self._depth:
+            self._close()
+
+    def _connect(self) -> tuple[Any, Any]:
+        distributed = import_distributed()
+        import dask
+
+        if self.scheduler:
+            try:
+                client = distributed.Client(self.scheduler, timeout=self.connect_timeout_s)
+            except (OSError, TimeoutError, ValueError) as error:   # unreachable, or not an address
+                raise BackendError(f"cannot connect to the Dask scheduler at {self.scheduler}: {error}") from None
+            try:
+                self._check_workers(client)
+            except BaseException:
+                client.close()
+                raise
+            return client, None
+        config = {"distributed.scheduler.allowed-failures": 0,
+                  "distributed.worker.multiprocessing-method": self.start_method}
+        cluster = client = None
+        with dask.config.set(config), warnings.catch_warnings(), _interrupts_deferred() as received:
+            # the scheduler's status server moves to a free loopback port when another
+            # cluster holds 8787: nothing the user needs to hear about
+            warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+            if self.start_method == "forkserver":
+                _start_forkserver()
+            try:
+                cluster = distributed.LocalCluster(
+                    n_workers=self.jobs, threads_per_worker=1, processes=True,
+                    dashboard_address=None, host="127.0.0.1")
+                client = distributed.Client(cluster)
+            except BaseException:
+                _close_quietly(client, cluster)
+                raise
+        if received:   # Ctrl-C or SIGTERM while the cluster started: honoured now that it is whole
+            _close_quietly(client, cluster)
+            raise KeyboardInterrupt
+        return client, cluster
+
+    def _check_workers(self, client: Any) -> None:
+        try:
+            client.wait_for_workers(1, timeout=self.connect_timeout_s)
+        except TimeoutError:
+            raise BackendError(f"the Dask scheduler at {self.scheduler} has no workers "
+                               f"(waited {self.connect_timeout_s:g} s)") from None
+        try:
+            versions = client.run(_stratsim_version)
+        except ImportError:
+            raise BackendError(f"stratsim is not installed on the workers of {self.scheduler}") from None
+        wrong = {worker: v for worker, v in versions.items() if v != __version__}
+        if wrong:
+            raise BackendError(f"the workers of {self.scheduler} run another stratsim version "
+                               f"({', '.join(sorted(set(wrong.values())))}; this is {__version__})")
+
+    def _workers(self) -> int:
+        if self._cluster is not None:
+            return self.jobs
+        return len(self._client.scheduler_info().get("workers", {})) or 1
+
+    def _close(self) -> None:
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
+        with _interrupts_deferred() as received:
+            _close_quietly(client, cluster)
+        if received:
+            raise KeyboardInterrupt
+
+    def map(self, function: Callable[[Any], Any], tasks: Sequence[Any],
+            on_done: Callable[[], None] | None = None, on_result: OnResult | None = None) -> list[Any]:
+        results: list[Any] = [None] * len(tasks)
+        if not tasks:
+            return results
+        own = self._client is None
+        if own:
+            self._client, self._cluster = self._connect()
+        distributed = import_distributed()
+        client = self._client
+        futures: list[Any] = []
+        try:
+            size = chunk_size(len(tasks), self._workers())
+            starts = list(range(0, len(tasks), size))
+            futures = client.map(_run_chunk, [(function, list(tasks[s:s + size])) for s in starts], pure=False)
+            first = {future.key: s for s, future in zip(starts, futures)}
+            for future in distributed.as_completed(futures):
+                start = first[future.key]
+                try:
+                    chunk = future.result()
+                except distributed.KilledWorker as error:
+                    raise BackendError(f"a Dask worker died while running tasks {start}-{start + size - 1} "
+                                       f"(killed, or out of memory?): {error}") from None
+                for i, result in enumerate(chunk, start):
+                    results[i] = result
+                    if on_result is not None:
+                        on_result(i, result)
+                    if on_done is not None:
+                        on_done()
+        except BaseException:
+            if futures:
+                client.cancel(futures)
+            if own:
+                self._close()
+            raise
+        if own:
+            self._close()
+        return results
+
+
+def _close_quietly(client: Any, cluster: Any) -> None:
+    if client is not None:
+        client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[list[int]]:
+    """Hold Ctrl-C and SIGTERM back while a cluster starts or stops (a half-started cluster
+    leaves worker processes behind); the list says whether one came, to honour it after."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def chunk_size(tasks: int, workers: int) -> int:
+    """Tasks per Dask task: about :data:`CHUNKS_PER_WORKER` chunks per worker."""
+    return max(1, tasks // (max(workers, 1) * CHUNKS_PER_WORKER))
+
+
+def _run_chunk(job: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
+    function, tasks = job
+    return [function(task) for task in tasks]
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver the workers fork from: preloading stratsim's engine too (after
+    Dask's own list), with SIGINT ignored and blocked, which the server and every worker
+    inherit. In this process SIGINT is blocked, not lost, for that instant: one that arrives
+    then is delivered when it is unblocked."""
+    from multiprocessing import forkserver
+
+    from distributed.utils import get_mp_context
+
+    context = get_mp_context()
+    preload = list(getattr(forkserver._forkserver, "_preload_modules", None) or [])
+    context.set_forkserver_preload(list(dict.fromkeys([*preload, *FORKSERVER_PRELOAD])))
+    blocked = threading.current_thread() is threading.main_thread()
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = _ignore_sigint()
+    try:
+        forkserver.ensure_running()
+    finally:
+        _restore_sigint(previous)
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _ignore_sigint() -> Any:
+    try:
+        return signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:   # not the main thread: leave signals alone
+        return None
+
+
+def _restore_sigint(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)

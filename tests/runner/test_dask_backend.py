@@ -1,0 +1,157 @@
+"""The Dask backend: same numbers as serial and the process pool, clear errors, a real cluster.
+
+One local cluster of two worker processes serves the module (starting one costs seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from stratsim.errors import BackendError
+from stratsim.runner.dask_backend import DaskEvaluator
+from stratsim.runner.evaluators import ProcessPoolEvaluator, SerialEvaluator
+from stratsim.runner.execution import ExecutionOptions, execute
+from stratsim.scenario import load_scenario_text
+from tests.conftest import SMALL_SCENARIO
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def fail_on_three(x: int) -> int:
+    if x == 3:
+        raise ValueError("task 3 failed")
+    return x
+
+
+def die_on_two(x: int) -> int:
+    if x == 2:
+        os._exit(9)   # a worker killed mid-task (as by the out-of-memory killer)
+    return x
+
+
+@pytest.fixture(scope="module")
+def dask_local():
+    with DaskEvaluator(2) as evaluator:
+        yield evaluator
+    assert evaluator._client is None and evaluator._cluster is None
+
+
+def test_serial_pool_and_dask_give_identical_numbers(dask_local):
+    scenario = load_scenario_text(SMALL_SCENARIO)
+    options = ExecutionOptions(replications=4)
+    runs = {}
+    with ProcessPoolEvaluator(2) as pool:
+        runs["pool"] = execute([scenario], options, pool).results[0]
+    runs["serial"] = execute([scenario], options, SerialEvaluator()).results[0]
+    runs["dask"] = execute([scenario], options, dask_local).results[0]
+    assert runs["serial"].records == runs["pool"].records == runs["dask"].records
+    assert runs["serial"].summary == runs["pool"].summary == runs["dask"].summary
+
+
+def test_a_sweep_on_dask_equals_the_serial_one_and_nested_sessions_keep_the_cluster(dask_local):
+    import stratsim
+
+    scenario = load_scenario_text(SMALL_SCENARIO)
+    serial = stratsim.sweep(scenario, ["services.desk.staff=2..3"], replications=2)
+    on_dask = stratsim.sweep(scenario, ["services.desk.staff=2..3"], replications=2, evaluator=dask_local)
+    assert on_dask.to_csv() == serial.to_csv()
+    assert dask_local._client is not None   # the sweep's own ``with`` did not close the fixture's cluster
+    assert dask_local._cluster is not None and len(dask_local._client.scheduler_info()["workers"]) == 2
+
+
+def test_results_in_task_order_with_progress(dask_local):
+    done, seen = [], []
+    results = dask_local.map(square, list(range(9)), lambda: done.append(1), lambda i, r: seen.append((i, r)))
+    assert results == [x * x for x in range(9)]
+    assert len(done) == 9 and sorted(seen) == [(x, x * x) for x in range(9)]
+
+
+def test_a_failing_task_fails_the_run_with_its_own_error(dask_local):
+    with pytest.raises(ValueError, match="task 3 failed"):
+        dask_local.map(fail_on_three, list(range(6)))
+
+
+def test_a_dead_worker_is_a_clear_error(dask_local):
+    # the chunk named holds task 2, or one queued beside it on the same worker (both fail)
+    with pytest.raises(BackendError, match=r"a Dask worker died while running tasks [0-3]"):
+        dask_local.map(die_on_two, list(range(4)))
+
+
+def test_connects_to_a_running_scheduler_and_checks_its_workers(dask_local):
+    address = dask_local._cluster.scheduler_address
+    with DaskEvaluator(scheduler=address) as remote:
+        assert remote.map(square, [1, 2, 3]) == [1, 4, 9]
+        assert remote._cluster is None and remote.description == f"scheduler {address}"
+
+
+def test_unreachable_scheduler_is_a_user_error():
+    with pytest.raises(BackendError, match="cannot connect to the Dask scheduler"):
+        with DaskEvaluator(scheduler="tcp://127.0.0.1:9", connect_timeout_s=1):
+            pass
+
+
+def test_missing_extra_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)   # import distributed → ImportError
+    with pytest.raises(BackendError, match=r'pip install -e "\.\[dask\]"'):
+        DaskEvaluator(1).map(square, [1])
+
+
+def test_chunks_of_about_four_per_worker():
+    from stratsim.runner.dask_backend import chunk_size
+
+    assert chunk_size(80, 2) == 10 and chunk_size(7, 2) == 1 and chunk_size(0, 2) == 1 and chunk_size(80, 0) == 20
+
+
+@pytest.mark.parametrize("moment, delay_s", [("while the cluster starts", 0.3), ("while it runs", 6.0)])
+def test_ctrl_c_stops_a_dask_run_and_leaves_nothing(tmp_path, moment, delay_s):
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import write
+
+    long_run = SMALL_SCENARIO.replace("horizon: 8d", "horizon: 2000w").replace("replications: 3", "replications: 50")
+    path = write(tmp_path, "long.yaml", long_run)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stratsim.cli", "run", str(path), "--out", "o", "--jobs", "2", "--backend", "dask"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("o/.stratsim-partial-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert time.monotonic() < deadline, "the run never started"
+    time.sleep(delay_s)   # 0.3 s: the cluster is starting; 6 s: it is up and its workers busy
+    os.killpg(process.pid, signal.SIGINT)   # as a terminal sends Ctrl-C to the group
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert not (tmp_path / "o").exists()
+    deadline = time.monotonic() + 20   # exited workers may wait a moment to be reaped
+    while time.monotonic() < deadline:   # the workers and the forkserver go with the run
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("processes of the interrupted run are still alive")
+
+
+def test_remote_workers_send_their_time_series_back(dask_local, tmp_path):
+    from stratsim.runner.replications import join_timeseries
+
+    scenario = load_scenario_text(SMALL_SCENARIO)
+    options = ExecutionOptions(replications=2)
+    (tmp_path / "serial").mkdir()
+    (tmp_path / "remote").mkdir()
+    execute([scenario], options, SerialEvaluator(), [tmp_path / "serial"])
+    with DaskEvaluator(scheduler=dask_local._cluster.scheduler_address) as remote:
+        assert not remote.shares_files
+        execute([scenario], options, remote, [tmp_path / "remote"])
+    for name in ("serial", "remote"):
+        join_timeseries(tmp_path / name, 2, tmp_path / f"{name}.csv")
+    assert (tmp_path / "serial.csv").read_bytes() == (tmp_path / "remote.csv").read_bytes()
