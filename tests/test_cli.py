@@ -325,3 +325,29 @@ def test_the_readme_error_example_is_what_validate_prints(tmp_path, monkeypatch)
     write(tmp_path, "bad.yaml", bad)
     result = invoke("validate", "bad.yaml")
     assert result.exit_code == 2 and result.output == printed
+
+
+LOSSY = """\
+stratsim: 1
+name: lossy
+horizon: 1w
+services:
+  - {id: desk, staff: 1, queue_capacity: 0, service_time: {dist: exponential, mean: 30min}}
+  - {id: chat, staff: 2, service_time: {dist: exponential, mean: 30min}}
+segments:
+  - {id: all, rate: 2, mix: {desk: 1}}
+  - {id: hasty, rate: 6, mix: {chat: 1}, patience: {dist: exponential, mean: 20min}}
+"""
+
+
+def test_validate_says_what_happens_instead_of_queueing_without_bound(tmp_path):
+    result = invoke("validate", write(tmp_path, "lossy.yaml", LOSSY))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())    # the console may wrap long warnings
+    # Erlang B(1, 1) = 0.5 by hand; Erlang-A from the formulas
+    assert ("desk: average offered load 1.00 ≥ average staff 1.00, so customers are lost instead of "
+            "queueing without bound: expected blocking ≈ 50 % of arrivals over the week") in text
+    assert "Erlang B, no waiting room" in text
+    assert "chat: average offered load 3.00 ≥ average staff 2.00, so customers are lost" in text
+    assert "would abandon over the week" in text and "Erlang-A" in text
+    assert "grows without bound" not in text

@@ -4,14 +4,18 @@ import pytest
 
 from stratsim.analysis.capacity import (
     LARGE_RUN_ARRIVALS,
+    LOSS_WARNING_SHARE,
     capacity_checks,
     expected_arrivals,
+    fluid_backlog,
     hour_label,
     load_by_hour,
+    losses_by_hour,
     staff_by_hour,
     volume_warnings,
     window_warnings,
 )
+from stratsim.analysis.queueing import erlang_a, erlang_b, mmc_losses, mmck_blocking, system_capacity
 from stratsim.engine.compile import compile_scenario
 from stratsim.scenario import load_scenario_text
 
@@ -53,6 +57,8 @@ def test_hours_where_load_reaches_staff_are_counted_and_warned():
     assert check.peak_load == pytest.approx(2.0) and check.staff_at_peak == 2
     assert not check.unstable
     assert "offered load reaches staff" in check.warnings()[0]
+    # load equal to staff builds no backlog from a steady flow: no number is claimed for it
+    assert check.backlog_customers == 0 and "waiting by" not in check.warnings()[0]
 
 
 def test_unstable_when_average_load_reaches_average_staff():
@@ -82,3 +88,139 @@ def test_expected_arrivals_and_volume_warning():
     assert volume_warnings(model(rate=4.0)) == []
     huge = model(rate=LARGE_RUN_ARRIVALS / 100, horizon="1w")
     assert "arrivals per replication" in volume_warnings(huge)[0]
+
+
+# ---------------------------------------------------------------------------------------
+# services that lose customers instead of queueing without bound
+
+
+def lossy(services: str, segments: str, roster: str = "", horizon: str = "2w"):
+    text = f"stratsim: 1\nname: lossy\nhorizon: {horizon}\nservices:\n{services}\nsegments:\n{segments}\n"
+    if roster:
+        text += f"strategy:\n  pattern:\n    rosters:\n      desk: [{roster}]\n"
+    return compile_scenario(load_scenario_text(text))
+
+
+DESK = "  - {{id: desk, staff: {staff}, {extra} service_time: {{dist: exponential, mean: 30min}}}}"
+ALL = "  - {{id: all, rate: {rate}, mix: {{desk: 1}} {extra}}}"
+
+
+def test_erlang_b_by_hand_one_server_one_erlang_loses_half():
+    # B(c=1, a=1) = (a/1!) / (1 + a) = 0.5: rate 2/h × 30 min = 1 Erlang on 1 server, no room
+    m = lossy(DESK.format(staff=1, extra="queue_capacity: 0,"), ALL.format(rate=2, extra=""))
+    (check,) = capacity_checks(m)
+    assert check.losses.week.turned_away == pytest.approx(0.5)
+    assert check.losses.peak.turned_away == pytest.approx(0.5)
+    assert check.losses.week.abandoned == 0.0
+    assert erlang_b(1, 1.0) == 0.5
+    (warning,) = check.warnings()
+    assert "expected blocking ≈ 50 % of arrivals over the week, 50 % at the tightest hour" in warning
+    assert "Erlang B, no waiting room" in warning and "grows without bound" not in warning
+
+
+def test_finite_room_is_mmck_hour_by_hour_with_roster_changes_inside_an_hour():
+    # load 2 everywhere; staff 2, and 5 on weekdays 08:30-17:00, 3 waiting places
+    m = lossy(DESK.format(staff=2, extra="queue_capacity: 3,"), ALL.format(rate=4, extra=""),
+              roster='{days: mon-fri, from: "08:30", to: "17:00", staff: 5}')
+    b2, b5 = (mmck_blocking(4.0, 2.0, c, system_capacity(c, 3)) for c in (2, 5))
+    hourly = losses_by_hour(m, m.stations[0])
+    assert hourly[7].turned_away == pytest.approx(b2, rel=1e-12)
+    assert hourly[8].turned_away == pytest.approx(0.5 * b2 + 0.5 * b5, rel=1e-12)   # 08:30 change
+    assert hourly[10].turned_away == pytest.approx(b5, rel=1e-12)
+    (check,) = capacity_checks(m)
+    # flat demand: the week is the plain mean over hours: 42.5 h at 5 staff, 125.5 h at 2
+    assert check.losses.week.turned_away == pytest.approx((42.5 * b5 + 125.5 * b2) / 168, rel=1e-12)
+    assert check.losses.peak.turned_away == pytest.approx(b2, rel=1e-12)
+    (warning,) = check.warnings()
+    assert f"expected blocking ≈ {100 * check.losses.week.turned_away:.0f} % of arrivals over the week" in warning
+    assert "M/M/c/K with 3 waiting places" in warning and "stationary approximations" in warning
+
+
+def test_the_week_is_weighted_by_arrivals():
+    m = lossy(DESK.format(staff=2, extra="queue_capacity: 1,"),
+              ALL.format(rate=4, extra=", daily_profile: business-hours"))
+    hourly = losses_by_hour(m, m.stations[0])
+    rates = m.demands[0].rate_by_hour
+    (check,) = capacity_checks(m)
+    expected = sum(r * s.turned_away for r, s in zip(rates, hourly)) / sum(rates)
+    assert check.losses.week.turned_away == pytest.approx(expected, rel=1e-12)
+    assert check.losses.week.turned_away > sum(s.turned_away for s in hourly) / 168   # busy hours lose more
+
+
+def test_patience_is_erlang_a():
+    m = lossy(DESK.format(staff=2, extra=""),
+              ALL.format(rate=6, extra=", patience: {dist: exponential, mean: 20min}"))
+    (check,) = capacity_checks(m)
+    expected = erlang_a(6.0, 2.0, 2, 3.0).abandon_probability
+    assert check.losses.week.abandoned == pytest.approx(expected, rel=1e-9)
+    assert check.losses.week.turned_away == 0.0 and check.unstable and not check.unbounded
+    (warning,) = check.warnings()
+    assert f"about {100 * expected:.0f} % of arrivals would abandon over the week" in warning
+    assert "instead of queueing without bound" in warning
+    assert "Erlang-A, patience as exponential with mean 20 min" in warning
+
+
+def test_non_exponential_patience_is_taken_at_its_mean():
+    m = lossy(DESK.format(staff=2, extra=""),
+              ALL.format(rate=6, extra=", patience: {dist: uniform, min: 0min, max: 40min}"))
+    (check,) = capacity_checks(m)
+    assert check.losses.week.abandoned == pytest.approx(erlang_a(6.0, 2.0, 2, 3.0).abandon_probability)
+    assert "patience as exponential with mean 20 min" in check.warnings()[0]
+
+
+def test_mixed_patience_uses_the_arrival_weighted_abandonment_rate():
+    segments = "\n".join([ALL.format(rate=2, extra=", patience: {dist: exponential, mean: 30min}"),
+                          ALL.format(rate=1, extra="").replace("id: all", "id: calm")])
+    m = lossy(DESK.format(staff=1, extra=""), segments)
+    (check,) = capacity_checks(m)
+    theta = (2 * 2.0 + 1 * 0.0) / 3          # per hour: 2/h at 1/(30 min), 1/h never abandoning
+    expected = mmc_losses([2.0, 1.0], 2.0, 1, abandonment_rate=theta).abandon_share
+    assert check.losses.week.abandoned == pytest.approx(expected, rel=1e-12)
+    assert check.losses.patience_h == pytest.approx(1 / theta)
+    assert "mean 45 min" in check.warnings()[0]
+
+
+def test_customers_who_never_leave_still_queue_without_bound():
+    segments = "\n".join([ALL.format(rate=5, extra=""),
+                          ALL.format(rate=3, extra=", patience: {dist: exponential, mean: 10min}")
+                          .replace("id: all", "id: hasty")])
+    (check,) = capacity_checks(lossy(DESK.format(staff=2, extra=""), segments))
+    assert check.unbounded and check.losses.never_lost_mean_load == pytest.approx(2.5)
+    (warning,) = check.warnings()
+    assert "alone bring an average offered load 2.50 ≥ average staff 2.00" in warning
+    assert "grows without bound" in warning
+
+
+def test_balking_is_a_waiting_limit_per_segment():
+    m = lossy(DESK.format(staff=2, extra=""), ALL.format(rate=4, extra=", balk_at: 3"))
+    (check,) = capacity_checks(m)
+    # one segment balking at 3 waiting is an M/M/2/5 queue for it
+    assert check.losses.week.turned_away == pytest.approx(mmck_blocking(4.0, 2.0, 2, 5), rel=1e-12)
+    assert "expected balking ≈" in check.warnings()[0] and "M/M/c with balking" in check.warnings()[0]
+
+
+def test_no_warning_when_losses_are_negligible():
+    (check,) = capacity_checks(lossy(DESK.format(staff=6, extra="queue_capacity: 0,"),
+                                     ALL.format(rate=2, extra="")))
+    assert check.losses.week.turned_away == pytest.approx(erlang_b(6, 1.0), rel=1e-12)
+    assert check.losses.week.turned_away < LOSS_WARNING_SHARE and check.warnings() == []
+
+
+def test_peaks_on_an_unlimited_queue_report_the_fluid_backlog():
+    # load 3 all day; staff 2 until noon (+1 Erlang per hour), 5 after (−2 per hour): 12 h of
+    # work pile up by 12:00 (24 customers of 30 min) and are worked off by 18:00, every day
+    m = lossy(DESK.format(staff=2, extra=""), ALL.format(rate=6, extra=""),
+              roster='{days: mon-sun, from: "12:00", to: "24:00", staff: 5}')
+    (check,) = capacity_checks(m)
+    assert check.losses is None and not check.unstable and check.overloaded_hours == 7 * 12
+    assert check.backlog_customers == pytest.approx(24.0) and check.backlog_hour == 12
+    assert "to about 24 waiting by Mon 12:00" in check.warnings()[0]
+
+
+def test_fluid_backlog_carries_over_the_week():
+    load = [3.0] * 168
+    # +1 per hour for 60 hours, then −1: 60 h of work by hour 60, gone by hour 120
+    assert fluid_backlog(load, [2.0] * 60 + [4.0] * 108) == (pytest.approx(60.0), 60)
+    # the build-up spans the week's end: +18 on Sunday evening carries into Monday's +50,
+    # so the periodic peak is 68 at hour 50, not the 50 of a week started empty
+    assert fluid_backlog(load, [2.0] * 50 + [4.0] * 100 + [2.0] * 18) == (pytest.approx(68.0), 50)

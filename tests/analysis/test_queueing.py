@@ -562,6 +562,113 @@ def test_staffing_without_arrivals_needs_one_server():
 
 
 # ---------------------------------------------------------------------------------------
+# losses: finite waiting room, balking, impatience (mmc_losses)
+
+
+def _losses_by_ctmc(rates, mu, c, room, balks, theta, size):
+    """Independent solution: the generator on 0..size−1 solved numerically, then the
+    arrivals each state turns away (PASTA) and the abandonment flow."""
+    total = sum(rates)
+
+    def joining(n):   # rate of arrivals that enter the system in state n
+        if n < c:
+            return total
+        waiting = n - c
+        return sum(r for r, b in zip(rates, balks) if waiting < min(room, b))
+
+    gen = np.zeros((size, size))
+    for n in range(size):
+        if n + 1 < size:
+            gen[n, n + 1] = joining(n)
+        if n > 0:
+            gen[n, n - 1] = min(n, c) * mu + max(n - c, 0) * theta
+        gen[n, n] = -gen[n].sum()
+    system = np.vstack([gen.T, np.ones(size)])
+    rhs = np.zeros(size + 1)
+    rhs[-1] = 1.0
+    pi = np.linalg.lstsq(system, rhs, rcond=None)[0]
+    blocked = sum(pi[n] for n in range(size) if n >= c and n - c >= room)
+    balked = sum(pi[n] * (total - joining(n)) / total for n in range(size) if n >= c and n - c < room)
+    abandoned = theta * sum(pi[n] * max(n - c, 0) for n in range(size)) / total
+    return blocked, balked, abandoned
+
+
+def test_losses_hand_values():
+    # Erlang B(1, 1) = 1/(1 + 1) = 0.5: one server, no waiting room, one Erlang
+    loss = q.mmc_losses(1.0, 1.0, 1, queue_capacity=0)
+    assert loss.blocked_share == 0.5 and loss.served_share == 0.5 and loss.abandon_share == 0.0
+    # c = 1, one waiting place, λ = μ = θ = 1: π ∝ (1, 1, 1/2) → π = (0.4, 0.4, 0.2);
+    # blocked = π_2 = 0.2, abandoned = θ·Lq/λ = 0.2, served = μ·P(busy)/λ = 0.6
+    loss = q.mmc_losses(1.0, 1.0, 1, queue_capacity=1, abandonment_rate=1.0)
+    assert (loss.blocked_share, loss.abandon_share, loss.served_share) == pytest.approx((0.2, 0.2, 0.6))
+    # two classes of rate 1, c = 1, 2 waiting places, class A balks at 1 waiting, θ = 0:
+    # births (2, 2, 1), deaths 1 → π ∝ (1, 2, 4, 4); blocked = 4/11, balked = (4/11)·(1/2)
+    loss = q.mmc_losses([1.0, 1.0], 1.0, 1, queue_capacity=2, balk_at=[1, None])
+    assert (loss.blocked_share, loss.balked_share) == pytest.approx((4 / 11, 2 / 11))
+    assert loss.served_share == pytest.approx(5 / 11) and loss.lost_share == pytest.approx(6 / 11)
+
+
+@pytest.mark.parametrize("c, a", [(1, 1), (3, 2.5), (10, 12), (40, 30)])
+def test_losses_without_waiting_room_are_erlang_b(c, a):
+    loss = q.mmc_losses(a * 2.0, 2.0, c, queue_capacity=0)
+    assert loss.blocked_share == pytest.approx(float(exact_erlang_b(c, Fraction(a))), rel=1e-12)
+
+
+@pytest.mark.parametrize("lam, c, room", [(7.0, 5, 10), (2.0, 3, 1), (30.0, 20, 40)])
+def test_losses_with_a_waiting_room_are_mmck(lam, c, room):
+    loss = q.mmc_losses(lam, 1.0, c, queue_capacity=room)
+    k = q.system_capacity(c, room)
+    assert loss.blocked_share == pytest.approx(q.mmck_blocking(lam, 1.0, c, k), rel=1e-12)
+    assert loss.mean_queue_length == pytest.approx(q.mmck_mean_queue_length(lam, 1.0, c, k), rel=1e-10)
+    assert loss.served_share == pytest.approx(1 - loss.blocked_share, rel=1e-12)
+
+
+@pytest.mark.parametrize("lam, mu, c, theta", [(10.0, 1.0, 12, 0.5), (14.0, 1.0, 10, 0.3), (3.0, 2.0, 2, 1.5)])
+def test_losses_with_impatience_and_unlimited_room_are_erlang_a(lam, mu, c, theta):
+    loss, ea = q.mmc_losses(lam, mu, c, abandonment_rate=theta), q.erlang_a(lam, mu, c, theta)
+    assert loss.abandon_share == pytest.approx(ea.abandon_probability, rel=1e-10)
+    assert loss.wait_probability == pytest.approx(ea.wait_probability, rel=1e-10)
+    assert loss.blocked_share == loss.balked_share == 0.0
+
+
+@pytest.mark.parametrize("rates, mu, c, room, balks, theta", [
+    ([3.0], 1.0, 2, 6, [None], 0.8),                     # M/M/c/K+M
+    ([2.0, 4.0], 1.0, 3, 8, [2, None], 0.5),             # two classes, one balks
+    ([1.5, 2.5, 1.0], 2.0, 1, 5, [0, 3, None], 0.0),     # no patience, three balk levels
+    ([5.0, 1.0], 1.0, 2, math.inf, [4, None], 1.0),     # unlimited room, one class balks
+])
+def test_losses_match_a_numerical_ctmc(rates, mu, c, room, balks, theta):
+    size = c + (60 if math.isfinite(room) else 200)
+    blocked, balked, abandoned = _losses_by_ctmc(
+        rates, mu, c, room, [math.inf if b is None else b for b in balks], theta, size)
+    loss = q.mmc_losses(rates, mu, c, queue_capacity=None if math.isinf(room) else int(room),
+                        balk_at=balks, abandonment_rate=theta)
+    assert (loss.blocked_share, loss.balked_share, loss.abandon_share) == pytest.approx(
+        (blocked, balked, abandoned), rel=1e-9, abs=1e-13)
+    assert loss.served_share + loss.lost_share == pytest.approx(1.0, rel=1e-12)
+
+
+def test_losses_without_servers_lose_everyone():
+    assert q.mmc_losses(1.0, 1.0, 0, queue_capacity=3).blocked_share == 1.0
+    assert q.mmc_losses(1.0, 1.0, 0, queue_capacity=3, balk_at=[2]).balked_share == 1.0
+    assert q.mmc_losses(1.0, 1.0, 0, abandonment_rate=2.0).abandon_share == pytest.approx(1.0)
+
+
+def test_losses_and_erlang_a_survive_a_vanishing_arrival_rate():
+    # 5e-324 / cμ underflows to 0: the truncation guess must not take log(0)
+    assert q.mmc_losses(5e-324, 2.0, 1, abandonment_rate=1.0).served_share == 1.0
+    assert q.erlang_a(5e-324, 2.0, 1, 1.0).abandon_probability == 0.0
+
+
+def test_losses_need_a_steady_state_when_someone_always_joins_and_nobody_abandons():
+    with pytest.raises(q.QueueingParameterError, match="grows without bound"):
+        q.mmc_losses([1.0, 3.0], 1.0, 3, balk_at=[0, None])   # the second class alone fills 3 servers
+    # below capacity, the class that always joins has a steady state: the other balks when anyone waits
+    loss = q.mmc_losses([1.0, 2.5], 1.0, 3, balk_at=[0, None])
+    assert 0.0 < loss.balked_share < 1.0 / 3.5 and loss.blocked_share == loss.abandon_share == 0.0
+
+
+# ---------------------------------------------------------------------------------------
 # bad arguments
 
 
@@ -605,6 +712,9 @@ BAD_CALLS = [
     (q.erlang_a_service_level, (0.5, 1.0, 1.0, 2, -0.5), -0.5),
     (q.staff_for_service_level, (1.0, 1.0, 0.1, 1.0, 0.5), 1.0),
     (q.staff_for_service_level, (1.0, 1.0, 0.1, 0.8, -2.0), -2.0),
+    (q.mmc_losses, (-1.0, 1.0, 2), -1.0),
+    (q.mmc_losses, (1.0, 1.0, -1), -1),
+    (q.mmc_losses, (3.0, 1.0, 2), 3.0),
 ]
 
 

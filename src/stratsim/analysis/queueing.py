@@ -66,7 +66,10 @@ __all__ = [
     "mmck_mean_wait",
     "mmck_mean_queue_length",
     "erlang_a",
+    "LossResult",
     "erlang_a_service_level",
+    "staff_for_service_level",
+    "mmc_losses",
     "priority_mmc_mean_waits",
     "priority_mg1_mean_waits",
     "mg1_mean_wait",
@@ -75,7 +78,6 @@ __all__ = [
     "littles_law_l",
     "poisson_count_interval",
     "staff_for_wait_target",
-    "staff_for_service_level",
 ]
 
 #: Erlang-A chains are truncated once the probability mass beyond the last state is
@@ -584,7 +586,7 @@ def _erlang_a_distribution(lam: float, mu: float, c: int, theta: float) -> np.nd
     # until the tail bound holds.
     spread = 12.0 * math.sqrt(lam / theta + 1.0)
     if lam < cmu:
-        spread = min(spread, 40.0 / -math.log(lam / cmu))
+        spread = min(spread, 40.0 / -math.log(max(lam / cmu, 1e-300)))
     top = c + int(math.ceil(max(0.0, (lam - cmu) / theta) + spread)) + 64
     log_lam = math.log(lam)
     while True:
@@ -711,6 +713,153 @@ def staff_for_service_level(
         middle = (low + high) // 2
         low, high = (low, middle) if meets(middle) else (middle, high)
     return high
+
+
+@dataclass(frozen=True)
+class LossResult:
+    """Steady state of a Markovian queue that can lose customers; see :func:`mmc_losses`.
+
+    Shares are per arriving customer (by PASTA, arrivals see the stationary distribution)
+    and add up to 1.
+    """
+
+    #: Turned away because every waiting place was taken.
+    blocked_share: float
+    #: Did not join because at least their ``balk_at`` were waiting.
+    balked_share: float
+    #: Joined the queue and gave up before service started.
+    abandon_share: float
+    #: Served: 1 − blocked − balked − abandoned.
+    served_share: float
+    #: P(an arrival finds every server busy).
+    wait_probability: float
+    #: Mean number waiting (not in service).
+    mean_queue_length: float
+
+    @property
+    def lost_share(self) -> float:
+        """Blocked, balked or abandoned: every arrival that is not served."""
+        return self.blocked_share + self.balked_share + self.abandon_share
+
+
+def mmc_losses(
+    arrival_rates: float | Sequence[float],
+    service_rate: float,
+    servers: int,
+    *,
+    queue_capacity: int | None = None,
+    balk_at: Sequence[int | None] | None = None,
+    abandonment_rate: float = 0.0,
+) -> LossResult:
+    """Customers lost by an M/M/c queue with a finite waiting room, balking and impatience.
+
+    One or several Poisson arrival classes (``arrival_rates``, per unit time), c =
+    ``servers`` exponential servers of rate μ = ``service_rate``; an arrival finding a free
+    server starts at once; else it is **blocked** when ``queue_capacity`` customers already
+    wait (``None``: unlimited), else it **balks** when at least its class's ``balk_at`` wait
+    (``None``: never), else it waits, FIFO, and **abandons** after an exponential patience
+    of rate θ = ``abandonment_rate`` unless service starts first. These are stratsim's
+    station rules, so with one class this is M/M/c/K (θ = 0, K = c + queue_capacity; Erlang
+    B when queue_capacity = 0), Erlang-A (M/M/c+M: unlimited room, θ > 0) and their
+    combination M/M/c/K+M.
+
+    Solution: the number present n is a birth–death chain with birth rate
+    ``λ(n) = Σ_i λ_i`` while a server is free and ``Σ_i λ_i·[n − c < min(queue_capacity,
+    balk_at_i)]`` otherwise, and death rate ``min(n, c)·μ + max(n − c, 0)·θ``; it is solved
+    exactly in log space (Gross & Harris ch. 2–3 for each special case). A chain without a
+    top (a class may always join and θ > 0) is truncated as in :func:`erlang_a`. Then
+    ``blocked = Σ_{n−c ≥ queue_capacity} π_n``, ``balked = Σ π_n·(λ refused by balking at n)/Λ``,
+    ``abandoned = θ·E[Lq]/Λ`` (flow balance) and ``served`` the rest.
+
+    ``servers`` may be 0 (nobody is served: every arrival is lost once the room is full).
+    A class that can always join with θ = 0 needs its arrival rate below cμ, else there is
+    no steady state and :class:`QueueingParameterError` is raised.
+    """
+    rates = _rate_vector("arrival_rates", [arrival_rates] if isinstance(arrival_rates, numbers.Real)
+                         else arrival_rates)
+    mu = _positive("service_rate", service_rate)
+    c = _integer("servers", servers, minimum=0)
+    theta = _non_negative("abandonment_rate", abandonment_rate)
+    room = math.inf if queue_capacity is None else _integer("queue_capacity", queue_capacity, minimum=0)
+    if balk_at is None:
+        balks: list[float] = [math.inf] * rates.size
+    else:
+        if isinstance(balk_at, (str, bytes)) or not isinstance(balk_at, Sequence) or len(balk_at) != rates.size:
+            raise QueueingParameterError(
+                f"balk_at must be one value (an integer >= 0 or None) per arrival class "
+                f"({rates.size}), got {balk_at!r}"
+            )
+        balks = [math.inf if b is None else _integer(f"balk_at[{i}]", b, minimum=0)
+                 for i, b in enumerate(balk_at)]
+    limits = np.array([min(room, b) for b in balks], dtype=float)   # waiting places a class may join at
+    total = float(rates.sum())
+    if total == 0.0:
+        return LossResult(0.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    unlimited = float(rates[np.isinf(limits)].sum())
+    if unlimited > 0.0 and theta == 0.0 and unlimited >= c * mu:
+        raise QueueingParameterError(
+            f"no steady state: arrivals that can always join (rate {unlimited!r}) reach the "
+            f"service capacity servers*service_rate={c * mu!r} and nobody abandons "
+            f"(abandonment_rate={abandonment_rate!r}); the queue grows without bound"
+        )
+
+    def births(n: np.ndarray) -> np.ndarray:
+        """λ(n) for states n (number present)."""
+        waiting = n - c
+        joining = (waiting[:, None] < limits[None, :]) | (waiting[:, None] < 0)
+        return joining.astype(float) @ rates
+
+    def deaths(n: np.ndarray) -> np.ndarray:
+        return np.minimum(n, c) * mu + np.maximum(n - c, 0.0) * theta
+
+    finite_limits = limits[np.isfinite(limits) & (rates > 0)]
+    top_finite = c + int(finite_limits.max()) if finite_limits.size else c
+    if unlimited == 0.0:
+        top = top_finite          # nobody joins beyond the largest limit
+    else:                         # as erlang_a: a generous first guess, doubled until the tail is negligible
+        drift = max(0.0, (unlimited - c * mu) / theta) if theta > 0.0 else 0.0
+        spread = 12.0 * math.sqrt(unlimited / theta + 1.0) if theta > 0.0 else math.inf
+        if unlimited < c * mu:
+            spread = min(spread, 40.0 / -math.log(max(unlimited / (c * mu), 1e-300)))
+        top = top_finite + int(math.ceil(drift + spread)) + 64
+    while True:
+        if top > _ERLANG_A_MAX_STATES:
+            raise QueueingParameterError(
+                f"the chain needs more than {_ERLANG_A_MAX_STATES} states for arrival_rates="
+                f"{arrival_rates!r}, service_rate={service_rate!r}, servers={servers!r}, "
+                f"abandonment_rate={abandonment_rate!r}"
+            )
+        n = np.arange(top + 1, dtype=float)
+        birth = births(n)
+        death = deaths(n)
+        if c == 0 and theta == 0.0:   # nobody ever leaves: the chain sits at its top
+            pi = np.zeros(top + 1)
+            pi[top] = 1.0
+            break
+        pi = _birth_death_distribution(np.log(birth[:-1]) - np.log(death[1:]))
+        if unlimited == 0.0:
+            break
+        ratio = float(births(np.array([top + 1.0]))[0] / deaths(np.array([top + 1.0]))[0])
+        if ratio < 1.0 and pi[-1] * ratio / (1.0 - ratio) < ERLANG_A_TAIL_MASS:
+            break
+        top *= 2
+
+    waiting = np.maximum(n - c, 0.0)
+    busy_servers = n >= c
+    full = busy_servers & (waiting >= room)
+    blocked = float(pi[full].sum())
+    refused = (total - birth) / total          # share of arrivals not joining in each state
+    balked = float(np.dot(pi[busy_servers & ~full], refused[busy_servers & ~full]))
+    lq = float(np.dot(waiting, pi))
+    abandoned = theta * lq / total
+    return LossResult(
+        blocked_share=blocked,
+        balked_share=balked,
+        abandon_share=abandoned,
+        served_share=max(0.0, 1.0 - blocked - balked - abandoned),
+        wait_probability=float(pi[busy_servers].sum()),
+        mean_queue_length=lq,
+    )
 
 
 # ---------------------------------------------------------------------------------------
