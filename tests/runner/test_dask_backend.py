@@ -102,9 +102,11 @@ def test_missing_extra_says_how_to_install(monkeypatch):
 
 
 def test_chunks_of_about_four_per_worker():
-    from stratsim.runner.dask_backend import chunk_size
+    from stratsim.runner.dask_backend import CHUNKS_PER_WORKER
+    from stratsim.runner.evaluators import chunk_size
 
-    assert chunk_size(80, 2) == 10 and chunk_size(7, 2) == 1 and chunk_size(0, 2) == 1 and chunk_size(80, 0) == 20
+    assert [chunk_size(n, 2, CHUNKS_PER_WORKER) for n in (80, 7, 0)] == [10, 1, 1]
+    assert chunk_size(80, 0, CHUNKS_PER_WORKER) == 20
 
 
 @pytest.mark.parametrize("moment, delay_s", [("while the cluster starts", 0.3), ("while it runs", 6.0)])

@@ -41,7 +41,7 @@ def test_a_failing_task_fails_the_run_with_its_own_error():
 
 
 def test_a_dead_worker_fails_the_run_instead_of_hanging():
-    with pytest.raises(BrokenProcessPool, match="a worker process died while running task"):
+    with pytest.raises(BrokenProcessPool, match="a worker process died while running tasks"):
         ProcessPoolEvaluator(2).map(die_on_two, list(range(4)))
 
 
@@ -93,3 +93,13 @@ def test_fork_only_when_single_threaded(monkeypatch):
     monkeypatch.setattr(evaluators.threading, "active_count", lambda: 1)
     monkeypatch.setattr(evaluators.sys, "platform", "linux")
     assert evaluators.default_start_method() == "fork"
+
+
+def test_chunks_keep_task_order_and_count_every_task():
+    from stratsim.runner.evaluators import chunk_size
+
+    assert [chunk_size(n, 2, 8) for n in (80, 15, 16, 33)] == [5, 1, 1, 2]
+    done, seen = [], []
+    results = ProcessPoolEvaluator(2).map(square, list(range(37)), lambda: done.append(1),
+                                          lambda i, r: seen.append(i))
+    assert results == [x * x for x in range(37)] and len(done) == 37 and sorted(seen) == list(range(37))

@@ -49,7 +49,7 @@ from typing import Any
 
 from stratsim import __version__
 from stratsim.errors import BackendError
-from stratsim.runner.evaluators import OnResult
+from stratsim.runner.evaluators import OnResult, chunk_size, run_chunk
 
 INSTALL_HINT = 'the Dask backend needs the dask extra: pip install -e ".[dask]" (or pip install "distributed")'
 CONNECT_TIMEOUT_S = 10
@@ -190,9 +190,9 @@ class DaskEvaluator:
         client = self._client
         futures: list[Any] = []
         try:
-            size = chunk_size(len(tasks), self._workers())
+            size = chunk_size(len(tasks), self._workers(), CHUNKS_PER_WORKER)
             starts = list(range(0, len(tasks), size))
-            futures = client.map(_run_chunk, [(function, list(tasks[s:s + size])) for s in starts], pure=False)
+            futures = client.map(run_chunk, [(function, list(tasks[s:s + size])) for s in starts], pure=False)
             first = {future.key: s for s, future in zip(starts, futures)}
             for future in distributed.as_completed(futures):
                 start = first[future.key]
@@ -240,16 +240,6 @@ def _interrupts_deferred() -> Iterator[list[int]]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def chunk_size(tasks: int, workers: int) -> int:
-    """Tasks per Dask task: about :data:`CHUNKS_PER_WORKER` chunks per worker."""
-    return max(1, tasks // (max(workers, 1) * CHUNKS_PER_WORKER))
-
-
-def _run_chunk(job: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
-    function, tasks = job
-    return [function(task) for task in tasks]
 
 
 def _start_forkserver() -> None:

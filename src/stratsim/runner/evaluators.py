@@ -14,7 +14,8 @@ Start-up is what parallel runs of short replications pay for (measured in
 ``benchmarks/bench_parallel.py``): a replication of the helpdesk example takes about 20 ms,
 while a worker started with "spawn" needs about half a second to import numpy, SimPy and the
 engine; the per-task cost of pickling a compiled model (about 8 kB, 0.07 ms) and its KPI
-record is negligible next to it. So on Linux the pool forks its workers (a few ms) when that
+record is small next to it, and tasks travel in chunks (:func:`chunk_size`) so that the
+parent's bookkeeping per task is paid per chunk. So on Linux the pool forks its workers (a few ms) when that
 is safe — the calling process runs a single thread, so no lock can be inherited held — and
 forks them all when the pool starts, before a progress bar starts its thread; elsewhere, or
 with other threads running, it spawns them as before. Workers hold no state that results
@@ -37,6 +38,8 @@ from typing import Any, Protocol
 from stratsim.errors import BackendError
 
 OnResult = Callable[[int, Any], None]
+#: The pool hands out tasks in chunks, about this many per worker (see :func:`chunk_size`).
+CHUNKS_PER_WORKER = 8
 
 
 class WorkerLost(BackendError, BrokenProcessPool):
@@ -147,20 +150,24 @@ class ProcessPoolEvaluator:
             return results
         own = self._pool is None
         pool = self._start(min(self.jobs, len(tasks))) if own else self._pool
+        size = chunk_size(len(tasks), self.jobs, CHUNKS_PER_WORKER)
         try:
             with _interrupts_ignored():
-                futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
+                futures = {pool.submit(run_chunk, (function, list(tasks[s:s + size]))): s
+                           for s in range(0, len(tasks), size)}
             for future in as_completed(futures):
-                index = futures[future]
+                start = futures[future]
                 try:
-                    results[index] = future.result()
+                    chunk = future.result()
                 except BrokenProcessPool as error:
-                    raise WorkerLost(f"a worker process died while running task {index} or one beside it "
+                    raise WorkerLost(f"a worker process died while running tasks {start}-{start + size - 1} "
                                      f"(killed, or out of memory?): {error}") from None
-                if on_result is not None:
-                    on_result(index, results[index])
-                if on_done is not None:
-                    on_done()
+                for index, result in enumerate(chunk, start):
+                    results[index] = result
+                    if on_result is not None:
+                        on_result(index, result)
+                    if on_done is not None:
+                        on_done()
         except BaseException:
             _stop(pool)
             self._pool = None
@@ -168,6 +175,23 @@ class ProcessPoolEvaluator:
         if own:
             pool.shutdown()
         return results
+
+
+def chunk_size(tasks: int, workers: int, chunks_per_worker: int) -> int:
+    """Tasks per chunk: about ``chunks_per_worker`` chunks for each worker, at least one task.
+
+    A task handed to a worker costs the parent about half a millisecond (queues, futures,
+    pickling); chunks cut that by their size, while several chunks per worker still even
+    out the load at the end. A chunk pickles its tasks together, so a model they share
+    travels once per chunk.
+    """
+    return max(1, tasks // (max(workers, 1) * chunks_per_worker))
+
+
+def run_chunk(job: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
+    """Run a chunk of tasks in a worker: the function and its tasks, results in order."""
+    function, tasks = job
+    return [function(task) for task in tasks]
 
 
 def _ready() -> None:
