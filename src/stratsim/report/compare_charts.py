@@ -260,7 +260,7 @@ def wait_comparison_figure(waits: Mapping[str, Mapping[str, np.ndarray]], sla_mi
                     top = max(top, float(np.nanmax(values)))
         sla = sla_min.get(service)
         if sla is not None and sla <= 3 * top:
-            ax.axhline(sla, color=style.SLA_COLOUR, linestyle="--", linewidth=2.0, label="SLA wait")
+            ax.axhline(sla, color="black", linestyle="--", linewidth=2.0, label="SLA wait")
             top = max(top, sla)
         ax.set_ylim(0, top * 1.15)
         ax.set_title(service)
