@@ -12,6 +12,8 @@ import json
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -117,6 +119,39 @@ def commit_uninterrupted(plan: OutputPlan) -> Path:
         err.print(f"interrupted: the result was complete and is in {target}/", soft_wrap=True)
         sys.exit(EXIT_INTERRUPTED)
     return target
+
+
+@contextmanager
+def staging(plan: OutputPlan, interrupted: Callable[[], str] = lambda: "interrupted: no result was written",
+            ) -> Iterator[None]:
+    """Work that writes a result into ``plan``'s staging folder: whatever stops it abandons the
+    staging folder, so nothing half-written is left. Ctrl-C or SIGTERM prints ``interrupted()``
+    and exits with 130; an I/O error (disk full, folder removed under us) or any other user
+    error exits with 2."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        abandon(plan)
+        err.print(interrupted(), soft_wrap=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as error:
+        abandon(plan)
+        fail(OutputError(f"cannot write results to {plan.target}: {error.strerror or error}"))
+    except StratsimError as error:
+        abandon(plan)
+        fail(error)
+    except BaseException:
+        abandon(plan)
+        raise
+
+
+def commit_or_fail(plan: OutputPlan) -> Path:
+    """Move a complete staged result into place (see :func:`commit_uninterrupted`); exit 2 if
+    another run got there first or the files cannot be moved."""
+    try:
+        return commit_uninterrupted(plan)
+    except OutputError as error:
+        fail(error)
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -247,7 +282,7 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
     signal.signal(signal.SIGTERM, raise_interrupt)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
-    try:
+    with staging(plan):
         warnings = print_capacity(model)
         with evaluator:   # workers start before the progress bar's thread does
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -270,23 +305,7 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
         write_run_files(plan.staging, result, info)
         if not no_report:
             draw_report(plan.staging, plan.target)
-    except KeyboardInterrupt:
-        abandon(plan)
-        err.print("interrupted: no result was written")
-        sys.exit(EXIT_INTERRUPTED)
-    except OSError as error:   # disk full, folder removed under us: the user's to fix
-        abandon(plan)
-        fail(OutputError(f"cannot write results to {plan.target}: {error.strerror or error}"))
-    except StratsimError as error:
-        abandon(plan)
-        fail(error)
-    except BaseException:
-        abandon(plan)
-        raise
-    try:
-        target = commit_uninterrupted(plan)
-    except OutputError as error:
-        fail(error)
+    target = commit_or_fail(plan)
     print_summary(result.summary, structurally_zero_kpis(model))
     print_perspective(result.summary)
     if execution.warmup is not None:
@@ -420,7 +439,12 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
     out.print(Text(f"sweep of {scenario.name}: {total} points × {wanted['replications']} replications "
                    f"({'Latin hypercube' if wanted['samples'] else 'full grid'}), seed {wanted['seed']}"
                    + (f"; {before} points already done" if before else "")))
-    try:
+    def interrupted() -> str:
+        kept = len(sweeping.finished_points(plan.target, total))
+        return (f"interrupted: {kept} of {total} points are kept in {plan.target}/; finish with: "
+                f"stratsim sweep {scenario_file} --resume {plan.target}")
+
+    with staging(plan, interrupted):
         with evaluator:
             with Progress(TextColumn("points"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=True) as progress:
@@ -435,25 +459,7 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
             wall_time_s=time.perf_counter() - start))
         if not no_report:
             draw_report(plan.staging, plan.target)
-    except KeyboardInterrupt:
-        abandon(plan)
-        kept = len(sweeping.finished_points(plan.target, total))
-        err.print(Text(f"interrupted: {kept} of {total} points are kept in {plan.target}/; finish with: "
-                       f"stratsim sweep {scenario_file} --resume {plan.target}"))
-        sys.exit(EXIT_INTERRUPTED)
-    except OSError as error:
-        abandon(plan)
-        fail(OutputError(f"cannot write results to {plan.target}: {error.strerror or error}"))
-    except StratsimError as error:
-        abandon(plan)
-        fail(error)
-    except BaseException:
-        abandon(plan)
-        raise
-    try:
-        target = commit_uninterrupted(plan)
-    except OutputError as error:
-        fail(error)
+    target = commit_or_fail(plan)
     out.print(Text(str(result)), soft_wrap=True)
     out.print(f"results in {target}/", soft_wrap=True)
     if (target / REPORT_FILE).exists():

@@ -51,7 +51,6 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     comparison.json, comparison.csv, replications.csv, each scenario's run files, the charts,
     report.html and manifest.json."""
     import signal
-    import sys
     import time
     from datetime import datetime, timezone
 
@@ -60,13 +59,13 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
 
     from stratsim.analysis.capacity import capacity_checks, volume_warnings, window_warnings
     from stratsim.cli import (
-        EXIT_INTERRUPTED, commit_uninterrupted, draw_report, err, fail, out, print_precision,
-        print_warmup, print_warning, raise_interrupt,
+        commit_or_fail, draw_report, err, fail, out, print_precision, print_warmup, print_warning,
+        raise_interrupt, staging,
     )
     from stratsim.runner.backends import backend_description, make_evaluator
     from stratsim.runner.execution import ExecutionOptions, check_options
     from stratsim.engine.compile import compile_scenario
-    from stratsim.errors import OutputError, StratsimError
+    from stratsim.errors import StratsimError
     from stratsim.report.tables import comparison_renderables
     from stratsim.runner.compare import (
         check_contenders,
@@ -76,7 +75,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
         load_contenders,
         write_comparison_files,
     )
-    from stratsim.runner.output import REPORT_FILE, abandon, plan_output
+    from stratsim.runner.output import REPORT_FILE, plan_output
 
     try:
         contenders = load_contenders(scenario_files)
@@ -95,7 +94,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     warnings = [f"{model.name}: {warning}" for model in models
                 for warning in [w for c in capacity_checks(model) for w in c.warnings()]
                 + window_warnings(model) + volume_warnings(model)]
-    try:
+    with staging(plan):
         for warning in warnings:
             print_warning(warning)
         with evaluator:   # workers start before the progress bar's thread does
@@ -118,23 +117,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
         write_comparison_files(plan.staging, comparison, info)
         if not no_report:
             draw_report(plan.staging, plan.target)
-    except KeyboardInterrupt:
-        abandon(plan)
-        err.print("interrupted: no result was written")
-        sys.exit(EXIT_INTERRUPTED)
-    except OSError as error:
-        abandon(plan)
-        fail(OutputError(f"cannot write results to {plan.target}: {error.strerror or error}"))
-    except StratsimError as error:
-        abandon(plan)
-        fail(error)
-    except BaseException:
-        abandon(plan)
-        raise
-    try:
-        target = commit_uninterrupted(plan)
-    except OutputError as error:
-        fail(error)
+    target = commit_or_fail(plan)
     for warning in comparison.warnings:
         print_warning(warning)
     for renderable in comparison_renderables(comparison.document):
