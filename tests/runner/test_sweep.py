@@ -39,3 +39,13 @@ def test_table_prints_and_converts_to_a_dataframe():
     assert list(frame.columns) == result.columns and len(frame) == 2
     assert frame["services.desk.staff"].tolist() == [2, 3]
     assert "arrivals_ci95_low" in frame.columns and "pareto" not in frame.columns
+
+
+def test_a_point_judged_by_constraints_gets_its_feasibility_and_no_score():
+    from stratsim.runner.sweep import extra_point_columns
+
+    judged = {"perspective": {"constraints": [{"status": "violated"}], "sla_targets": [],
+                              "feasible": False, "score": {"mean": 0.9}}}
+    assert extra_point_columns(judged) == {"feasible": False}
+    assert extra_point_columns({"perspective": {"constraints": [], "sla_targets": []}}) == {}
+    assert extra_point_columns({}) == {}

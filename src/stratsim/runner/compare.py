@@ -33,14 +33,11 @@ from __future__ import annotations
 import csv
 import difflib
 import os
-import platform
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from stratsim import __version__
 from stratsim.analysis.comparison import apply_holm, paired_difference
@@ -60,7 +57,13 @@ from stratsim.runner.output import (
     write_json,
 )
 from stratsim.runner.execution import Execution, ExecutionOptions, Stage, execute
-from stratsim.runner.results import REPLICATION_COLUMNS, file_sha256, kpi_rows, write_run_data
+from stratsim.runner.results import (
+    REPLICATION_COLUMNS,
+    execution_provenance,
+    file_sha256,
+    kpi_rows,
+    write_run_data,
+)
 from stratsim.runner.simulation import SimulationResult, build_summary, result_warnings
 from stratsim.runner.statistics import iter_leaves
 from stratsim.scenario import Scenario, load_scenario
@@ -478,16 +481,8 @@ def comparison_manifest(comparison: Comparison, *, jobs: int, backend: str, star
                       for c in comparison.contenders],
         "seed": document["seed"],
         "replications": document["replications"],
-        "jobs": jobs,
-        "backend": backend,
-        "numpy_version": np.__version__,
-        "bit_generator": "PCG64",
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "command": sys.argv,
-        "started_at": started_at,
-        "wall_time_s": round(wall_time_s, 3),
-        "warnings": list(warnings),
+        **execution_provenance(jobs=jobs, backend=backend, started_at=started_at,
+                               wall_time_s=wall_time_s, warnings=warnings),
     }
 
 

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import platform
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,16 @@ def manifest(result: SimulationResult, *, scenario_file: Path | None,
         "scenario_sha256": result.summary["scenario_sha256"],
         "seed": result.seed,
         "replications": result.replications,
+        **execution_provenance(jobs=jobs, backend=backend, started_at=started_at,
+                               wall_time_s=wall_time_s, warnings=warnings),
+    }
+
+
+def execution_provenance(*, jobs: int, backend: str, started_at: str, wall_time_s: float,
+                         warnings: Sequence[str]) -> dict[str, Any]:
+    """How a result was executed, the part of every ``manifest.json`` that is not the study:
+    workers, backend, the software and machine, the command, time and warnings."""
+    return {
         "jobs": jobs,
         "backend": backend,
         "numpy_version": np.__version__,
@@ -101,7 +112,7 @@ def manifest(result: SimulationResult, *, scenario_file: Path | None,
         "command": sys.argv,
         "started_at": started_at,
         "wall_time_s": round(wall_time_s, 3),
-        "warnings": warnings,
+        "warnings": list(warnings),
     }
 
 

@@ -32,8 +32,8 @@ Decisions, and why:
   is saved as soon as its last replication is in: the workers never wait for a point to end.
 * ``--precision`` and ``--warmup auto`` are not offered: a point's replication count and
   warm-up are fixed in the plan so that an interrupted sweep can be resumed exactly.
-* The ``score`` and ``feasible`` columns (the perspective's objectives and constraints) are
-  not written yet: see :func:`extra_point_columns`, the one place they go.
+* The ``feasible`` column (the perspective's constraints and SLA targets) is written where the
+  scenario judges anything; the ``score`` is not: see :func:`extra_point_columns`.
 """
 
 from __future__ import annotations
@@ -202,12 +202,19 @@ def sweep_manifest(plan: dict[str, Any], *, scenario_file: Path, scenario_file_s
 
 
 def extra_point_columns(document: dict[str, Any]) -> dict[str, Any]:
-    """EXTENSION POINT: per-point columns written after ``pareto`` in ``sweep.csv``.
+    """Per-point columns written after ``pareto`` in ``sweep.csv``: ``feasible``.
 
-    The perspective's ``score`` (objectives) and ``feasible`` (constraints) belong here once
-    the objective and constraint language is available; until then a sweep writes none.
+    A point's feasibility — every constraint of the perspective and every SLA target met on the
+    95 % interval of its margin (``true``), one shown violated (``false``) or undecided (empty)
+    — is absolute, so points compare on it. The perspective's ``score`` is not written: its
+    unbounded KPIs are normalised against a reference scenario, and a point judged alone is its
+    own reference (every point would score those parts 1); scoring points against a common
+    reference (the base scenario) is left to a later release.
     """
-    return {}
+    perspective = document.get("perspective")
+    if not perspective or not (perspective.get("constraints") or perspective.get("sla_targets")):
+        return {}
+    return {"feasible": perspective.get("feasible")}
 
 
 @dataclass
