@@ -146,3 +146,19 @@ def test_without_scenario_folders_the_week_chart_is_left_out(comparison_folder, 
     folder.mkdir()
     shutil.copy(comparison_folder / "comparison.json", folder)
     assert [d.name for d in draw_all(CompareResults.load(folder))] == ["kpi-means", "differences", "scores"]
+
+
+def test_forest_money_is_per_week_as_in_the_verdict(tmp_path):
+    from report_testkit import compare_results_folder
+
+    from stratsim.report.labels import difference_text
+
+    folder = compare_results_folder(tmp_path / "real", replications=3)
+    (ax,) = compare_charts.compare_forest(CompareResults.load(folder))[0].figure.axes
+    data = comparison(folder)
+    weeks = (data["horizon_hours"] - data["warmup_hours"]) / 168
+    texts = [t.get_text() for t in ax.texts]
+    for kpi in ("revenue", "cost", "profit"):
+        stat = data["differences"]["helpdesk-early-shift"]["kpis"][kpi]
+        expected = difference_text(kpi, stat["mean"] / weeks) + "/week"
+        assert any(t.startswith(expected) for t in texts), (expected, texts)

@@ -18,6 +18,8 @@ from matplotlib.ticker import MaxNLocator
 
 from stratsim.report import findings, style
 from stratsim.report.charts import Drawing, register_chart, week_axis
+from stratsim.analysis.verdict import money_period
+from stratsim.kpis import kpi_info
 from stratsim.report.labels import (
     HEADLINE_KPIS,
     HIGHER_IS_BETTER,
@@ -104,7 +106,8 @@ def compare_means(results: CompareResults) -> list[Drawing]:
 
 
 def forest_figure(differences: Sequence[findings.Difference], intervals: Mapping[tuple[str, str], Sequence[float]],
-                  baseline_means: Mapping[str, float], baseline: str, names: Sequence[str]) -> Figure:
+                  baseline_means: Mapping[str, float], baseline: str, names: Sequence[str],
+                  money_suffix: str = "") -> Figure:
     """Paired differences from the baseline as % of the baseline's mean, a row per KPI.
 
     Filled markers: significant; hollow: not. Green: better, orange: worse (where the KPI has a
@@ -129,7 +132,8 @@ def forest_figure(differences: Sequence[findings.Difference], intervals: Mapping
         ax.plot([relative], [y], marker=MARKERS[k % len(MARKERS)], markersize=11, color=colour,
                 markerfacecolor=colour if d.significant else "white", markeredgewidth=2.2, linestyle="none",
                 label=f"{d.scenario} ({'significant' if d.significant else 'not significant'})")
-        ax.annotate(difference_text(d.kpi, d.mean) + ("" if d.significant else " (n.s.)"),
+        unit = money_suffix if kpi_info(d.kpi).unit == "money" else ""
+        ax.annotate(difference_text(d.kpi, d.mean) + unit + ("" if d.significant else " (n.s.)"),
                     (max(high, relative), y), xytext=(14, 0), textcoords="offset points", va="center",
                     fontsize=style.TICK_PT, color=colour, fontweight="bold" if d.significant else "normal")
     ax.axvline(0, color=style.BLACK, linewidth=1.2)
@@ -155,26 +159,35 @@ def forest_figure(differences: Sequence[findings.Difference], intervals: Mapping
 def compare_forest(results: CompareResults) -> list[Drawing]:
     names = results.names
     base_kpis = results.scenario(results.baseline).get("kpis") or {}
+    comparison = results.comparison
+    window_h = (comparison.get("horizon_hours") or 0.0) - (comparison.get("warmup_hours") or 0.0)
+    # money as the verdict says it: per week when the window is at least a week long
+    money_divisor, money_words = money_period(window_h) if window_h > 0 else (1.0, "over the window")
     differences, intervals, baseline_means = [], {}, {}
     for kpi in HEADLINE_KPIS:
         base = (base_kpis.get(kpi) or {}).get("mean")
         if not base:
             continue   # no baseline, or zero: a relative difference means nothing
+        scale = 1.0 / money_divisor if kpi_info(kpi).unit == "money" else 1.0
         for name in names[1:]:
             stat = (results.difference(name).get("kpis") or {}).get(kpi) or {}
             if stat.get("mean") is None or not stat.get("ci95"):
                 continue
             if stat["mean"] == 0 and stat["ci95"][0] == stat["ci95"][1] == 0:
                 continue   # the same in every replication (common random numbers): nothing to show
-            differences.append(findings.Difference(name, kpi, stat["mean"], bool(stat.get("significant"))))
-            intervals[(name, kpi)] = stat["ci95"]
-            baseline_means[kpi] = base
+            differences.append(findings.Difference(name, kpi, stat["mean"] * scale,
+                                                   bool(stat.get("significant"))))
+            intervals[(name, kpi)] = [bound * scale for bound in stat["ci95"]]
+            baseline_means[kpi] = base * scale
     if not differences:
         return []
-    return [Drawing("differences", forest_figure(differences, intervals, baseline_means, results.baseline, names),
+    suffix = "/week" if money_words == "per week" else ""
+    figure = forest_figure(differences, intervals, baseline_means, results.baseline, names, suffix)
+    return [Drawing("differences", figure,
                     f"Each scenario minus {results.baseline}, paired over replications that share random "
                     "streams, as a percentage of the baseline's mean, with its 95 % confidence interval; "
-                    "the label gives the difference in the KPI's own unit (shares in percentage points). "
+                    "the label gives the difference in the KPI's own unit (shares in percentage points, "
+                    f"money {money_words}). "
                     "Filled: significant after the comparison's multiple-comparison correction. KPIs "
                     "whose baseline mean is zero, or that are the same in every replication, are left out.")]
 
