@@ -224,3 +224,14 @@ def test_fluid_backlog_carries_over_the_week():
     # the build-up spans the week's end: +18 on Sunday evening carries into Monday's +50,
     # so the periodic peak is 68 at hour 50, not the 50 of a week started empty
     assert fluid_backlog(load, [2.0] * 50 + [4.0] * 100 + [2.0] * 18) == (pytest.approx(68.0), 50)
+
+
+@pytest.mark.parametrize("tiny", ["5.0e-324", "1.0e-320"])
+def test_a_service_time_too_short_for_a_float_rate_is_no_load_not_a_crash(tiny):
+    """Found by the property test: a uniform service time up to 5e-324 h has mean 0 (or a
+    rate that overflows); the check must say "no load, nobody lost", not raise."""
+    text = ("stratsim: 1\nname: tiny\nhorizon: 1d\nservices:\n"
+            f"  - {{id: d, staff: 1, queue_capacity: 2, service_time: {{dist: uniform, min: 0, max: {tiny}}}}}\n"
+            "segments:\n  - {id: s, rate: 1, mix: {d: 1}, patience: {dist: exponential, mean: 10min}}\n")
+    (check,) = capacity_checks(compile_scenario(load_scenario_text(text)))
+    assert check.mean_load < 1e-300 and check.warnings() == []

@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stratsim.analysis.queueing import QueueingParameterError, mmc_losses, offered_load
+from stratsim.analysis.queueing import QueueingParameterError, mmc_losses
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.engine.model import DemandSpec, Model, StationSpec
 
@@ -248,8 +248,9 @@ def rate_by_hour(model: Model, spec: StationSpec) -> list[float]:
 
 def load_by_hour(model: Model, spec: StationSpec) -> list[float]:
     """Offered load (Erlangs) of a station in each hour of the week, at the heaviest growth."""
-    service_rate = 1.0 / spec.service_time.mean_h
-    return [offered_load(r, service_rate) for r in rate_by_hour(model, spec)]
+    # λ·E[S] by multiplication: a service time too short for its rate to be a float (a
+    # uniform up to 5e-324 h) still gives a load, 0, instead of an overflow
+    return [r * spec.service_time.mean_h for r in rate_by_hour(model, spec)]
 
 
 def check_station(model: Model, spec: StationSpec) -> LoadCheck:
@@ -268,7 +269,7 @@ def check_station(model: Model, spec: StationSpec) -> LoadCheck:
         mean_load=sum(load) / HOURS_PER_WEEK,
         mean_staff=sum(staff) / HOURS_PER_WEEK,
         losses=estimate_losses(model, spec, peak) if can_lose else None,
-        backlog_customers=backlog / spec.service_time.mean_h,
+        backlog_customers=backlog / spec.service_time.mean_h if backlog else 0.0,
         backlog_hour=backlog_hour,
     )
 
@@ -318,7 +319,10 @@ def losses_by_hour(model: Model, spec: StationSpec) -> list[LossShares | None]:
     time-weighted mean of its pieces (the arrival rate is constant within an hour).
     """
     demands = _station_demands(model, spec)
-    service_rate = 1.0 / spec.service_time.mean_h
+    mean_h = spec.service_time.mean_h
+    if not (mean_h > 0 and math.isfinite(1.0 / mean_h)):
+        return [LossShares(0.0, 0.0)] * HOURS_PER_WEEK   # service takes no time: nobody waits
+    service_rate = 1.0 / mean_h
     rates = [demand_rates_by_hour(model, d) for d in demands]
     abandon_rates = [_abandonment_rate(d) for d in demands]
     balk_at = [d.balk_at for d in demands]
@@ -367,7 +371,6 @@ def estimate_losses(model: Model, spec: StationSpec, peak: int) -> LossEstimate:
     abandon_rates = [_abandonment_rate(d) for d in demands]
     mean_theta = (sum(t * sum(r) for r, t in zip(rates, abandon_rates)) / sum(arrivals)
                   if sum(arrivals) else 0.0)
-    service_rate = 1.0 / spec.service_time.mean_h
     # with no waiting room a full room turns everyone away before anyone could balk
     can_balk = spec.queue_capacity != 0 and any(d.balk_at is not None for d in demands)
     return LossEstimate(
@@ -380,7 +383,7 @@ def estimate_losses(model: Model, spec: StationSpec, peak: int) -> LossEstimate:
         patience_h=1.0 / mean_theta if mean_theta else None,
         unsteady_hours=sum(1 for a, s in zip(arrivals, hourly) if s is None and a > 0),
         never_lost_mean_load=sum(sum(r) for r, d in zip(rates, demands) if _never_lost(spec, d))
-        / service_rate / HOURS_PER_WEEK,
+        * spec.service_time.mean_h / HOURS_PER_WEEK,
     )
 
 
