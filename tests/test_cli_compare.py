@@ -138,3 +138,8 @@ def test_compare_keeps_each_scenarios_run_files_and_draws_the_report(pair, tmp_p
     assert again.exit_code == 0, again.output
     assert not (out / "report.html").exists() and not (out / "charts").exists()
     assert sorted(p.name for p in (out / "scenarios").iterdir()) == ["small", "small-late"]
+
+
+def test_compare_has_the_file_limit_on_replications(pair) -> None:
+    result = invoke("compare", *pair, "--replications", "100001")
+    assert result.exit_code == 2 and "100000" in result.output

@@ -32,7 +32,7 @@ from stratsim.analysis.capacity import (
     window_warnings,
 )
 from stratsim.analysis.structural import structurally_zero_kpis
-from stratsim.cli_options import backend_options, precision_options
+from stratsim.cli_options import backend_options, precision_options, study_options
 from stratsim.console import PlainConsole, labelled
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.model import Model
@@ -51,7 +51,6 @@ from stratsim.runner.output import (
 )
 from stratsim.runner.results import file_sha256, manifest, write_run_files
 from stratsim.scenario import load_scenario, scenario_json_schema
-from stratsim.scenario.limits import MAX_REPLICATIONS
 
 if TYPE_CHECKING:   # annotations only: the runner is imported lazily by the verbs
     from stratsim.runner.precision import PrecisionOutcome
@@ -244,15 +243,7 @@ def schema() -> None:
 
 @main.command()
 @click.argument("scenario_file", type=click.Path(path_type=Path))
-@click.option("--replications", "-r", type=click.IntRange(min=1, max=MAX_REPLICATIONS),
-              help="Override the file's replications.")
-@click.option("--seed", "-s", type=click.IntRange(min=0), help="Override the file's seed.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes; results are identical for any number.")
-@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
-              help="Write into this folder (new or empty) instead of results/<name>/<time>/.")
-@click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
-@click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
+@study_options("the file's", "results/<name>/<time>/")
 @precision_options
 @backend_options
 @click.option("--replication", "single", type=click.IntRange(min=0), metavar="K",
@@ -396,15 +387,7 @@ def print_precision(outcome: PrecisionOutcome) -> None:
 @click.option("--pareto", metavar="KPI,KPI", help="Mark the Pareto front of these portfolio KPIs in sweep.csv.")
 @click.option("--resume", "resume_dir", type=click.Path(path_type=Path), metavar="DIR",
               help="Finish the interrupted sweep in DIR (runs only its missing points).")
-@click.option("--replications", "-r", type=click.IntRange(min=1, max=MAX_REPLICATIONS),
-              help="Override the file's replications.")
-@click.option("--seed", "-s", type=click.IntRange(min=0), help="Override the file's seed.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes; results are identical for any number.")
-@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
-              help="Write into this folder (new or empty) instead of results/<name>/<time>/.")
-@click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
-@click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
+@study_options("the file's", "results/<name>/<time>/")
 @backend_options
 def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, pareto: str | None,
           resume_dir: Path | None, replications: int | None, seed: int | None, jobs: int,

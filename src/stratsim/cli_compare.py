@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from stratsim.cli_options import backend_options, precision_options
+from stratsim.cli_options import backend_options, precision_options, study_options
 
 
 def print_perspective(summary: dict[str, Any]) -> None:
@@ -31,15 +31,7 @@ def print_perspective(summary: dict[str, Any]) -> None:
 @click.command()
 @click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--baseline", "-b", help="Name of the baseline scenario (default: the first file's).")
-@click.option("--replications", "-r", type=click.IntRange(min=1),
-              help="Replications of every scenario (default: the baseline's).")
-@click.option("--seed", "-s", type=click.IntRange(min=0), help="Seed of every scenario (default: the baseline's).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes; results are identical for any number.")
-@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
-              help="Write into this folder (new or empty) instead of results/<baseline>-compare/<time>/.")
-@click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there.")
-@click.option("--no-report", is_flag=True, help="Skip the charts and report.html.")
+@study_options("the baseline's, for every scenario", "results/<baseline>-compare/<time>/")
 @precision_options
 @backend_options
 def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications: int | None,

@@ -8,9 +8,12 @@ Kept apart from the verbs so every verb spells them the same way: ``--backend``,
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
+
+from stratsim.scenario.limits import MAX_REPLICATIONS
 
 BACKEND_CHOICES = ("pool", "dask")   # runner.backends.BACKENDS, without importing the runner
 DEFAULT_MAX_REPLICATIONS = 200        # runner.precision.DEFAULT_MAX_REPLICATIONS
@@ -58,3 +61,30 @@ def precision_options(function: Callable) -> Callable:
         "--precision", type=RelativePrecision(),
         help="Add replications in batches until the key KPIs' 95% CI half-widths are within "
              "this share of their means (e.g. 5%).")(function)
+
+
+def study_options(defaults: str, out_folder: str) -> Callable[[Callable], Callable]:
+    """``--replications``, ``--seed``, ``--jobs``, ``--out``, ``--force`` and ``--no-report``,
+    spelled and bounded alike on every verb that writes a result folder.
+
+    ``defaults`` says where unset replications and seed come from ("the file's", "the
+    baseline's"); ``out_folder`` names the default results folder in ``--out``'s help.
+    """
+    options = [
+        click.option("--replications", "-r", type=click.IntRange(min=1, max=MAX_REPLICATIONS),
+                     help=f"Replications (default: {defaults})."),
+        click.option("--seed", "-s", type=click.IntRange(min=0), help=f"Master seed (default: {defaults})."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Worker processes; results are identical for any number."),
+        click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path),
+                     help=f"Write into this folder (new or empty) instead of {out_folder}."),
+        click.option("--force", is_flag=True, help="With --out: replace an earlier stratsim result there."),
+        click.option("--no-report", is_flag=True, help="Skip the charts and report.html."),
+    ]
+
+    def decorate(function: Callable) -> Callable:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
