@@ -30,6 +30,12 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/bench_mm3.py --customers 200000 --repeat 3 --only ciw,stratsim
     .venv/bin/python benchmarks/bench_mm3.py --memory             # stratsim alone, 1 M vs 5 M
     .venv/bin/python benchmarks/bench_mm3.py --json results.json
+    .venv/bin/python benchmarks/bench_mm3.py --cli --customers 500000 --repeat 3   # whole process
+
+``--cli`` measures what a user waits for instead: the wall time of the whole process, from
+launching it to its exit, for ``stratsim run FILE --replications 1`` with its default outputs
+(time series, waits, report with charts) and for a Ciw script (interpreter, imports, run), plus
+the time ``stratsim --help`` takes.
 
 See ``benchmarks/README.md`` for how to read the output and the targets.
 """
@@ -65,6 +71,9 @@ MEMORY_FACTOR = 5
 WAIT_TOLERANCE = 0.05
 """Relative deviation from Erlang C beyond which a mean wait is flagged in the table."""
 TARGET_RATIO_TO_CIW = 3.0
+TARGET_CLI_RATIO_TO_CIW = 4.0
+"""``--cli``: the whole ``stratsim run`` process against Ciw's whole process."""
+TARGET_HELP_SECONDS = 0.3
 TARGET_MEMORY_GROWTH = 0.10
 
 STRATSIM_SCENARIO = """\
@@ -445,6 +454,115 @@ def verdict_on_speed(results: list[ToolResult]) -> str:
             f"target >= {TARGET_RATIO_TO_CIW:.0f}x: {verdict}")
 
 
+# --------------------------------------------------------------------------------------------
+# --cli: whole processes, as users run them.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProcessRun:
+    """One whole-process run: wall seconds from launch to exit, customers and mean wait."""
+
+    seconds: float
+    customers: int
+    wait_mean_min: float
+
+
+def stratsim_command() -> list[str]:
+    """The installed ``stratsim`` script beside this interpreter (the venv's), else ``-m``."""
+    script = Path(sys.executable).with_name("stratsim")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "stratsim.cli"]
+
+
+def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    """Run ``command`` to its exit; the wall seconds and the finished process."""
+    began = time.perf_counter()
+    child = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - began
+    if child.returncode != 0:
+        tail = "\n".join(child.stderr.strip().splitlines()[-6:])
+        raise RuntimeError(f"{command[0]} exited with status {child.returncode}:\n{tail}")
+    return seconds, child
+
+
+def run_stratsim_cli(customers: int, seed: int, folder: Path, *options: str) -> ProcessRun:
+    """``stratsim run`` as a user types it: default outputs on (time series, wait histogram,
+    strategy log, report with its charts), one replication; ``options`` such as
+    ``--no-report`` added."""
+    scenario = folder / "bench-mm3.yaml"
+    scenario.write_text(STRATSIM_SCENARIO.format(
+        horizon_h=horizon_for(customers), servers=SERVERS, mean_service_h=1.0 / SERVICE_RATE,
+        rate=ARRIVAL_RATE), encoding="utf-8")
+    out = folder / "out"
+    seconds, _ = timed([*stratsim_command(), "run", str(scenario), "--replications", "1",
+                        "--seed", str(seed), "--out", str(out), "--force", *options])
+    kpis = json.loads((out / "summary.json").read_text(encoding="utf-8"))["kpis"]
+    return ProcessRun(seconds, round(kpis["arrivals"]["mean"]), kpis["wait_mean_min"]["mean"])
+
+
+def run_ciw_process(customers: int, seed: int) -> ProcessRun:
+    """Ciw's whole process: a fresh interpreter importing Ciw and running the same queue."""
+    seconds, child = timed([sys.executable, str(Path(__file__).resolve()),
+                            "--worker", "ciw", "--customers", str(customers), "--seed", str(seed)])
+    run = json.loads(child.stdout.strip().splitlines()[-1])
+    return ProcessRun(seconds, run["customers"], run["wait_mean_min"])
+
+
+def help_seconds() -> float:
+    """Wall time of ``stratsim --help``, the first thing a new user types."""
+    return timed([*stratsim_command(), "--help"])[0]
+
+
+def measure_cli(customers: int, seed: int, repeat: int) -> dict[str, list]:
+    """``repeat`` rounds, each running Ciw, stratsim and ``--help`` back to back, so that a
+    change in the machine's load falls on both tools alike."""
+    import tempfile
+
+    runs: dict[str, list] = {"ciw": [], "stratsim": [], "stratsim --no-report": [], "help": []}
+    with tempfile.TemporaryDirectory(prefix="bench-mm3-cli-") as folder:
+        for index in range(repeat):
+            print(f"  round {index + 1}/{repeat}: ciw ...", end="", file=sys.stderr, flush=True)
+            runs["ciw"].append(run_ciw_process(customers, seed))
+            print(f" {runs['ciw'][-1].seconds:.1f} s, stratsim run ...", end="",
+                  file=sys.stderr, flush=True)
+            runs["stratsim"].append(run_stratsim_cli(customers, seed, Path(folder)))
+            print(f" {runs['stratsim'][-1].seconds:.1f} s, --no-report ...", end="",
+                  file=sys.stderr, flush=True)
+            runs["stratsim --no-report"].append(
+                run_stratsim_cli(customers, seed, Path(folder), "--no-report"))
+            runs["help"].append(help_seconds())
+            print(f" {runs['stratsim --no-report'][-1].seconds:.1f} s, "
+                  f"--help {runs['help'][-1]:.2f} s", file=sys.stderr)
+    return runs
+
+
+def cli_table(runs: dict[str, list], reference_wait: float) -> str:
+    """Medians of the whole-process rounds, the ratio to Ciw and the verdicts."""
+    rows = []
+    rates = {}
+    for tool in ("ciw", "stratsim", "stratsim --no-report"):
+        seconds = statistics.median(run.seconds for run in runs[tool])
+        first = runs[tool][0]
+        rates[tool] = first.customers / seconds
+        rows.append([tool, f"{first.customers:,}", f"{seconds:.2f}", f"{rates[tool]:,.0f}",
+                     f"{rates[tool] / rates['ciw']:.2f}x", f"{first.wait_mean_min:.2f}",
+                     f"{first.wait_mean_min / reference_wait - 1:+.1%}"])
+    table = format_table(["whole process", "customers", "seconds", "customers/s",
+                          "ratio to Ciw", "mean wait min", "vs Erlang C"], rows)
+    help_median = statistics.median(runs["help"])
+    verdicts = "".join(
+        f"\n{label} / Ciw, whole process: {rates[tool] / rates['ciw']:.2f}x; target >= "
+        f"{TARGET_CLI_RATIO_TO_CIW:.0f}x: "
+        f"{'PASS' if rates[tool] / rates['ciw'] >= TARGET_CLI_RATIO_TO_CIW else 'FAIL'}"
+        for tool, label in (("stratsim --no-report", "stratsim run --no-report (time series on)"),
+                            ("stratsim", "stratsim run, report too")))
+    return (
+        table + "\n" + verdicts
+        + f"\nstratsim --help: {help_median:.2f} s (median of {len(runs['help'])}); target <= "
+        f"{TARGET_HELP_SECONDS} s: {'PASS' if help_median <= TARGET_HELP_SECONDS else 'FAIL'}"
+    )
+
+
 def environment() -> dict[str, Any]:
     """Where the numbers were taken (saved with ``--json``)."""
     return {
@@ -473,6 +591,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--memory", action="store_true",
                         help=f"instead: stratsim alone at --customers and {MEMORY_FACTOR}x that, "
                         "comparing peak RSS")
+    parser.add_argument("--cli", action="store_true",
+                        help="instead: whole processes as users run them, `stratsim run` (default "
+                        "outputs on) against a Ciw script, and `stratsim --help`")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the results here")
     parser.add_argument("--worker", choices=list(TOOLS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -502,6 +623,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"M/M/{SERVERS}: lambda={ARRIVAL_RATE}/h, mu={SERVICE_RATE}/h, "
           f"horizon {horizon_for(args.customers):,} h (~{args.customers:,} customers), "
           f"seed {args.seed}, repeat {args.repeat}; Python {platform.python_version()}")
+    if args.cli:
+        return main_cli(args)
     if args.memory:
         measured = [measure("stratsim", factor * args.customers, args.seed, args.repeat)
                     for factor in (1, MEMORY_FACTOR)]
@@ -532,6 +655,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"\nresults saved to {args.json}")
     return 1 if failed else 0
+
+
+def main_cli(args: argparse.Namespace) -> int:
+    """``--cli``: rounds of whole processes, then the table (and ``--json``)."""
+    try:
+        runs = measure_cli(args.customers, args.seed, args.repeat)
+    except RuntimeError as error:
+        print(f"\nfailed: {error}", file=sys.stderr)
+        return 1
+    reference_wait, source = erlang_c_wait_min()
+    print(f"Erlang C mean wait: {reference_wait:.2f} min ({source})\n")
+    print(cli_table(runs, reference_wait))
+    if args.json:
+        report = {"mode": "cli", "customers": args.customers, "seed": args.seed,
+                  "repeat": args.repeat, "environment": environment(),
+                  "runs": {tool: [asdict(r) if isinstance(r, ProcessRun) else r for r in rs]
+                           for tool, rs in runs.items()}}
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        print(f"\nresults saved to {args.json}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -196,7 +196,7 @@ def test_disk_full_while_writing_is_a_located_error_not_a_traceback(small_scenar
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("stratsim.cli.write_run_files", full)
+    monkeypatch.setattr("stratsim.runner.results.write_run_files", full)
     result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1", "--no-report")
     assert result.exit_code == 2 and "No space left on device" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "o").exists()

@@ -19,23 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from stratsim import __version__
-from stratsim.analysis.capacity import (
-    LoadCheck,
-    capacity_checks,
-    hour_label,
-    volume_warnings,
-    window_warnings,
-)
-from stratsim.analysis.structural import structurally_zero_kpis
 from stratsim.cli_options import backend_options, precision_options, study_options
 from stratsim.console import PlainConsole, labelled
-from stratsim.engine.compile import compile_scenario
-from stratsim.engine.model import Model
 from stratsim.errors import OutputError, ScenarioError, StratsimError
 from stratsim.runner.output import (
     CHARTS_FOLDER,
@@ -49,10 +36,12 @@ from stratsim.runner.output import (
     remove_charts,
     write_json,
 )
-from stratsim.runner.results import file_sha256, manifest, write_run_files
-from stratsim.scenario import load_scenario, scenario_json_schema
 
-if TYPE_CHECKING:   # annotations only: the runner is imported lazily by the verbs
+# Only click, rich's console and the light modules above load with the command line: the verbs
+# import the scenario models, the engine, the runner and the charts when they run, so that
+# ``stratsim --help`` answers at once.
+if TYPE_CHECKING:   # annotations only
+    from stratsim.engine.model import Model
     from stratsim.runner.precision import PrecisionOutcome
     from stratsim.runner.warmup import WarmupChoice
 
@@ -175,6 +164,16 @@ def fmt_stat(stat: dict) -> str:
 
 def print_capacity(model: Model) -> list[str]:
     """Print the capacity table and return the warnings it raised."""
+    from rich.table import Table
+
+    from stratsim.analysis.capacity import (
+        LoadCheck,
+        capacity_checks,
+        hour_label,
+        volume_warnings,
+        window_warnings,
+    )
+
     checks: list[LoadCheck] = capacity_checks(model)
     table = Table(title="Capacity: offered load (Erlangs = λ·E[S]) against staff", title_justify="left")
     table.add_column("service", no_wrap=True, overflow="fold")   # ids whole, never cut off
@@ -194,6 +193,8 @@ def print_capacity(model: Model) -> list[str]:
 def print_summary(summary: dict, hidden: frozenset[str] = frozenset()) -> None:
     """KPIs as rows, the portfolio and each service as columns, without the ``hidden`` KPIs
     (those the scenario makes zero by construction; every KPI is in summary.json)."""
+    from rich.table import Table
+
     columns = {"portfolio": summary["kpis"], **summary["services"]}
     table = Table(title=f"{summary['scenario']}: mean ± 95% CI half-width over "
                         f"{summary['replications']} replications", title_justify="left")
@@ -217,6 +218,9 @@ def main() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
     """Check scenario files: exit 0 when all are valid, 2 with every located error otherwise."""
+    from stratsim.engine.compile import compile_scenario
+    from stratsim.scenario import load_scenario
+
     errors, failed = 0, 0
     for file in files:
         try:
@@ -238,6 +242,8 @@ def validate(files: tuple[Path, ...]) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editors)."""
+    from stratsim.scenario import scenario_json_schema
+
     click.echo(json.dumps(scenario_json_schema(), indent=2))
 
 
@@ -253,8 +259,14 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
         max_replications: int, warmup: str | None, backend: str, scheduler: str | None,
         single: int | None) -> None:
     """Simulate SCENARIO_FILE and write its result files, charts and report.html."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from stratsim.analysis.structural import structurally_zero_kpis
+    from stratsim.engine.compile import compile_scenario
     from stratsim.runner.backends import backend_description, make_evaluator
     from stratsim.runner.execution import ExecutionOptions, check_options, execute
+    from stratsim.runner.results import file_sha256, manifest, write_run_files
+    from stratsim.scenario import load_scenario
 
     if single is not None:
         run_single(scenario_file, single, seed, replications=replications, out_dir=out_dir, force=force,
@@ -310,7 +322,11 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
 
 def run_single(scenario_file: Path, replication: int, seed: int | None, **refused: object) -> None:
     """``run --replication K``: one replication, printed; options that need a full run refused."""
+    from rich.table import Table
+    from rich.text import Text
+
     from stratsim.runner.execution import single_replication
+    from stratsim.scenario import load_scenario
 
     defaults = {"jobs": 1, "backend": "pool"}
     given = [name for name, value in refused.items()
@@ -339,6 +355,9 @@ def run_single(scenario_file: Path, replication: int, seed: int | None, **refuse
 
 def print_warmup(choice: WarmupChoice) -> None:
     """The warm-up MSER-5 chose, and per service and series the truncation that led to it."""
+    from rich.table import Table
+    from rich.text import Text
+
     out.print(Text(f"warm-up (--warmup auto, MSER-5): {choice.warmup_h:g}h, horizon {choice.horizon_h:g}h "
                    f"(measured window {choice.window_h:g}h kept); pilot of {choice.pilot_replications} "
                    f"replications over {choice.pilot_horizon_h:g}h, batches of 5 × {choice.bin_h:g}h bins"))
@@ -360,6 +379,9 @@ def print_warmup(choice: WarmupChoice) -> None:
 
 def print_precision(outcome: PrecisionOutcome) -> None:
     """Whether the target was met, after how many replications, and the key KPIs' half-widths."""
+    from rich.table import Table
+    from rich.text import Text
+
     verdict = ("met" if outcome.met else "NOT met: --max-replications reached first")
     out.print(Text(f"precision target ±{outcome.target * 100:g}% (relative 95% CI half-width): {verdict} "
                    f"after {outcome.replications} replications (batches: "
@@ -394,8 +416,13 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
           out_dir: Path | None, force: bool, no_report: bool, backend: str, scheduler: str | None) -> None:
     """Run SCENARIO_FILE at every point of a parameter grid or Latin hypercube; write sweep.csv,
     the charts and report.html."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
     from stratsim.runner import sweep as sweeping
     from stratsim.runner.backends import backend_description, make_evaluator
+    from stratsim.runner.results import file_sha256
+    from stratsim.scenario import load_scenario
 
     try:
         if resume_dir is not None and (out_dir is not None or force):

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from stratsim.scenario.limits import MAX_REPLICATIONS
+from stratsim.limits import MAX_REPLICATIONS
 
 BACKEND_CHOICES = ("pool", "dask")   # runner.backends.BACKENDS, without importing the runner
 DEFAULT_MAX_REPLICATIONS = 200        # runner.precision.DEFAULT_MAX_REPLICATIONS

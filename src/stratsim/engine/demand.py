@@ -302,6 +302,7 @@ class DynamicDemandSource(DemandSource):
         Callback(self.env, back_h, Priority.ARRIVAL, self._come_back, (customer, patience))
 
     def _unavailable(self, cell: Cell) -> None:
+        self.station.advance(self.env._now)   # the arrival falls in the time series' current bin
         cell.arrivals += 1
         cell.unavailable += 1
         cell.satisfaction_sum += SCORE_LOST

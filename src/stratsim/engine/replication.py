@@ -115,7 +115,7 @@ class Replication:
             for i, station in enumerate(self.stations)
         ]
         self.recorder = (
-            BinRecorder(self.env, self.stations, model.time_bin_h, model.horizon_h, sink)
+            BinRecorder(self.stations, model.time_bin_h, model.horizon_h, sink)
             if sink is not None
             else None
         )

@@ -31,7 +31,9 @@ carries the price quoted at arrival, and completions are booked per quote (``Acc
 
 from __future__ import annotations
 
+import math
 from collections import deque
+from typing import TYPE_CHECKING
 
 from simpy.core import Environment
 from simpy.events import Event
@@ -40,6 +42,9 @@ from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
 from stratsim.engine.cells import Cell
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.model import StationSpec
+
+if TYPE_CHECKING:
+    from stratsim.engine.recording import BinRecorder
 
 WAITING = 0
 IN_SERVICE = 1
@@ -98,9 +103,19 @@ class Station:
         self.price = spec.price
         self.price_since_h = 0.0
         self.price_area_before = 0.0
+        self.recorder: BinRecorder | None = None
+        self.bin_due_h = math.inf
+        """End of the time series' current bin: a change at or after it closes the bin first."""
 
     # -- clock sums -------------------------------------------------------------------
     def advance(self, now: float) -> None:
+        """Bring the clock sums up to ``now``, just before the station's state changes: first
+        close the time-series bins that ended by then (every station's), then integrate."""
+        if now >= self.bin_due_h:
+            self.recorder.close_until(now)  # type: ignore[union-attr]
+        self.integrate(now)
+
+    def integrate(self, now: float) -> None:
         """Add the time since the last change to the waiting and busy integrals."""
         dt = now - self.last_h
         if dt > 0.0:
@@ -135,6 +150,7 @@ class Station:
     def set_price(self, price: float) -> None:
         """Change the service's price (strategy events only)."""
         now = self.env._now
+        self.advance(now)   # closes the time series' bins that ended before the change
         self.price_area_before = self.price_area(now)
         self.price = price
         self.price_since_h = now
@@ -146,10 +162,10 @@ class Station:
     # -- customer journey -------------------------------------------------------------
     def arrive(self, customer: Customer, now: float, balk_at: int) -> bool:
         """Admit, start, block or balk an arriving customer; True if they now wait in queue."""
+        self.advance(now)
         cell = customer.cell
         cell.arrivals += 1
         self.arrivals_total += 1
-        self.advance(now)
         if self.busy < self.staff:
             cell.in_system += 1
             self._start(customer, now)

@@ -154,13 +154,17 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
                     continue
                 index = base + (hour % HOURS_PER_WEEK).astype(np.int64)
                 share = np.where(length > 0, piece / length, 0.0)
-                np.add.at(hours, index, piece)
-                np.add.at(arrivals, index, count * share)
+
+                def add(total: np.ndarray, weights: np.ndarray) -> None:
+                    total += np.bincount(index, weights=weights, minlength=slots)  # noqa: B023
+
+                add(hours, piece)
+                add(arrivals, count * share)
                 for name in LEVEL_COLUMNS:
-                    np.add.at(levels[name], index, values[name] * piece)
+                    add(levels[name], values[name] * piece)
                 if has_waits:
-                    np.add.at(started, index, starts * share)
-                    np.add.at(wait_sum, index, waits * starts * share)
+                    add(started, starts * share)
+                    add(wait_sum, waits * starts * share)
     except (ValueError, KeyError, IndexError) as error:
         raise ResultsError(f"{path}: not a stratsim time series ({error})") from None
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -309,8 +309,8 @@ def _window(events: Sequence[StrategyEvent], warmup_h: float, horizon_h: float) 
 @register_chart(RUN, order=70)
 def run_strategy_timeline(results: RunResults) -> list[Drawing]:
     rules_path, series_path = results.folder / RULES_FILE, results.folder / TIMESERIES_FILE
-    if not rules_path.is_file() or not series_path.is_file():
-        return []
+    if "rules" not in results.summary or not rules_path.is_file() or not series_path.is_file():
+        return []   # no strategy ran: no price moved and nobody surged, so nothing to draw
     events = read_events(rules_path)
     horizon_h, warmup_h = float(results.summary["horizon_hours"]), float(results.summary["warmup_hours"])
     lines, price_ranges = read_lines(series_path, SHOWN_REPLICATION, warmup_h)

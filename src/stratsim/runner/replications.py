@@ -61,11 +61,14 @@ def run_task(task: ReplicationTask) -> KpiRecord:
     rule_sink: Callable[[RuleRow], None] | None = None
     with ExitStack() as files:
         if task.timeseries_path is not None:
-            series = csv.writer(files.enter_context(
-                open(task.timeseries_path, "w", newline="", encoding="utf-8")))
-
-            def sink(row: BinRow) -> None:
-                series.writerow((replication, calendar_label(start, row.time_h), *row.as_tuple()))
+            write_row = csv.writer(files.enter_context(
+                open(task.timeseries_path, "w", newline="", encoding="utf-8"))).writerow
+            if start is None:   # a long run writes as many rows as it has customers: keep it lean
+                def sink(row: BinRow) -> None:
+                    write_row((replication, "", *row))
+            else:
+                def sink(row: BinRow) -> None:
+                    write_row((replication, calendar_label(start, row.time_h), *row))
 
         if task.waits_path is not None:
             waits = csv.writer(files.enter_context(open(task.waits_path, "w", newline="", encoding="utf-8")))

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 
 from .durations import parse_clock
 from .paths import Finding, Path, format_path, show
@@ -185,25 +184,36 @@ def _dependency_references(sc: _Scenario) -> Iterator[Finding]:
 
 
 def _blocking_cycles(sc: _Scenario) -> Iterator[Finding]:
+    edges = list(_blocking_edges(sc))
+    if not edges:
+        return   # most portfolios: nothing to search, and networkx need not load
+    import networkx as nx
+
     graph = nx.DiGraph()
+    for own, target, path in edges:
+        if not graph.has_edge(own, target):
+            graph.add_edge(own, target, path=path)
+    components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    for component in sorted(components, key=lambda c: min(sc.service_ids[s] for s in c)):
+        start = min(component, key=lambda s: sc.service_ids[s])
+        cycle = nx.find_cycle(graph.subgraph(component), source=start)
+        names = " → ".join([cycle[0][0], *(target for _, target in cycle)])
+        yield Finding(
+            graph.edges[cycle[0]]["path"],
+            f"cycle of blocking dependencies: {names} (a customer would wait for itself)",
+        )
+
+
+def _blocking_edges(sc: _Scenario) -> Iterator[tuple[str, str, Path]]:
+    """``(service, dependency, path of the edge's mode)`` for every blocking dependency."""
     for i, service in sc.services:
         own = service.get("id")
         for k, dep in _mappings(service.get("depends_on")):
             target = dep.get("service")
             if not isinstance(own, str) or not isinstance(target, str) or own == target:
                 continue
-            blocking = dep.get("mode") == "blocking" and target in sc.service_ids
-            if blocking and not graph.has_edge(own, target):
-                graph.add_edge(own, target, path=("services", i, "depends_on", k, "mode"))
-    components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
-    for component in sorted(components, key=lambda c: min(sc.service_ids[s] for s in c)):
-        start = min(component, key=lambda s: sc.service_ids[s])
-        edges = nx.find_cycle(graph.subgraph(component), source=start)
-        names = " → ".join([edges[0][0], *(target for _, target in edges)])
-        yield Finding(
-            graph.edges[edges[0]]["path"],
-            f"cycle of blocking dependencies: {names} (a customer would wait for itself)",
-        )
+            if dep.get("mode") == "blocking" and target in sc.service_ids:
+                yield own, target, ("services", i, "depends_on", k, "mode")
 
 
 def _segment_tiers(sc: _Scenario) -> Iterator[Finding]:
