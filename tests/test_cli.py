@@ -351,3 +351,19 @@ def test_validate_says_what_happens_instead_of_queueing_without_bound(tmp_path):
     assert "chat: average offered load 3.00 ≥ average staff 2.00, so customers are lost" in text
     assert "would abandon over the week" in text and "Erlang-A" in text
     assert "grows without bound" not in text
+
+
+def test_the_command_line_loads_no_heavy_library_until_a_verb_needs_it():
+    """``stratsim --help`` must answer at once: importing the CLI (every verb declared) loads
+    click and rich, not the scenario models, the engine or the charts. A structural check in a
+    fresh interpreter (timings belong in benchmarks/bench_mm3.py --cli)."""
+    import subprocess
+    import sys
+
+    heavy = ("numpy", "pydantic", "simpy", "scipy", "matplotlib", "networkx", "yaml", "jinja2")
+    probe = (f"import sys, stratsim.cli; print(','.join(m for m in {heavy!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == ""
+    shown = subprocess.run([sys.executable, "-m", "stratsim.cli", "--help"], capture_output=True,
+                           text=True, check=True)
+    assert all(verb in shown.stdout for verb in ("run", "compare", "sweep", "report", "validate"))
