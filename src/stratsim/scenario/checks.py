@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from .durations import parse_clock
 from .paths import Finding, Path, format_path, show
 from stratsim.clock import HOURS_PER_WEEK
@@ -185,6 +183,11 @@ def _dependency_references(sc: _Scenario) -> Iterator[Finding]:
 
 
 def _blocking_cycles(sc: _Scenario) -> Iterator[Finding]:
+    if not any(dep.get("mode") == "blocking" for _, service in sc.services
+               for _, dep in _mappings(service.get("depends_on"))):
+        return   # no blocking dependency, no cycle: networkx (0.3–0.7 s to import) is not needed
+    import networkx as nx
+
     graph = nx.DiGraph()
     for i, service in sc.services:
         own = service.get("id")
