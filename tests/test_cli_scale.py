@@ -148,6 +148,36 @@ def test_interrupted_sweep_resumed_gives_the_same_csv(tmp_path, monkeypatch):
     ok("sweep", scenario, "--out", tmp_path / "cut", "--force")
 
 
+def test_a_scored_sweep_saves_its_base_run_and_resumes_to_the_same_csv(tmp_path, monkeypatch):
+    """With objectives, the base scenario runs as the scores' reference (``points/base.json``);
+    a sweep interrupted before the base was saved runs it on resuming, to the same bytes."""
+    scored = SWEPT.replace("sweep:\n", "  perspective:\n    objectives: {profit: 1, wait_mean_min: 1}\nsweep:\n", 1)
+    scenario = write(tmp_path, "scored.yaml", scored)
+    whole = ok("sweep", scenario, "--out", tmp_path / "whole", "--no-report")
+    assert "6 points × 2 replications" in whole.output
+    with open(tmp_path / "whole" / "sweep.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert (tmp_path / "whole" / "points" / "base.json").exists() and len(rows) == 6
+    assert all(float(r["score_ci95_low"]) <= float(r["score"]) <= float(r["score_ci95_high"]) for r in rows)
+    from stratsim.runner import sweep as sweeping
+
+    real_save, saved = sweeping.save_point, []
+
+    def save_then_interrupt(folder, document):
+        real_save(folder, document)
+        saved.append(document["point"])
+        if len(saved) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweeping, "save_point", save_then_interrupt)
+    assert invoke("sweep", scenario, "--out", tmp_path / "cut", "--no-report").exit_code == 130
+    assert saved[0] == "base"
+    (tmp_path / "cut" / "points" / "base.json").unlink()   # as if interrupted before the base ended
+    monkeypatch.setattr(sweeping, "save_point", real_save)
+    ok("sweep", scenario, "--resume", tmp_path / "cut", "--no-report")
+    assert (tmp_path / "cut" / "sweep.csv").read_bytes() == (tmp_path / "whole" / "sweep.csv").read_bytes()
+
+
 def test_sweep_path_that_names_nothing_is_located_in_the_file(tmp_path):
     scenario = write(tmp_path, "s.yaml", SWEPT.replace("services.desk.price:", "services.desk.prise:"))
     result = invoke("sweep", scenario, "--out", tmp_path / "o")

@@ -458,9 +458,10 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
         with evaluator:
             with Progress(TextColumn("points"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=True) as progress:
-                task = progress.add_task("sweep", total=(total - before) * wanted["replications"])
+                left = sweeping.runs_left(plan.target, total, scenario)   # the base too, when scored
+                task = progress.add_task("sweep", total=left * wanted["replications"])
                 sweeping.run_points(points, wanted["points"], wanted["seed"], wanted["replications"],
-                                    evaluator, plan.target, lambda: progress.advance(task))
+                                    evaluator, plan.target, lambda: progress.advance(task), base=scenario)
         result = sweeping.write_sweep_csv(plan.staging, wanted, plan.target)
         write_json(plan.staging / MANIFEST_FILE, sweeping.sweep_manifest(
             wanted, scenario_file=scenario_file, scenario_file_sha256=scenario_digest,

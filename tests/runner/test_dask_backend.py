@@ -101,12 +101,51 @@ def test_missing_extra_says_how_to_install(monkeypatch):
         DaskEvaluator(1).map(square, [1])
 
 
-def test_chunks_of_about_four_per_worker():
-    from stratsim.runner.dask_backend import CHUNKS_PER_WORKER
-    from stratsim.runner.evaluators import chunk_size
+def test_the_forkserver_is_forked_from_a_single_threaded_caller_and_gives_the_same_numbers(tmp_path):
+    """The command line starts its cluster single-threaded: its forkserver is then forked from
+    it (no fresh interpreter), and the numbers stay those of a serial run."""
+    import subprocess
 
-    assert [chunk_size(n, 2, CHUNKS_PER_WORKER) for n in (80, 7, 0)] == [10, 1, 1]
-    assert chunk_size(80, 0, CHUNKS_PER_WORKER) == 20
+    script = tmp_path / "forked.py"
+    script.write_text(
+        "import sys, threading\n"
+        "from multiprocessing import forkserver\n"
+        "from stratsim.runner.dask_backend import DaskEvaluator\n"
+        "from stratsim.runner.evaluators import SerialEvaluator\n"
+        "from stratsim.runner.execution import ExecutionOptions, execute\n"
+        "from stratsim.scenario import load_scenario_text\n"
+        "from tests.conftest import SMALL_SCENARIO\n"
+        "if __name__ == '__main__':\n"
+        "    assert threading.active_count() == 1\n"
+        "    scenario = load_scenario_text(SMALL_SCENARIO)\n"
+        "    options = ExecutionOptions(replications=3)\n"
+        "    with DaskEvaluator(2) as dask:\n"
+        "        server = forkserver._forkserver._forkserver_pid\n"
+        "        with open(f'/proc/{server}/cmdline', 'rb') as handle:\n"
+        "            forked = b'forkserver import main' not in handle.read()   # a spawned one runs python -c\n"
+        "        on_dask = execute([scenario], options, dask).results[0].records\n"
+        "    print(forked, on_dask == execute([scenario], options, SerialEvaluator()).results[0].records)\n")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": root})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"], done.stderr
+
+
+def test_a_caller_running_threads_gets_the_standard_forkserver(monkeypatch):
+    from multiprocessing import forkserver
+
+    from stratsim.runner import dask_backend
+
+    forked = []
+    monkeypatch.setattr(dask_backend, "_fork_server", forked.append)
+    monkeypatch.setattr(dask_backend.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(forkserver, "ensure_running", lambda: None)
+    dask_backend._start_forkserver()
+    assert forked == []
+    monkeypatch.setattr(dask_backend.threading, "active_count", lambda: 1)
+    dask_backend._start_forkserver()
+    assert forked == [forkserver._forkserver] or not dask_backend._fork_server_fits(forkserver._forkserver)
 
 
 @pytest.mark.parametrize("moment, delay_s", [("while the cluster starts", 0.3), ("while it runs", 6.0)])

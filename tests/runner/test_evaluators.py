@@ -95,10 +95,18 @@ def test_fork_only_when_single_threaded(monkeypatch):
     assert evaluators.default_start_method() == "fork"
 
 
-def test_chunks_keep_task_order_and_count_every_task():
-    from stratsim.runner.evaluators import chunk_size
+def test_chunks_shrink_to_single_tasks_and_cover_every_task_once():
+    from stratsim.runner.evaluators import chunk_bounds
 
-    assert [chunk_size(n, 2, 8) for n in (80, 15, 16, 33)] == [5, 1, 1, 2]
+    bounds = chunk_bounds(80, 2)
+    sizes = [stop - start for start, stop in bounds]
+    assert bounds[0] == (0, 20) and sizes == sorted(sizes, reverse=True) and sizes[-4:] == [1, 1, 1, 1]
+    assert [start for start, _ in bounds[1:]] == [stop for _, stop in bounds[:-1]] and bounds[-1][1] == 80
+    assert chunk_bounds(3, 2) == [(0, 1), (1, 2), (2, 3)] and chunk_bounds(0, 2) == []
+    assert chunk_bounds(8, 0) == [(0, 4), (4, 6), (6, 7), (7, 8)]   # no workers known: as one
+
+
+def test_chunks_keep_task_order_and_count_every_task():
     done, seen = [], []
     results = ProcessPoolEvaluator(2).map(square, list(range(37)), lambda: done.append(1),
                                           lambda i, r: seen.append(i))

@@ -23,13 +23,18 @@ Decisions, and why:
   workers, so only this process handles the interrupt and the workers print nothing. While
   the cluster starts or stops (a second or two), Ctrl-C and SIGTERM are held back and honoured
   as soon as it is whole: a cluster interrupted half-way leaves worker processes behind.
-* **Workers start with "forkserver"** (Dask's default is "spawn"): one fresh server process
-  imports distributed and stratsim, and each worker is forked from it — safe, since the
-  server runs a single thread, and a second worker costs a fork instead of another import.
-* **Tasks go to Dask in chunks** of consecutive tasks, about four chunks per worker: every
-  Dask task costs a few milliseconds of scheduler and client work in this process, which on a
-  small machine competes with the workers themselves, and a replication may take only 20 ms.
-  Four chunks per worker still balance the load; progress is counted per task as chunks end.
+* **Workers start with "forkserver"** (Dask's default is "spawn"): each worker is forked from
+  one server process that runs a single thread, so a second worker costs a fork instead of
+  another interpreter importing everything. When this process runs a single thread as the
+  cluster starts (the command line does), the server itself is forked from it, already holding
+  distributed and the engine: the cluster then starts in a few tenths of a second instead of
+  well over one (see :func:`_start_forkserver`); otherwise a fresh server imports them.
+  Workers are never forked straight from this process once Dask's threads run in it.
+* **Tasks go to Dask in chunks** of consecutive tasks, large first and single tasks last
+  (:func:`~stratsim.runner.evaluators.chunk_bounds`): every Dask task costs a few milliseconds
+  of scheduler and client work in this process, which on a small machine competes with the
+  workers themselves, and a replication may take only 20 ms; the small last chunks keep both
+  workers busy to the end. Progress is counted per task as chunks end.
 * **Remote workers may not see this machine's files**: with a scheduler address, replications
   return their time series to this process, which writes ``timeseries.csv`` (``shares_files``).
 * **Remote workers must run the same stratsim**: on connecting, every worker's stratsim
@@ -41,6 +46,7 @@ Decisions, and why:
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -49,11 +55,10 @@ from typing import Any
 
 from stratsim import __version__
 from stratsim.errors import BackendError
-from stratsim.runner.evaluators import OnResult, chunk_size, run_chunk
+from stratsim.runner.evaluators import OnResult, chunk_bounds, run_chunk
 
 INSTALL_HINT = 'the Dask backend needs the dask extra: pip install -e ".[dask]" (or pip install "distributed")'
 CONNECT_TIMEOUT_S = 10
-CHUNKS_PER_WORKER = 4
 #: Modules the forkserver imports once, so forked workers start with them loaded.
 FORKSERVER_PRELOAD = ("distributed", "stratsim.runner.replications")
 
@@ -190,16 +195,15 @@ class DaskEvaluator:
         client = self._client
         futures: list[Any] = []
         try:
-            size = chunk_size(len(tasks), self._workers(), CHUNKS_PER_WORKER)
-            starts = list(range(0, len(tasks), size))
-            futures = client.map(run_chunk, [(function, list(tasks[s:s + size])) for s in starts], pure=False)
-            first = {future.key: s for s, future in zip(starts, futures)}
+            bounds = chunk_bounds(len(tasks), self._workers())
+            futures = client.map(run_chunk, [(function, list(tasks[a:b])) for a, b in bounds], pure=False)
+            where = {future.key: bound for bound, future in zip(bounds, futures)}
             for future in distributed.as_completed(futures):
-                start = first[future.key]
+                start, stop = where[future.key]
                 try:
                     chunk = future.result()
                 except distributed.KilledWorker as error:
-                    raise BackendError(f"a Dask worker died while running tasks {start}-{start + size - 1} "
+                    raise BackendError(f"a Dask worker died while running tasks {start}-{stop - 1} "
                                        f"(killed, or out of memory?): {error}") from None
                 for i, result in enumerate(chunk, start):
                     results[i] = result
@@ -243,23 +247,112 @@ def _interrupts_deferred() -> Iterator[list[int]]:
 
 
 def _start_forkserver() -> None:
-    """Start the forkserver the workers fork from: preloading stratsim's engine too (after
-    Dask's own list), with SIGINT ignored and blocked, which the server and every worker
-    inherit. In this process SIGINT is blocked, not lost, for that instant: one that arrives
-    then is delivered when it is unblocked."""
+    """Start the forkserver the workers fork from, with SIGINT ignored (the server and every
+    worker inherit that).
+
+    When this process runs a single thread, the server is **forked from it**
+    (:func:`_fork_server`): it starts in milliseconds with everything this process has
+    imported, instead of a fresh interpreter importing distributed, numpy, SimPy and the engine
+    (about a second, most of a local cluster's start-up). Otherwise — another thread could hold
+    a lock the fork would copy held — or on a Python whose forkserver internals differ from the
+    ones :func:`_fork_server` fills in, the standard server is started, preloading stratsim's
+    engine too (after Dask's own list)."""
     from multiprocessing import forkserver
 
+    server = forkserver._forkserver
+    if threading.active_count() == 1 and _fork_server_fits(server):
+        _fork_server(server)
+        return
     from distributed.utils import get_mp_context
 
     context = get_mp_context()
-    preload = list(getattr(forkserver._forkserver, "_preload_modules", None) or [])
+    preload = list(getattr(server, "_preload_modules", None) or [])
     context.set_forkserver_preload(list(dict.fromkeys([*preload, *FORKSERVER_PRELOAD])))
+    with _sigint_blocked_and_ignored():
+        forkserver.ensure_running()
+
+
+#: The state of ``multiprocessing.forkserver.ForkServer`` (Python 3.11–3.13) that
+#: :func:`_fork_server` fills in; any other layout (3.14 adds an authentication key) falls back
+#: to the standard server.
+FORKSERVER_STATE = frozenset({"_forkserver_address", "_forkserver_alive_fd", "_forkserver_pid",
+                              "_inherited_fds", "_lock", "_preload_modules"})
+
+
+def _fork_server_fits(server: Any) -> bool:
+    import inspect
+    from multiprocessing import forkserver
+
+    try:
+        parameters = list(inspect.signature(forkserver.main).parameters)
+    except (TypeError, ValueError):
+        return False
+    return (set(vars(server)) == FORKSERVER_STATE and sys.platform.startswith("linux")
+            and parameters == ["listener_fd", "alive_r", "preload", "main_path", "sys_path"])
+
+
+def _fork_server(server: Any) -> None:
+    """Fork ``multiprocessing``'s forkserver from this single-threaded process.
+
+    The child runs the standard server loop (``forkserver.main``) on a listening socket and
+    the "alive" pipe, exactly as a spawned server would after its imports, and the parent
+    records the server as :meth:`ForkServer.ensure_running` does, so Dask's nannies ask it
+    for workers through the standard protocol. Nothing is preloaded: the server already holds
+    every module this process imported. Dask would import every package it knows of
+    (pandas among them) into *this* process only to build a preload list for a server that
+    no longer needs one, so its "preload set" flag is raised.
+    """
+    import os
+    import socket
+    from multiprocessing import connection, forkserver, resource_tracker, util
+
+    with server._lock:
+        if server._forkserver_pid is not None and not os.waitpid(server._forkserver_pid, os.WNOHANG)[0]:
+            return   # one is running already (an earlier local cluster of this process)
+        resource_tracker.ensure_running()
+        address = connection.arbitrary_address("AF_UNIX")
+        listener = socket.socket(socket.AF_UNIX)
+        try:
+            listener.bind(address)
+            if not util.is_abstract_socket_namespace(address):
+                os.chmod(address, 0o600)
+            listener.listen()
+            alive_r, alive_w = os.pipe()
+            with _sigint_blocked_and_ignored():
+                pid = os.fork()
+                if pid == 0:   # the server: never returns into the caller's code
+                    code = 1
+                    try:
+                        os.close(alive_w)
+                        signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the CLI's handler
+                        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+                        forkserver.main(listener.fileno(), alive_r, [])
+                    except SystemExit:   # the last client closed the "alive" pipe
+                        code = 0
+                    finally:
+                        os._exit(code)
+            os.close(alive_r)
+        finally:
+            listener.close()
+        server._forkserver_address = address
+        server._forkserver_alive_fd = alive_w
+        server._forkserver_pid = pid
+    from distributed import utils as dask_utils
+
+    if hasattr(dask_utils, "_forkserver_preload_set"):
+        dask_utils._forkserver_preload_set = True
+
+
+@contextmanager
+def _sigint_blocked_and_ignored() -> Iterator[None]:
+    """SIGINT ignored (inherited by a server started now) and, in the main thread, blocked for
+    that instant: one that arrives then is delivered when it is unblocked, not lost."""
     blocked = threading.current_thread() is threading.main_thread()
     if blocked:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = _ignore_sigint()
     try:
-        forkserver.ensure_running()
+        yield
     finally:
         _restore_sigint(previous)
         if blocked:

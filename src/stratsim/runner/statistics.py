@@ -22,10 +22,14 @@ CONFIDENCE = 0.95
 @functools.lru_cache(maxsize=None)
 def t_quantile(n: int, confidence: float = CONFIDENCE) -> float:
     """The two-sided Student-t quantile for a mean of ``n`` values (cached: a summary asks for
-    the same few quantiles hundreds of times, and each costs scipy about 60 µs)."""
-    from scipy import stats  # imported here: scipy.stats costs a second at every CLI start
+    the same few quantiles hundreds of times, and each costs scipy about 60 µs).
 
-    return float(stats.t.ppf(0.5 + confidence / 2, n - 1))
+    ``scipy.special.stdtrit`` is the function ``scipy.stats.t.ppf`` evaluates, so the value is
+    the same to the bit; importing ``scipy.stats`` for it cost a compare about a second of
+    work in the main process that no worker can share (``benchmarks/bench_parallel.py``)."""
+    from scipy.special import stdtrit  # imported here: scipy is slow to import at every CLI start
+
+    return float(stdtrit(n - 1, 0.5 + confidence / 2))
 
 
 def summarize(values: Sequence[float | None], confidence: float = CONFIDENCE) -> dict[str, Any]:

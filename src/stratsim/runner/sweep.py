@@ -32,8 +32,11 @@ Decisions, and why:
   is saved as soon as its last replication is in: the workers never wait for a point to end.
 * ``--precision`` and ``--warmup auto`` are not offered: a point's replication count and
   warm-up are fixed in the plan so that an interrupted sweep can be resumed exactly.
-* The ``feasible`` column (the perspective's constraints and SLA targets) is written where the
-  scenario judges anything; the ``score`` is not: see :func:`extra_point_columns`.
+* **Score against the base scenario**: where the perspective has objectives, the base scenario
+  (the file as written) runs too, on the same streams, saved as ``points/base.json``, and every
+  point's ``score`` (with its 95 % interval) is normalised by that run, as a comparison's
+  scenarios are by the baseline; the ``feasible`` column (constraints and SLA targets) is
+  judged on each point alone. See :func:`extra_point_columns`.
 """
 
 from __future__ import annotations
@@ -43,12 +46,13 @@ import io
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from stratsim import __version__
 from stratsim.analysis.pareto import pareto_front
+from stratsim.analysis.perspective import scores
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.metrics import KpiRecord
 from stratsim.errors import OutputError, StratsimError
@@ -82,9 +86,13 @@ from stratsim.runner.sweep_design import (  # noqa: F401  (re-exported: the swee
     point_scenarios,
     spec_text,
 )
+from stratsim.runner.statistics import summarize
 from stratsim.scenario import Scenario
+from stratsim.strategy.perspective import ObjectiveScale, compile_perspective, objective_scales
 
 PLAN_FORMAT = 1
+#: The name of the base scenario's saved run, the common reference of the points' scores.
+REFERENCE_POINT = "base"
 
 
 # ----------------------------------------------------------------------------------------
@@ -107,15 +115,61 @@ def make_plan(base: Scenario, design: SweepDesign, seed: int, replications: int)
     }
 
 
-def point_file(folder: Path, index: int) -> Path:
-    return folder / POINTS_FOLDER / f"{index:04d}.json"
+def point_file(folder: Path, index: int | str) -> Path:
+    """``points/0007.json`` for point 7, ``points/base.json`` for the score's reference."""
+    name = index if isinstance(index, str) else f"{index:04d}"
+    return folder / POINTS_FOLDER / f"{name}.json"
 
 
-def point_document(index: int, values: dict[str, Any], scenario: Scenario, seed: int,
-                   records: list[KpiRecord]) -> dict[str, Any]:
-    """What a finished point saves: its values and its whole summary (as a run's)."""
+def point_document(index: int | str, values: dict[str, Any], scenario: Scenario, seed: int,
+                   records: list[KpiRecord], objectives: Sequence[str] = ()) -> dict[str, Any]:
+    """What a finished point saves: its values and its whole summary (as a run's), and the
+    per-replication values of the ``objectives`` KPIs, which its score is computed from once
+    the reference is known (:func:`point_scores`)."""
     summary = build_summary(scenario, seed, records)
-    return json.loads(json.dumps({"point": index, "values": values, "summary": summary}))
+    document: dict[str, Any] = {"point": index, "values": values, "summary": summary}
+    if objectives:
+        document["objective_values"] = {kpi: [r["kpis"].get(kpi) for r in records] for kpi in objectives}
+    return json.loads(json.dumps(document))
+
+
+# ----------------------------------------------------------------------------------------
+# The score's common reference: the base scenario
+
+
+def objective_kpis(base: Scenario | None) -> tuple[str, ...]:
+    """The KPIs the base scenario's perspective scores on (none: the sweep writes no score)."""
+    if base is None:
+        return ()
+    return tuple(o.kpi for o in compile_perspective(base).objectives)
+
+
+def reference_document(base: Scenario, seed: int, records: list[KpiRecord]) -> dict[str, Any]:
+    """The base scenario's run, saved as ``points/base.json``: its summary, its objective
+    values and the normalisation (:class:`ObjectiveScale`) every point is scored with."""
+    perspective = compile_perspective(base)
+    document = point_document(REFERENCE_POINT, {}, base, seed, records, objective_kpis(base))
+    document["scales"] = [asdict(s) for s in objective_scales(perspective, list(records))]
+    return json.loads(json.dumps(document))
+
+
+def reference_scales(reference: dict[str, Any] | None) -> tuple[ObjectiveScale, ...]:
+    """The normalisation saved in the reference document (none without one)."""
+    if not reference:
+        return ()
+    return tuple(ObjectiveScale(**{**s, "bounds": tuple(s["bounds"]) if s["bounds"] is not None else None})
+                 for s in reference.get("scales", ()))
+
+
+def point_scores(document: dict[str, Any], scales: tuple[ObjectiveScale, ...]) -> dict[str, Any] | None:
+    """A point's score (mean, 95 % interval, …) judged against the reference's ``scales``:
+    per replication ``Σ weight × value`` as in a comparison, from its saved objective values."""
+    values = document.get("objective_values")
+    if not scales or values is None:
+        return None
+    count = len(next(iter(values.values()), []))
+    records = [{"kpis": {kpi: column[r] for kpi, column in values.items()}} for r in range(count)]
+    return summarize(scores(records, scales))
 
 
 def save_point(folder: Path, document: dict[str, Any]) -> None:
@@ -131,13 +185,32 @@ def finished_points(folder: Path, count: int) -> dict[int, dict[str, Any]]:
     """The point files already in ``folder`` (a damaged one is run again)."""
     found = {}
     for index in range(count):
-        path = point_file(folder, index)
-        if path.exists():
-            try:
-                found[index] = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
+        document = _read_point(point_file(folder, index))
+        if document is not None:
+            found[index] = document
     return found
+
+
+def saved_reference(folder: Path) -> dict[str, Any] | None:
+    """The base scenario's saved run (``points/base.json``), if there is a whole one."""
+    document = _read_point(point_file(folder, REFERENCE_POINT))
+    return document if document is not None and "scales" in document else None
+
+
+def _read_point(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def runs_left(folder: Path, count: int, base: Scenario | None) -> int:
+    """How many scenarios a sweep still has to run: its missing points, and the base scenario
+    when the perspective scores and its reference run is not saved yet."""
+    missing = count - len(finished_points(folder, count))
+    return missing + (1 if objective_kpis(base) and saved_reference(folder) is None else 0)
 
 
 # ----------------------------------------------------------------------------------------
@@ -152,33 +225,50 @@ def run_points(
     evaluator: Evaluator | None = None,
     folder: Path | None = None,
     on_done: Callable[[], None] | None = None,
-) -> list[dict[str, Any]]:
-    """Run the points not yet saved in ``folder`` (all of them without one); every point's document.
+    base: Scenario | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Run the points not yet saved in ``folder`` (all of them without one): every point's
+    document, and the reference document of ``base`` (``None`` when nothing is scored).
 
-    With ``folder``, each point is saved the moment its last replication is in.
+    When ``base``'s perspective has objectives, the base scenario runs too, on the same
+    streams, as the common reference of every point's score (:func:`reference_document`),
+    unless ``folder`` holds it already. With ``folder``, each point (and the reference) is
+    saved the moment its last replication is in.
     """
-    done = finished_points(folder, len(points)) if folder is not None else {}
-    todo = [i for i in range(len(points)) if i not in done]
-    runs = [ModelRun(compile_scenario(scenarios[i])) for i in todo]
+    objectives = objective_kpis(base)
+    done: dict[int | str, dict[str, Any]] = {}
+    if folder is not None:
+        done.update(finished_points(folder, len(points)))
+        reference = saved_reference(folder) if objectives else None
+        if reference is not None:
+            done[REFERENCE_POINT] = reference
+    keys: list[int | str] = [REFERENCE_POINT] if objectives and REFERENCE_POINT not in done else []
+    keys += [i for i in range(len(points)) if i not in done]
+    scenario_of = {REFERENCE_POINT: base, **dict(enumerate(scenarios))}
+    runs = [ModelRun(compile_scenario(scenario_of[key])) for key in keys]   # type: ignore[arg-type]
     tasks = batch_tasks(runs, seed, 0, replications)
-    pending: dict[int, list[KpiRecord | None]] = {i: [None] * replications for i in todo}
-    left = {i: replications for i in todo}
+    pending: dict[int | str, list[KpiRecord | None]] = {key: [None] * replications for key in keys}
+    left = {key: replications for key in keys}
     documents = dict(done)
 
     def collect(task_index: int, record: KpiRecord) -> None:
-        point = todo[task_index // replications]
-        pending[point][task_index % replications] = record
-        left[point] -= 1
-        if left[point] == 0:
-            records = pending.pop(point)
-            document = point_document(point, points[point], scenarios[point], seed, records)  # type: ignore[arg-type]
+        key = keys[task_index // replications]
+        pending[key][task_index % replications] = record
+        left[key] -= 1
+        if left[key] == 0:
+            records: list[KpiRecord] = pending.pop(key)   # type: ignore[assignment]
+            if key == REFERENCE_POINT:
+                document = reference_document(base, seed, records)   # type: ignore[arg-type]
+            else:
+                document = point_document(key, points[key], scenarios[key], seed, records,   # type: ignore[index]
+                                          objectives)
             if folder is not None:
                 save_point(folder, document)
-            documents[point] = document
+            documents[key] = document
 
     if tasks:
         (evaluator or SerialEvaluator()).map(run_task, tasks, on_done, collect)
-    return [documents[i] for i in range(len(points))]
+    return [documents[i] for i in range(len(points))], documents.get(REFERENCE_POINT)
 
 
 # ----------------------------------------------------------------------------------------
@@ -201,20 +291,30 @@ def sweep_manifest(plan: dict[str, Any], *, scenario_file: Path, scenario_file_s
     }
 
 
-def extra_point_columns(document: dict[str, Any]) -> dict[str, Any]:
-    """Per-point columns written after ``pareto`` in ``sweep.csv``: ``feasible``.
+def extra_point_columns(document: dict[str, Any], scales: tuple[ObjectiveScale, ...] = ()) -> dict[str, Any]:
+    """Per-point columns written after ``pareto`` in ``sweep.csv``: ``score``,
+    ``score_ci95_low``, ``score_ci95_high`` and ``feasible``.
 
-    A point's feasibility — every constraint of the perspective and every SLA target met on the
-    95 % interval of its margin (``true``), one shown violated (``false``) or undecided (empty)
-    — is absolute, so points compare on it. The perspective's ``score`` is not written: its
-    unbounded KPIs are normalised against a reference scenario, and a point judged alone is its
-    own reference (every point would score those parts 1); scoring points against a common
-    reference (the base scenario) is left to a later release.
+    The **score** (where the perspective has objectives) is the perspective's score judged
+    against the **base scenario** — the swept file as written, run on the same random streams
+    — whose run gives the normalisation ``scales`` of every point, as the baseline does in a
+    comparison: a point judged alone would be its own reference and score its unbounded KPIs
+    exactly 1. So a point equal to the base scores what the base scores, and a point 10 % of
+    the base's revenue more profitable scores 0.1 × the profit weight more.
+    A point's **feasibility** — every constraint of the perspective and every SLA target met
+    on the 95 % interval of its margin (``true``), one shown violated (``false``) or undecided
+    (empty) — is absolute, so it is judged on the point alone.
     """
-    perspective = document.get("perspective")
-    if not perspective or not (perspective.get("constraints") or perspective.get("sla_targets")):
-        return {}
-    return {"feasible": perspective.get("feasible")}
+    columns: dict[str, Any] = {}
+    if scales:
+        judged = point_scores(document, scales) or {}
+        interval = judged.get("ci95") or [None, None]
+        columns.update({"score": judged.get("mean"), "score_ci95_low": interval[0],
+                        "score_ci95_high": interval[1]})
+    perspective = document.get("perspective") or document.get("summary", {}).get("perspective")
+    if perspective and (perspective.get("constraints") or perspective.get("sla_targets")):
+        columns["feasible"] = perspective.get("feasible")
+    return columns
 
 
 @dataclass
@@ -225,6 +325,17 @@ class SweepResult:
     documents: list[dict[str, Any]]
     pareto: tuple[str, ...] | None = None
     folder: Path | None = None
+    reference: dict[str, Any] | None = None
+    """The base scenario's run that scores are judged against (``None``: no objectives)."""
+
+    @property
+    def scales(self) -> tuple[ObjectiveScale, ...]:
+        return reference_scales(self.reference)
+
+    @property
+    def reference_score(self) -> dict[str, Any] | None:
+        """The base scenario's own score (what a point equal to it scores)."""
+        return point_scores(self.reference, self.scales) if self.reference else None
 
     @property
     def kpis(self) -> list[str]:
@@ -246,7 +357,7 @@ class SweepResult:
         if self.pareto is not None:
             columns.append("pareto")
         if self.documents:
-            columns += list(extra_point_columns(self.documents[0]))
+            columns += list(extra_point_columns(self.documents[0], self.scales))
         return columns
 
     def rows(self) -> list[list[Any]]:
@@ -261,7 +372,7 @@ class SweepResult:
                 row += [stat.get("mean"), ci[0], ci[1]]
             if front is not None:
                 row.append(front[i])
-            row += list(extra_point_columns(document).values())
+            row += list(extra_point_columns(document, self.scales).values())
             out.append(row)
         return out
 
@@ -317,9 +428,10 @@ def _short(value: float | None) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-def result_of(plan: dict[str, Any], documents: list[dict[str, Any]], folder: Path | None = None) -> SweepResult:
+def result_of(plan: dict[str, Any], documents: list[dict[str, Any]], folder: Path | None = None,
+              reference: dict[str, Any] | None = None) -> SweepResult:
     pareto = tuple(plan["pareto"]) if plan.get("pareto") else None
-    return SweepResult([p["path"] for p in plan["params"]], documents, pareto, folder)
+    return SweepResult([p["path"] for p in plan["params"]], documents, pareto, folder, reference)
 
 
 def write_sweep_csv(folder: Path, plan: dict[str, Any], points_folder: Path) -> SweepResult:
@@ -328,7 +440,8 @@ def write_sweep_csv(folder: Path, plan: dict[str, Any], points_folder: Path) -> 
     missing = [i for i in range(len(plan["points"])) if i not in documents]
     if missing:
         raise StratsimError(f"{points_folder}: points {missing[:5]} are missing; the sweep is not complete")
-    result = result_of(plan, [documents[i] for i in range(len(plan["points"]))], points_folder)
+    result = result_of(plan, [documents[i] for i in range(len(plan["points"]))], points_folder,
+                       saved_reference(points_folder))
     result.to_csv(folder / SWEEP_FILE)
     return result
 
@@ -456,5 +569,5 @@ def sweep(
     scenarios = point_scenarios(scenario, design, plan["points"])
     evaluator = evaluator or make_evaluator(jobs, backend, scheduler)
     with evaluator:
-        documents = run_points(scenarios, plan["points"], seed, replications, evaluator)
-    return result_of(plan, documents)
+        documents, reference = run_points(scenarios, plan["points"], seed, replications, evaluator, base=scenario)
+    return result_of(plan, documents, reference=reference)

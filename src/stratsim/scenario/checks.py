@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-
 from .durations import parse_clock
 from .paths import Finding, Path, format_path, show
 from stratsim.clock import HOURS_PER_WEEK
