@@ -50,6 +50,11 @@ def pair_id(segment_id: str, service_id: str) -> str:
     return f"{segment_id}->{service_id}"
 
 
+def dependency_id(source_id: str, target_id: str) -> str:
+    """The entity id of the ``depends_on`` edge from one service to another."""
+    return f"{source_id}=>{target_id}"
+
+
 def make_stream(seed: int, replication: int, role: Role, entity: int) -> np.random.Generator:
     """The generator of one stream (PCG64 bit generator)."""
     sequence = np.random.SeedSequence(seed, spawn_key=(replication, int(role), entity))
