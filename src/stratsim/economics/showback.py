@@ -8,11 +8,13 @@ until it reaches customer-facing services. Cost an internal service cannot pass 
 sent it a request in the window, or it only circulates among internal services that send
 nothing to customer-facing ones) is ``unallocated``.
 
-**Exactness.** Each internal service's cost is followed separately along the graph; at the
-end, the allocations of that cost (and its unallocated part) are summed with
-:func:`math.fsum`, and the rounding residual — its cost minus that sum, a few units in the
-last place — is added to its largest allocation (the first in id order on a tie; to its
-unallocated part when it has no allocation). So for every internal service the parts sum to
+**Exactness (the residual).** Each internal service's cost is followed separately along the
+graph and its pieces reaching each service are summed with :func:`math.fsum`. The rounding
+residual — a few units in the last place — goes to its largest allocation (the first in id
+order on a tie): the other parts are rounded to multiples of the cost's unit in the last place
+(``math.ulp(cost)``, a change far below a cent) and the largest is set to the cost minus them,
+which is then exact, so ``fsum`` of the parts is the cost exactly; a cost with no allocation at
+all is unallocated whole. So for every internal service the parts sum to
 its cost exactly, and the allocations plus the unallocated cost sum to the internal cost
 (up to the rounding of that final sum itself). A service that sends no requests to internal
 services is allocated nothing: exactly 0.
@@ -104,15 +106,35 @@ def _close_exactly(source: str, cost: float, parts: dict[str, list[float]], rest
     """Sum the pieces and put the rounding residual on the largest allocation."""
     sums = {consumer: math.fsum(pieces) for consumer, pieces in sorted(parts.items())}
     left = math.fsum(rest)
-    largest = max(sorted(sums), key=lambda c: sums[c]) if sums else None
-    for _ in range(4):  # adding the residual rounds too; it vanishes within a step or two
-        residual = cost - math.fsum([*sums.values(), left])
-        if residual == 0.0:
-            break
-        if largest is not None:
-            sums[largest] += residual
-        else:
-            left += residual
+    if sums:
+        largest = max(sorted(sums), key=lambda c: sums[c])
+        grid = math.ulp(cost)
+        for consumer in sums:
+            if consumer != largest:
+                sums[consumer] = _on_grid(sums[consumer], grid)
+        left = _on_grid(left, grid)
+        others = [v for c, v in sums.items() if c != largest] + [left]
+        sums[largest] = _closing_part(cost, others)
+    else:
+        left = cost
     for consumer, value in sums.items():
         allocated[(consumer, source)] = value
     unallocated[source] = left
+
+
+def _on_grid(value: float, grid: float) -> float:
+    """``value`` rounded to a multiple of ``grid`` (a power of two: exact arithmetic)."""
+    return round(value / grid) * grid
+
+
+def _closing_part(total: float, others: list[float]) -> float:
+    """The part that makes ``fsum([*others, part]) == total``: ``total − fsum(others)``
+    (exactly rounded), nudged by a unit in the last place in the rare case where the rounding
+    of that difference still leaves the sum a unit off."""
+    part = math.fsum([total, *(-v for v in others)])
+    for _ in range(8):
+        error = math.fsum([*others, part]) - total
+        if error == 0.0:
+            break
+        part = math.nextafter(part, -math.inf if error > 0 else math.inf)
+    return part
