@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from stratsim.engine.months import month_bounds_h
+from stratsim.runner.output import FINANCE_FILE
 from stratsim.scenario import Scenario
 
-FINANCE_FILE = "finance.csv"
 FINANCE_COLUMNS = ("section", "id", "measure", "mean", "ci95_low", "ci95_high", "n")
 ALLOCATED_FROM = "allocated_from:"
 

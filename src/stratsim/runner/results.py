@@ -22,6 +22,7 @@ from stratsim import __version__
 from stratsim.analysis.capacity import load_by_hour, rate_by_hour, staff_by_hour
 from stratsim.engine.metrics import KpiRecord
 from stratsim.runner.output import (
+    FINANCE_FILE,
     MANIFEST_FILE,
     MODEL_FILE,
     REPLICATIONS_FILE,
@@ -32,7 +33,7 @@ from stratsim.runner.output import (
     WAITS_FILE,
     write_json,
 )
-from stratsim.runner.finance import FINANCE_FILE, write_finance_csv
+from stratsim.runner.finance import write_finance_csv
 from stratsim.runner.replications import join_rules, join_timeseries, join_waits
 from stratsim.runner.simulation import SimulationResult
 from stratsim.runner.statistics import iter_leaves
