@@ -105,3 +105,21 @@ def test_dependency_draws_do_not_move_other_streams():
     two = run_replication(model_of(plain), seed=9, replication=2)
     assert one["services"]["app"]["arrivals"] == two["services"]["app"]["arrivals"]
     assert one["flows"]["app=>log"]["sent"] == two["flows"]["app=>log"]["sent"]  # A serves alike
+
+
+def test_withdrawing_a_target_releases_the_customers_waiting_for_its_requests():
+    """Requests waiting at a service that is withdrawn (retired) leave as unavailable there, and
+    the customers that sent them blocking complete instead of waiting forever."""
+    data = doc()
+    data["services"][1]["service_time"] = {"dist": "exponential", "mean": 2.0}  # auth overloaded
+    rep = Replication(model_of(data), seed=5, replication=0, sink=None)
+    for part in (*rep.rosters, *rep.sources, rep.network):
+        part.start()
+    rep._start_window(0.0)
+    rep.env.run(until=50.0)
+    auth = rep.stations[1]
+    assert auth.waiting > 0 and rep.network.held
+    auth.withdraw()
+    rep.env.run(until=100.0)  # the requests in service at auth finish; later ones are unavailable
+    assert not rep.network.held
+    assert sum(cell.unavailable for cell in rep.network.measured_cells()) > 0

@@ -122,6 +122,16 @@ class DependentStation(Station):
         if self.waiting:
             self._start_waiting(now)
 
+    def withdraw(self) -> None:
+        """Retired: waiting requests leave unserved like customers, and their blocking senders
+        stop waiting for them."""
+        waiting = [c for queue in self.queues for c in queue
+                   if c.state == WAITING and isinstance(c, Request)]
+        super().withdraw()
+        now = self.env._now
+        for request in waiting:
+            self.network.request_done(request, now)
+
     def complete_held(self, customer: Customer, now: float, service_end_h: float) -> None:
         """The last blocking request of a held arrival has finished: complete the arrival.
 
@@ -218,9 +228,9 @@ class DependencyNetwork:
             cell.satisfaction_sum += SCORE_LOST
             station.arrivals_total += 1
             request.sends = ()
-            self._request_done(request, now)
+            self.request_done(request, now)
         elif not station.arrive(request, now, UNLIMITED) and request.state == WAITING:
-            self._request_done(request, now)  # blocked: the waiting room was full
+            self.request_done(request, now)  # blocked: the waiting room was full
 
     def hold(self, customer: Customer, requests: int, station: DependentStation) -> None:
         """``customer``'s completion waits for ``requests`` blocking requests."""
@@ -229,12 +239,12 @@ class DependencyNetwork:
     def finished(self, customer: Customer, station: Station, now: float) -> None:
         """``customer`` (or request) has completed at ``station``."""
         if isinstance(customer, Request):
-            self._request_done(customer, now)
+            self.request_done(customer, now)
         elif self.model.warmup_h <= customer.arrival_h < self.model.horizon_h:
             station.sojourn_sum_h += now - customer.arrival_h  # type: ignore[attr-defined]
             station.sojourn_n += 1  # type: ignore[attr-defined]
 
-    def _request_done(self, request: Request, now: float) -> None:
+    def request_done(self, request: Request, now: float) -> None:
         edge = request.edge
         if request.cell is edge.cells[MEASURED]:
             edge.added_sum_h += now - request.arrival_h
