@@ -123,3 +123,12 @@ def test_withdrawing_a_target_releases_the_customers_waiting_for_its_requests():
     rep.env.run(until=100.0)  # the requests in service at auth finish; later ones are unavailable
     assert not rep.network.held
     assert sum(cell.unavailable for cell in rep.network.measured_cells()) > 0
+
+
+def test_capacity_check_counts_the_requests_a_service_receives():
+    """The traffic equations: log gets all of app's 1.2/h, auth half of it."""
+    from stratsim.analysis.capacity import rate_by_hour
+
+    model = model_of(doc())
+    rates = {spec.id: rate_by_hour(model, spec)[0] for spec in model.stations}
+    assert rates == pytest.approx({"app": 1.2, "auth": 0.6, "log": 1.2})
