@@ -2,7 +2,7 @@
 
 Semantics (``docs/model.md``, "Dependencies"):
 
-* **the decision** — every arrival at a service A that depends on others (a customer, or a
+* **the decision** — every arrival reaching a service A that depends on others (a customer, or a
   request from further up the graph) draws one uniform per outgoing edge, in canonical order
   (target id), from the edge's own ``DEPENDENCY`` stream; it will send a request on the edge
   if the uniform is below the edge's ``share``. The draw happens at arrival whatever then
@@ -38,7 +38,7 @@ from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
 from stratsim.engine.cells import Account, Cell
 from stratsim.engine.distributions import sampler
 from stratsim.engine.events import Callback, Priority
-from stratsim.engine.model import DependencySpec, Model
+from stratsim.engine.model import DependencySpec, Model, StationSpec
 from stratsim.engine.rng import Role, batched, make_stream
 from stratsim.engine.station import UNLIMITED, WAITING, Customer, PricedStation, QuotedCustomer, Station
 
@@ -86,7 +86,7 @@ class DependentStation(Station):
     network: DependencyNetwork
     out_edges: tuple[Edge, ...] = ()
 
-    def __init__(self, env: Environment, spec: Any, staff: int) -> None:
+    def __init__(self, env: Environment, spec: StationSpec, staff: int) -> None:
         super().__init__(env, spec, staff)
         self.ends_in_window = 0
         self.sojourn_sum_h = 0.0

@@ -35,7 +35,7 @@ class Role(IntEnum):
     WORK = 1
     PATIENCE = 2
     TIER = 3
-    DEPENDENCY = 4
+    DEPENDENCY = 4  # which arrivals at a service send a request on a depends_on edge (entity: the edge)
     CHOICE = 5
     DEFERRAL = 6
 
