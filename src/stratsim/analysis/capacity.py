@@ -236,7 +236,14 @@ def demand_rates_by_hour(model: Model, demand: DemandSpec) -> list[float]:
 
 
 def rate_by_hour(model: Model, spec: StationSpec) -> list[float]:
-    """Arrival rate (per hour) at a station in each hour of the week, at the heaviest growth."""
+    """Arrival rate (per hour) at a station in each hour of the week, at the heaviest growth;
+    with dependencies, the requests other services send it included (:func:`request_rates`)."""
+    if model.dependencies:
+        return request_rates(model)[spec.index]
+    return _own_rate_by_hour(model, spec)
+
+
+def _own_rate_by_hour(model: Model, spec: StationSpec) -> list[float]:
     rate = [0.0] * HOURS_PER_WEEK
     for demand in model.demands:
         if demand.station_index != spec.index:
@@ -244,6 +251,29 @@ def rate_by_hour(model: Model, spec: StationSpec) -> list[float]:
         for hour, value in enumerate(demand_rates_by_hour(model, demand)):
             rate[hour] += value
     return rate
+
+
+#: Passes of the traffic equations before a cycle of async edges is cut off.
+TRAFFIC_PASSES = 200
+
+
+def request_rates(model: Model) -> list[list[float]]:
+    """Every station's arrival rate by hour with the requests it receives: the traffic equations
+    ``λ_b = own_b + Σ share × λ_a`` of a Jackson network, hour by hour, solved by passes (a cycle
+    of async edges converges when its shares multiply to less than 1). An approximation: every
+    arrival counts as served, and a request is counted in the hour its sender arrived."""
+    own = [_own_rate_by_hour(model, spec) for spec in model.stations]
+    rates = [list(r) for r in own]
+    for _ in range(TRAFFIC_PASSES):
+        updated = [list(r) for r in own]
+        for edge in model.dependencies:
+            source, target = rates[edge.source_index], updated[edge.target_index]
+            for hour in range(HOURS_PER_WEEK):
+                target[hour] += edge.share * source[hour]
+        if updated == rates:
+            break
+        rates = updated
+    return rates
 
 
 def load_by_hour(model: Model, spec: StationSpec) -> list[float]:

@@ -13,12 +13,13 @@ from stratsim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR
 from stratsim.engine.distributions import compile_distribution
 from stratsim.engine.model import (
     DemandSpec,
+    DependencySpec,
     Model,
     SegmentSpec,
     StationSpec,
     TierSpec,
 )
-from stratsim.engine.rng import entity_key, pair_id
+from stratsim.engine.rng import dependency_id, entity_key, pair_id
 from stratsim.errors import Issue, ScenarioError
 from stratsim.scenario.models import Scenario, Segment, Service
 from stratsim.strategy.plan import compile_strategy
@@ -70,6 +71,7 @@ def compile_station(scenario: Scenario, service: Service, index: int) -> Station
         overtime_factor=service.costs.overtime_factor,
         reference_price=reference_price(scenario, service),
         dependents=tuple(dependents),
+        internal=service.internal,
     )
 
 
@@ -138,10 +140,23 @@ def compile_demand(
     )
 
 
+def compile_dependencies(scenario: Scenario, stations: tuple[StationSpec, ...]) -> tuple[DependencySpec, ...]:
+    """Every ``depends_on`` edge in canonical order (source id, then target id), so that
+    reordering the file (services or their ``depends_on`` lists) changes no number."""
+    index = {station.id: station.index for station in stations}
+    edges = [
+        DependencySpec(service.id, dep.service, index[service.id], index[dep.service], dep.share,
+                       dep.mode == "blocking", entity_key(dependency_id(service.id, dep.service)))
+        for service in scenario.services for dep in service.depends_on
+    ]
+    return tuple(sorted(edges, key=lambda edge: (edge.source, edge.target)))
+
+
 def check_stream_keys(scenario: Scenario) -> None:
     """Refuse a scenario whose ids collide on their 32-bit stream keys (astronomically rare)."""
     ids = [s.id for s in scenario.services] + [s.id for s in scenario.segments]
     ids += [pair_id(seg.id, sid) for seg in scenario.segments for sid in seg.mix]
+    ids += [dependency_id(s.id, d.service) for s in scenario.services for d in s.depends_on]
     seen: dict[int, str] = {}
     for entity in ids:
         key = entity_key(entity)
@@ -173,4 +188,6 @@ def compile_scenario(scenario: Scenario) -> Model:
         segments=tuple(SegmentSpec(s.id, i) for i, s in enumerate(scenario.segments)),
         demands=demands,
         strategy=compile_strategy(scenario, stations, demands),
+        dependencies=compile_dependencies(scenario, stations),
+        budget_per_month=budget.per_month if (budget := scenario.strategy.plan.budget) else None,
     )

@@ -144,7 +144,7 @@ def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[Stat
                 tier_cells = [cell for cell in own if cell.tier == t]
                 kpis["tiers"][tier.id] = _with_allocated_cost(customer_kpis(tier_cells), tier_cells)
         services[spec.id] = _with_profit(kpis)
-    portfolio = customer_kpis(cells)
+    portfolio = customer_kpis([cell for cell in cells if cell.segment >= 0])  # requests: no customers
     portfolio.update(
         {kpi: math.fsum(service[kpi] for service in services.values())
          for kpi in ("cost", "cost_staff", "cost_requests", "cost_fixed", "promotion_cost",

@@ -54,6 +54,8 @@ class StationSpec:
     """The price at which segments' ``rate`` holds: the market price, else the file's price."""
     dependents: tuple[str, ...] = ()
     """Ids of the services that depend on this one (a retirement is refused while they live)."""
+    internal: bool = False
+    """A supporting service (no revenue): showback allocates its cost to the services using it."""
 
     @property
     def levels(self) -> int:
@@ -94,6 +96,30 @@ class DemandSpec:
 
 
 @dataclass(frozen=True)
+class DependencySpec:
+    """One ``depends_on`` edge: a customer (or request) served by ``source`` sends a request to
+    ``target`` with probability ``share``; ``blocking`` makes its completion wait for it.
+
+    ``entity`` is the stream key of the edge (:func:`~stratsim.engine.rng.dependency_id`): the
+    ``DEPENDENCY`` stream decides which arrivals at the source send, the ``WORK`` stream draws
+    the requests' work content at the target.
+    """
+
+    source: str
+    target: str
+    source_index: int
+    target_index: int
+    share: float
+    blocking: bool
+    entity: int
+
+    @property
+    def id(self) -> str:
+        """``"source=>target"``: the edge's name in ``summary.json`` and ``replications.csv``."""
+        return f"{self.source}=>{self.target}"
+
+
+@dataclass(frozen=True)
 class SegmentSpec:
     id: str
     index: int
@@ -113,6 +139,12 @@ class Model:
     strategy: StrategySpec | None = None
     """The plan's actions, pricing and promotions and the pattern's rules and reviews; ``None``
     when the scenario has none (then nothing of the strategy runs, and nothing costs)."""
+    dependencies: tuple[DependencySpec, ...] = ()
+    """Every ``depends_on`` edge, in canonical order (source id, then target id), never the
+    file's; empty = no service depends on another (the engine then runs exactly as without)."""
+    budget_per_month: float | None = None
+    """``strategy.plan.budget.per_month`` (a month = 30 days); ``None`` = no budget. With a
+    budget (or dependencies) a replication also records its cost month by month."""
 
     @property
     def window_h(self) -> float:

@@ -30,11 +30,14 @@ import numpy as np
 import simpy
 from simpy.events import Event
 
+from stratsim.economics.finance import budget_months, showback_record
 from stratsim.engine.cells import Account, Cell
 from stratsim.engine.demand import DemandSource, DynamicDemandSource
+from stratsim.engine.dependencies import DependencyNetwork, station_class
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
+from stratsim.engine.months import MonthlyCosts
 from stratsim.engine.recording import BinRecorder, BinRow, StationSums
 from stratsim.engine.staffing import RosterDriver
 from stratsim.engine.station import PricedStation, Station
@@ -87,11 +90,20 @@ class Replication:
         self.waits_sink = waits_sink
         self.env = simpy.Environment()
         priced = _priced(model)
-        self.stations = [(PricedStation if spec.index in priced else Station)(self.env, spec, spec.staff_at(0.0))
-                         for spec in model.stations]
+        self.stations = [
+            (station_class(model, spec.index, spec.index in priced) if model.dependencies
+             else PricedStation if spec.index in priced else Station)(self.env, spec, spec.staff_at(0.0))
+            for spec in model.stations
+        ]
         accounts = _accounts_for(model)
         self.measured = _cells_for(model, accounts)
         self.counted = [cell for group in self.measured.values() for cell in group]
+        self.network = (DependencyNetwork(self.env, model, self.stations, seed, replication, priced)
+                        if model.dependencies else None)
+        if self.network is not None:
+            self.counted += self.network.measured_cells()
+        self.months = (MonthlyCosts(self.env, model, self.stations, _accounts_by_station(model, self.counted))
+                       if model.dependencies or model.budget_per_month is not None else None)
         self.drain_cells = _cells_for(model, accounts)
         warm = _cells_for(model, accounts) if model.warmup_h > 0 else self.measured
         dynamic = model.strategy.dynamic if model.strategy is not None else frozenset()
@@ -126,6 +138,9 @@ class Replication:
         model = self.model
         for part in (*self.rosters, *self.sources):
             part.start()
+        for extra in (self.network, self.months):
+            if extra is not None:
+                extra.start()
         if self.strategy is not None:
             self.strategy.start()
         if self.recorder is not None:
@@ -144,10 +159,14 @@ class Replication:
             for service, tier, counts in wait_histograms(model, self.counted):
                 self.waits_sink(service, tier, counts)
         if self.strategy is None:
-            return replication_kpis(model, self.counted, sums)
-        offered_h, campaign_cost = self.strategy.window_money()
-        record = replication_kpis(model, self.counted, sums, offered_h, campaign_cost)
-        record["rules"] = self.strategy.record()
+            record = replication_kpis(model, self.counted, sums)
+        else:
+            offered_h, campaign_cost = self.strategy.window_money()
+            record = replication_kpis(model, self.counted, sums, offered_h, campaign_cost)
+            record["rules"] = self.strategy.record()
+        if self.network is not None or self.months is not None:
+            record.update(finance_kpis(model, record, self.network, self.months,
+                                       self.window_start, self.window_end))
         return record
 
     def _start_window(self, now: float) -> None:
@@ -182,6 +201,29 @@ class Replication:
         heap = env._queue  # type: ignore[attr-defined]
         while heap and heap[0][0] <= limit and any(cell.in_system for cell in counted):
             env.step()
+
+
+def _accounts_by_station(model: Model, cells: list[Cell]) -> list[list[Account]]:
+    """The period accounts of each station (every cohort's cells share them), each once."""
+    found: list[dict[int, Account]] = [{} for _ in model.stations]
+    for cell in cells:
+        found[cell.station][id(cell.account)] = cell.account
+    return [list(accounts.values()) for accounts in found]
+
+
+def finance_kpis(model: Model, record: KpiRecord, network: DependencyNetwork | None,
+                 months: MonthlyCosts | None, window_start: list[StationSums],
+                 window_end: list[StationSums]) -> KpiRecord:
+    """The dependency flows, the showback and the months' cost against budget of a replication."""
+    extra: KpiRecord = {}
+    if network is not None:
+        extra.update(network.record())
+        internal = frozenset(spec.id for spec in model.stations if spec.internal)
+        requests = {(e.source, e.target): extra["flows"][e.id]["sent"] for e in model.dependencies}
+        extra.update(showback_record(record["services"], internal, requests))
+    if months is not None:
+        extra["months"] = budget_months(model.budget_per_month, months.record(window_start, window_end))
+    return extra
 
 
 def _cells_by_station(*groups: dict[PairKey, list[Cell]]) -> dict[int, list[Cell]]:

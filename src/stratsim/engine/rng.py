@@ -35,7 +35,7 @@ class Role(IntEnum):
     WORK = 1
     PATIENCE = 2
     TIER = 3
-    DEPENDENCY = 4
+    DEPENDENCY = 4  # which arrivals at a service send a request on a depends_on edge (entity: the edge)
     CHOICE = 5
     DEFERRAL = 6
 
@@ -48,6 +48,11 @@ def entity_key(entity_id: str) -> int:
 def pair_id(segment_id: str, service_id: str) -> str:
     """The entity id of the demand of one segment for one service."""
     return f"{segment_id}->{service_id}"
+
+
+def dependency_id(source_id: str, target_id: str) -> str:
+    """The entity id of the ``depends_on`` edge from one service to another."""
+    return f"{source_id}=>{target_id}"
 
 
 def make_stream(seed: int, replication: int, role: Role, entity: int) -> np.random.Generator:

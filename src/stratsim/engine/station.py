@@ -57,7 +57,9 @@ UNLIMITED = 1 << 62
 class Customer:
     """One customer (or request) at a station, with the attributes drawn at arrival."""
 
-    __slots__ = ("arrival_h", "work_h", "level", "cell", "state")
+    __slots__ = ("arrival_h", "work_h", "level", "cell", "state", "sends")
+    # ``sends`` (the dependency edges it will send requests on) is set only at stations that take
+    # part in dependencies (:mod:`stratsim.engine.dependencies`); elsewhere it is never read.
 
     def __init__(self, arrival_h: float, work_h: float, level: int, cell: Cell) -> None:
         self.arrival_h = arrival_h

@@ -43,6 +43,7 @@ WAITS_FILE = "waits.csv"
 MODEL_FILE = "model.json"
 SCENARIO_COPY_FILE = "scenario.yaml"
 REPORT_FILE = "report.html"
+FINANCE_FILE = "finance.csv"
 #: A sweep saves each finished point here as ``NNNN.json`` while it runs (kept if interrupted).
 POINTS_FOLDER = "points"
 #: The folder of the report's charts (PNG and SVG).
@@ -54,7 +55,8 @@ CHART_SUFFIXES = (".png", ".svg")
 RESULT_MARKERS = (SUMMARY_FILE, MANIFEST_FILE, COMPARISON_FILE)
 #: Every file a stratsim run writes; ``--force`` deletes these (and the charts) and nothing else.
 RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE, RULES_FILE, COMPARISON_CSV_FILE,
-                WAITS_FILE, MODEL_FILE, SCENARIO_COPY_FILE, REPORT_FILE, SWEEP_FILE, SWEEP_PLAN_FILE)
+                WAITS_FILE, MODEL_FILE, SCENARIO_COPY_FILE, REPORT_FILE, SWEEP_FILE, SWEEP_PLAN_FILE,
+                FINANCE_FILE)
 #: The file moved last: its presence means the result is complete.
 COMPLETION_MARKER = MANIFEST_FILE
 STAGING_PREFIX = ".stratsim-partial-"

@@ -22,6 +22,7 @@ from stratsim import __version__
 from stratsim.analysis.capacity import load_by_hour, rate_by_hour, staff_by_hour
 from stratsim.engine.metrics import KpiRecord
 from stratsim.runner.output import (
+    FINANCE_FILE,
     MANIFEST_FILE,
     MODEL_FILE,
     REPLICATIONS_FILE,
@@ -32,6 +33,7 @@ from stratsim.runner.output import (
     WAITS_FILE,
     write_json,
 )
+from stratsim.runner.finance import write_finance_csv
 from stratsim.runner.replications import join_rules, join_timeseries, join_waits
 from stratsim.runner.simulation import SimulationResult
 from stratsim.runner.statistics import iter_leaves
@@ -40,6 +42,10 @@ from stratsim.scenario.models import Sla
 
 MINUTES_PER_HOUR = 60.0
 
+FINANCE_SCOPES = {"flows": "flow", "sojourn": "sojourn", "showback": "showback",
+                  "showback_totals": "showback", "months": "month"}
+"""Record sections of dependencies and finance, and their scope in ``replications.csv``."""
+
 REPLICATION_COLUMNS = ("replication", "scope", "id", "tier", "kpi", "value")
 
 
@@ -47,11 +53,15 @@ def kpi_rows(record: KpiRecord) -> list[tuple[str, str, str, str, Any]]:
     """``(scope, id, tier, kpi, value)`` rows of one replication's record.
 
     Scopes: ``portfolio``, ``service``, ``tier`` (id = service), ``segment``, and ``rule`` (id =
-    the strategy item, kpi = ``fired`` or ``refused``) for a scenario with a run-time strategy.
+    the strategy item, kpi = ``fired`` or ``refused``) for a scenario with a run-time strategy;
+    with dependencies or a budget also ``flow`` (id = ``source=>target``), ``sojourn`` (id =
+    service), ``showback`` (id = service; no id for the totals) and ``month`` (id = 1, 2, …).
     """
     rows = []
     for path, value in iter_leaves(record):
-        if path[0] == "rules":
+        if path[0] in FINANCE_SCOPES:
+            rows.append((FINANCE_SCOPES[path[0]], path[1] if len(path) == 3 else "", "", path[-1], value))
+        elif path[0] == "rules":
             rows.append(("rule", path[1], "", path[2], value))
         elif path[0] == "kpis":
             rows.append(("portfolio", "", "", path[1], value))
@@ -176,3 +186,5 @@ def write_run_data(folder: Path, result: SimulationResult) -> None:
     write_json(folder / MODEL_FILE, model_document(result))
     (folder / SCENARIO_COPY_FILE).write_text(scenario_yaml(result.scenario), encoding="utf-8")
     join_rules(folder, result.replications, folder / RULES_FILE)
+    if "finance" in result.summary:
+        write_finance_csv(folder / FINANCE_FILE, result.summary["finance"])

@@ -15,6 +15,7 @@ from stratsim.engine.compile import compile_scenario
 from stratsim.engine.metrics import KpiRecord
 from stratsim.engine.model import Model
 from stratsim.runner.evaluators import Evaluator, evaluator_for
+from stratsim.runner.finance import finance_summary
 from stratsim.runner.replications import run_replications
 from stratsim.runner.statistics import summarize_records
 from stratsim.scenario import Scenario, load_scenario
@@ -88,6 +89,7 @@ def build_summary(scenario: Scenario, seed: int, records: list[KpiRecord]) -> di
     }
     if "rules" in stats:
         summary["rules"] = stats["rules"]
+    summary.update(finance_summary(scenario, stats))
     perspective = compile_perspective(scenario)
     if perspective.judges_anything:
         summary["perspective"] = judge_alone(perspective, records, scenario.name)

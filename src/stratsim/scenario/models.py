@@ -208,7 +208,8 @@ class Dependency(ScenarioModel):
         default="async",
     )
     """`async`: the request only loads the other service; `blocking`: the customer's completion
-    waits for the request."""
+    (and its satisfaction and booked revenue) waits until the request has finished at the other
+    service. The request is sent when this service's service ends."""
 
 
 class Tier(ScenarioModel):
@@ -250,8 +251,8 @@ class Service(ScenarioModel):
     internal: bool = Field(
         default=False
     )
-    """A supporting service: it earns no revenue (its price must be 0). Allocating its cost to
-    the services that use it comes with dependencies."""
+    """A supporting service: it earns no revenue (its price must be 0). Its cost is allocated
+    (showback) to the services that send it requests, in proportion to the requests sent."""
     costs: Costs = Field(default_factory=Costs)
     """Cost accounting parameters."""
     sla: Sla | None = Field(default=None)

@@ -1,0 +1,133 @@
+"""The finance chart of one run: budget against actual cost month by month, and showback.
+
+Drawn from ``summary.json``'s ``finance`` section (a scenario with dependencies or a budget):
+the left panel shows each month's actual operating cost (95 % CI) against its budget, the
+right one each customer-facing service's own cost, the internal services' cost allocated to it
+and its margin after allocation. A panel whose data is absent is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from stratsim.report import style
+from stratsim.report.charts import Drawing, register_chart
+from stratsim.report.labels import number
+from stratsim.report.results import RUN, RunResults
+
+
+def _mean(stat: Any) -> float:
+    if isinstance(stat, Mapping):
+        return float(stat.get("mean") or 0.0)
+    return float(stat or 0.0)
+
+
+def _error(stat: Any) -> list[list[float]]:
+    if not isinstance(stat, Mapping) or not stat.get("ci95"):
+        return [[0.0], [0.0]]
+    low, high = stat["ci95"]
+    return [[stat["mean"] - low], [high - stat["mean"]]]
+
+
+def finance_finding(months: Sequence[Mapping[str, Any]], margins: Mapping[str, float]) -> str:
+    """Title of the finance chart: the budget's verdict, then the lowest margin after showback."""
+    parts = []
+    budgeted = [m for m in months if m.get("budget") is not None]
+    if budgeted:
+        over = [m for m in budgeted if _mean(m["variance"]) < 0]
+        total = sum(_mean(m["variance"]) for m in budgeted)
+        parts.append(f"{len(over)} of {len(budgeted)} months over budget (total variance {number(total)})"
+                     if over else f"Every month within budget (total {number(total)} left)")
+    if margins:
+        worst = min(margins, key=lambda s: margins[s])
+        parts.append(f"lowest margin after showback: {worst} ({number(margins[worst])})")
+    text = "; ".join(parts) or "No budget and no showback"
+    return text[0].upper() + text[1:]
+
+
+def finance_figure(finance: Mapping[str, Any], services: Mapping[str, Mapping[str, Any]]) -> Figure:
+    """Budget against actual month by month (left) and showback per customer-facing service
+    (right); ``finance`` is ``summary.json``'s ``finance``, ``services`` its ``services``."""
+    months = (finance.get("budget") or {}).get("months") or []
+    showback = (finance.get("showback") or {}).get("services") or {}
+    panels = [p for p, present in (("budget", bool(months)), ("showback", bool(showback))) if present]
+    figure, axes = style.new_figure(columns=max(len(panels), 1))
+    for ax, panel in zip(axes, panels):
+        if panel == "budget":
+            _budget_panel(ax, months)
+        else:
+            _showback_panel(ax, showback, services)
+    style.figure_legend(figure, axes, 5)
+    margins = {s: _mean(v["margin"]) for s, v in showback.items()}
+    style.set_finding(figure, finance_finding(months, margins))
+    return figure
+
+
+def _budget_panel(ax, months: Sequence[Mapping[str, Any]]) -> None:
+    x = np.arange(len(months))
+    for i, month in enumerate(months):
+        ax.bar(x[i], _mean(month["cost"]), 0.6, color=style.SKY_BLUE, yerr=_error(month["cost"]),
+               capsize=4, label="actual cost" if i == 0 else None)
+        if month.get("budget") is not None:
+            ax.hlines(month["budget"], x[i] - 0.4, x[i] + 0.4, color=style.BLACK, linewidth=2.5,
+                      label="budget (prorated)" if i == 0 else None)
+            variance = _mean(month["variance"])
+            ax.annotate(number(variance), (x[i], max(_mean(month["cost"]), month["budget"])),
+                        xytext=(0, 4), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=style.NOTE_PT,
+                        color=style.WORSE_COLOUR if variance < 0 else style.BETTER_COLOUR)
+    labels = [f"{m['month']}" + ("" if m["hours"] >= 720 else f"\n({number(m['hours'] / 24, 3)} d)")
+              for m in months]
+    ax.set_xticks(x, labels)
+    ax.grid(False, axis="x")
+    ax.set_xlabel("month of the measured window (30 days)")
+    ax.set_ylabel("cost per month (currency)")
+    ax.set_title("budget against actual (labels: variance)")
+    ax.yaxis.set_major_formatter(lambda value, _: number(value))
+
+
+def _showback_panel(ax, showback: Mapping[str, Mapping[str, Any]],
+                    services: Mapping[str, Mapping[str, Any]]) -> None:
+    names = list(showback)
+    x = np.arange(len(names))
+    sources = sorted({s for v in showback.values() for s in v["allocated_from"]})
+    colours = dict(zip(sources, style.SERIES[1:]))
+    for i, name in enumerate(names):
+        own = _mean(services.get(name, {}).get("cost"))
+        ax.bar(x[i] - 0.2, own, 0.4, color=style.COST_COLOURS[0], label="own cost" if i == 0 else None)
+        bottom = own
+        for source in sources:
+            value = _mean(showback[name]["allocated_from"].get(source))
+            if value:
+                ax.bar(x[i] - 0.2, value, 0.4, bottom=bottom, color=colours[source], edgecolor="white",
+                       label=f"allocated from {source}")
+                bottom += value
+        margin = showback[name]["margin"]
+        value = _mean(margin)
+        ax.bar(x[i] + 0.2, value, 0.4, color=style.PROFIT_COLOUR if value >= 0 else style.LOSS_COLOUR,
+               yerr=_error(margin), capsize=4, label="margin after allocation")
+        ax.annotate(number(value), (x[i] + 0.2, max(value, 0.0)), xytext=(0, 4),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=style.NOTE_PT)
+    ax.axhline(0, color=style.BLACK, linewidth=1.0)
+    ax.set_xticks(x, names)
+    ax.grid(False, axis="x")
+    ax.set_ylabel("money over the window (currency)")
+    ax.set_title("showback per customer-facing service")
+    ax.yaxis.set_major_formatter(lambda value, _: number(value))
+
+
+@register_chart(RUN, order=65)
+def run_finance(results: RunResults) -> list[Drawing]:
+    finance = results.summary.get("finance")
+    if not finance:
+        return []
+    return [Drawing("finance", finance_figure(finance, results.summary["services"]),
+                    "Left: each 30-day month's actual operating cost (staff, per request, fixed; "
+                    "95 % CI) against the budget prorated to the month, labelled with the variance "
+                    "(budget − actual). Right: each customer-facing service's own cost, the internal "
+                    "services' cost allocated to it in proportion to the requests it sent, and its "
+                    "margin after allocation (revenue − own cost − allocated).")]

@@ -1,0 +1,134 @@
+"""Dependencies in the engine: where requests are counted, blocked requests, the drain, and a
+scenario without dependencies left exactly as it was."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from stratsim.engine.compile import compile_scenario
+from stratsim.engine.replication import Replication, run_replication
+from stratsim.engine.station import PricedStation, Station
+from stratsim.runner.results import kpi_rows
+from stratsim.scenario.models import Scenario
+
+
+def doc(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "stratsim": 1, "name": "deps", "horizon": 300.0, "warmup": 20.0,
+        "services": [
+            {"id": "app", "staff": 2, "price": 10, "service_time": {"dist": "exponential", "mean": 1.0},
+             "costs": {"per_request": 1.0},
+             "depends_on": [{"service": "auth", "share": 0.5, "mode": "blocking"},
+                            {"service": "log", "share": 1.0}]},
+            {"id": "auth", "staff": 1, "internal": True, "service_time": {"dist": "exponential", "mean": 0.25},
+             "costs": {"per_request": 2.0, "staff_hour": 10.0}},
+            {"id": "log", "staff": 1, "internal": True, "service_time": {"dist": "exponential", "mean": 0.1}},
+        ],
+        "segments": [{"id": "all", "rate": 1.2, "mix": {"app": 1.0}}],
+    }
+    data.update(overrides)
+    return data
+
+
+def model_of(data: dict[str, Any]):
+    return compile_scenario(Scenario.model_validate(data))
+
+
+def test_compiled_edges_are_in_canonical_order_with_stable_keys():
+    model = model_of(doc())
+    assert [(e.source, e.target, e.share, e.blocking) for e in model.dependencies] == [
+        ("app", "auth", 0.5, True), ("app", "log", 1.0, False)]
+    assert [e.id for e in model.dependencies] == ["app=>auth", "app=>log"]
+    assert model.stations[1].internal and not model.stations[0].internal
+
+
+def test_requests_count_at_their_target_and_nowhere_else():
+    record = run_replication(model_of(doc()), seed=3, replication=0)
+    services, segment, portfolio = record["services"], record["segments"]["all"], record["kpis"]
+    assert services["log"]["arrivals"] == record["flows"]["app=>log"]["sent"] > 0
+    assert services["auth"]["arrivals"] == record["flows"]["app=>auth"]["sent"] > 0
+    assert segment["arrivals"] == portfolio["arrivals"] == services["app"]["arrivals"]
+    assert services["auth"]["revenue"] == 0.0
+    assert services["auth"]["cost_requests"] == 2.0 * services["auth"]["completed"]
+
+
+def test_a_blocked_request_finishes_at_once_and_its_customer_completes():
+    """auth has no waiting room: requests finding its server busy are blocked there, and the
+    customers who sent them still complete (nobody is left in the system)."""
+    data = doc()
+    data["services"][1]["queue_capacity"] = 0
+    record = run_replication(model_of(data), seed=3, replication=0)
+    assert record["services"]["auth"]["blocked"] > 0
+    assert record["services"]["app"]["unfinished"] == 0
+    assert record["services"]["app"]["served"] == record["services"]["app"]["arrivals"]
+
+
+def test_the_drain_waits_for_counted_requests():
+    rep = Replication(model_of(doc()), seed=5, replication=0, sink=None)
+    rep.run()
+    assert all(cell.in_system == 0 for cell in rep.counted)
+    assert rep.network is not None and not rep.network.held
+
+
+def test_without_dependencies_the_engine_is_the_plain_one():
+    data = doc()
+    for service in data["services"]:
+        service.pop("depends_on", None)
+    rep = Replication(model_of(data), seed=5, replication=0, sink=None)
+    assert rep.network is None and rep.months is None
+    assert {type(s) for s in rep.stations} <= {Station, PricedStation}
+    record = rep.run()
+    assert set(record) == {"kpis", "services", "segments"}
+    assert {row[0] for row in kpi_rows(record)} == {"portfolio", "service", "segment"}
+
+
+def test_flow_rows_in_replications_csv():
+    record = run_replication(model_of(doc()), seed=3, replication=0)
+    rows = {(scope, ident, kpi) for scope, ident, _, kpi, _ in kpi_rows(record)}
+    assert ("flow", "app=>auth", "added_sojourn_mean_min") in rows
+    assert ("flow", "app=>log", "sent") in rows
+    assert ("sojourn", "app", "sojourn_mean_min") in rows
+    assert ("showback", "app", "allocated_from:auth") in rows
+    assert ("showback", "", "internal_cost") in rows
+    assert ("month", "1", "cost") in rows
+
+
+def test_dependency_draws_do_not_move_other_streams():
+    """Adding an edge leaves the arrivals and work of the source's customers as they were."""
+    data = doc()
+    plain = copy.deepcopy(data)
+    plain["services"][0]["depends_on"] = [{"service": "log", "share": 1.0}]
+    one = run_replication(model_of(data), seed=9, replication=2)
+    two = run_replication(model_of(plain), seed=9, replication=2)
+    assert one["services"]["app"]["arrivals"] == two["services"]["app"]["arrivals"]
+    assert one["flows"]["app=>log"]["sent"] == two["flows"]["app=>log"]["sent"]  # A serves alike
+
+
+def test_withdrawing_a_target_releases_the_customers_waiting_for_its_requests():
+    """Requests waiting at a service that is withdrawn (retired) leave as unavailable there, and
+    the customers that sent them blocking complete instead of waiting forever."""
+    data = doc()
+    data["services"][1]["service_time"] = {"dist": "exponential", "mean": 2.0}  # auth overloaded
+    rep = Replication(model_of(data), seed=5, replication=0, sink=None)
+    for part in (*rep.rosters, *rep.sources, rep.network):
+        part.start()
+    rep._start_window(0.0)
+    rep.env.run(until=50.0)
+    auth = rep.stations[1]
+    assert auth.waiting > 0 and rep.network.held
+    auth.withdraw()
+    rep.env.run(until=100.0)  # the requests in service at auth finish; later ones are unavailable
+    assert not rep.network.held
+    assert sum(cell.unavailable for cell in rep.network.measured_cells()) > 0
+
+
+def test_capacity_check_counts_the_requests_a_service_receives():
+    """The traffic equations: log gets all of app's 1.2/h, auth half of it."""
+    from stratsim.analysis.capacity import rate_by_hour
+
+    model = model_of(doc())
+    rates = {spec.id: rate_by_hour(model, spec)[0] for spec in model.stations}
+    assert rates == pytest.approx({"app": 1.2, "auth": 0.6, "log": 1.2})
