@@ -18,7 +18,15 @@ from stratsim.engine.model import (
     StationSpec,
     TierSpec,
 )
-from stratsim.engine.rng import entity_key, pair_id
+from stratsim.engine.lifecycle import (
+    changing_stations,
+    compile_lifecycle,
+    fallback_chain,
+    fallback_pairs,
+    lifecycle_actions,
+)
+from stratsim.engine.relationship import compile_relationships, desk_pairs
+from stratsim.engine.rng import entity_key, fallback_id, pair_id
 from stratsim.errors import Issue, ScenarioError
 from stratsim.scenario.models import Scenario, Segment, Service
 from stratsim.strategy.plan import compile_strategy
@@ -142,6 +150,8 @@ def check_stream_keys(scenario: Scenario) -> None:
     """Refuse a scenario whose ids collide on their 32-bit stream keys (astronomically rare)."""
     ids = [s.id for s in scenario.services] + [s.id for s in scenario.segments]
     ids += [pair_id(seg.id, sid) for seg in scenario.segments for sid in seg.mix]
+    ids += [fallback_id(seg.id, sid, f.id) for seg in scenario.segments for sid in seg.mix
+            for f in fallback_chain(scenario, scenario.services_by_id[sid])]
     seen: dict[int, str] = {}
     for entity in ids:
         key = entity_key(entity)
@@ -164,6 +174,15 @@ def compile_scenario(scenario: Scenario) -> Model:
         for sid, share in segment.mix.items()
         if share > 0
     )
+    index = {station.id: station.index for station in stations}
+
+    def tiers_at(segment: int, station: StationSpec) -> tuple[tuple[float, int], ...]:
+        return tier_choice(scenario.segments[segment], station)
+
+    lifecycle = compile_lifecycle(scenario, stations, demands, tiers_at)
+    relationships = compile_relationships(scenario, stations, tiers_at)
+    own = {(d.segment_index, d.station_index) for d in demands}
+    extra = sorted((fallback_pairs(lifecycle, demands) | desk_pairs(relationships)) - own)
     return Model(
         name=scenario.name,
         horizon_h=scenario.horizon,
@@ -172,5 +191,9 @@ def compile_scenario(scenario: Scenario) -> Model:
         stations=stations,
         segments=tuple(SegmentSpec(s.id, i) for i, s in enumerate(scenario.segments)),
         demands=demands,
-        strategy=compile_strategy(scenario, stations, demands),
+        strategy=compile_strategy(scenario, stations, demands, lifecycle_actions(scenario, index),
+                                  changing_stations(scenario, index)),
+        lifecycle=lifecycle,
+        relationships=relationships,
+        extra_pairs=tuple(extra),
     )

@@ -21,6 +21,8 @@ TIMESERIES_FIELDS = (
     "started", "wait_mean_min",
     # the strategy's view (appended; earlier columns keep their places):
     "price_mean", "staff_mean", "surge_mean",
+    # the relationship's view (appended):
+    "customers",
 )
 MINUTES_PER_HOUR = 60.0
 
@@ -42,11 +44,14 @@ class BinRow:
     price_mean: float = 0.0
     staff_mean: float = 0.0
     surge_mean: float = 0.0
+    customers: float | None = None
+    """The customer base left, at the bin's end, of the segments with a base that use the service
+    (``None`` where none does)."""
 
     def as_tuple(self) -> tuple:
         return (self.time_h, self.bin_h, self.service, self.arrivals,
                 self.queue_mean, self.busy_mean, self.staffed_mean, self.started, self.wait_mean_min,
-                self.price_mean, self.staff_mean, self.surge_mean)
+                self.price_mean, self.staff_mean, self.surge_mean, self.customers)
 
 
 @dataclass(frozen=True)
@@ -95,12 +100,14 @@ class BinRecorder:
         bin_h: float,
         horizon_h: float,
         sink: Callable[[BinRow], None],
+        customers: Callable[[int], float | None] | None = None,
     ) -> None:
         self.env = env
         self.stations = stations
         self.bin_h = bin_h
         self.horizon_h = horizon_h
         self.sink = sink
+        self.customers = customers
         self.bin_start_h = 0.0
         self.bin_index = 0
         self.previous = [StationSums.of(station, 0.0) for station in stations]
@@ -136,5 +143,6 @@ class BinRecorder:
                 delta.started,
                 delta.wait_sum_h * MINUTES_PER_HOUR / delta.started if delta.started else None,
                 delta.price_area / length, delta.staff_area / length, delta.surge_area / length,
+                self.customers(i) if self.customers is not None else None,
             ))
         self.bin_start_h = now

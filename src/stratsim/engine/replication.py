@@ -32,10 +32,12 @@ from simpy.events import Event
 
 from stratsim.engine.cells import Account, Cell
 from stratsim.engine.demand import DemandSource, DynamicDemandSource
+from stratsim.engine.lifecycle import CohortBook, wire_fallbacks
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
 from stratsim.engine.recording import BinRecorder, BinRow, StationSums
+from stratsim.engine.relationship import cell_class, customer_base, start_relationships
 from stratsim.engine.staffing import RosterDriver
 from stratsim.engine.station import PricedStation, Station
 from stratsim.engine.strategy import RuleRow, StrategyRuntime
@@ -50,15 +52,17 @@ def _priced(model: Model) -> frozenset[int]:
 
 
 def _accounts_for(model: Model) -> dict[PairKey, list[Account]]:
-    """One period account per tier of each (segment, station) pair, indexed like the tiers."""
+    """One period account per tier of each (segment, station) pair, indexed like the tiers: the
+    demand pairs, and the pairs only fallbacks and complaints desks send customers to."""
     priced = _priced(model)
+    pairs = [(demand.segment_index, demand.station_index) for demand in model.demands]
     return {
-        (demand.segment_index, demand.station_index): [
+        (segment, index): [
             Account(station.price * tier.price_factor, tier.price_factor, station.index in priced)
             for tier in station.tiers
         ]
-        for demand in model.demands
-        for station in (model.stations[demand.station_index],)
+        for segment, index in (*pairs, *model.extra_pairs)
+        for station in (model.stations[index],)
     }
 
 
@@ -68,8 +72,9 @@ def _cells_for(model: Model, accounts: dict[PairKey, list[Account]]) -> dict[Pai
     for key, pair_accounts in accounts.items():
         segment, station = key
         spec = model.stations[station]
+        kind = cell_class(model, segment, station)
         cells[key] = [
-            Cell(segment, station, t, pair_accounts[t], tier.sla_wait_h)
+            kind(segment, station, t, pair_accounts[t], tier.sla_wait_h)
             for t, tier in enumerate(spec.tiers)
         ]
     return cells
@@ -94,7 +99,8 @@ class Replication:
         self.counted = [cell for group in self.measured.values() for cell in group]
         self.drain_cells = _cells_for(model, accounts)
         warm = _cells_for(model, accounts) if model.warmup_h > 0 else self.measured
-        dynamic = model.strategy.dynamic if model.strategy is not None else frozenset()
+        dynamic = model.dynamic_demands
+        self.book = CohortBook(warm)
         self.sources = [
             (DynamicDemandSource if k in dynamic else DemandSource)(
                 self.env, demand, self.stations[demand.station_index],
@@ -108,6 +114,11 @@ class Replication:
                             _cells_by_station(warm, self.measured, self.drain_cells), rule_sink)
             if model.strategy is not None else None
         )
+        wire_fallbacks(self.env, model.lifecycle, self.sources, self.stations, self.book, seed, replication)
+        relations = start_relationships(
+            self.env, model, self.sources, self.stations,
+            [cell for group in _cells_by_station(warm, self.measured, self.drain_cells).values() for cell in group],
+            self.book, seed, replication) if model.relationships else {}
         self.rosters = [
             RosterDriver(self.env, station, station.spec.schedule) if self.strategy is None
             else RosterDriver(self.env, station, station.spec.roster,
@@ -115,7 +126,8 @@ class Replication:
             for i, station in enumerate(self.stations)
         ]
         self.recorder = (
-            BinRecorder(self.env, self.stations, model.time_bin_h, model.horizon_h, sink)
+            BinRecorder(self.env, self.stations, model.time_bin_h, model.horizon_h, sink,
+                        customer_base(relations, model) if relations else None)
             if sink is not None
             else None
         )
@@ -146,7 +158,8 @@ class Replication:
         if self.strategy is None:
             return replication_kpis(model, self.counted, sums)
         offered_h, campaign_cost = self.strategy.window_money()
-        record = replication_kpis(model, self.counted, sums, offered_h, campaign_cost)
+        record = replication_kpis(model, self.counted, sums, offered_h, campaign_cost,
+                                  self.strategy.launch_cost)
         record["rules"] = self.strategy.record()
         return record
 
@@ -157,6 +170,7 @@ class Replication:
 
     def _end_warmup(self, event: Event) -> None:
         self._start_window(self.env._now)
+        self.book.current = self.measured
         for source in self.sources:
             source.use_cells(self.measured[source.spec.segment_index, source.spec.station_index])
 
@@ -173,6 +187,7 @@ class Replication:
 
     def _continue_demand_uncounted(self) -> None:
         """After the horizon, arrivals go on into cells that are never reported."""
+        self.book.current = self.drain_cells
         for source in self.sources:
             source.use_cells(self.drain_cells[source.spec.segment_index, source.spec.station_index])
 
