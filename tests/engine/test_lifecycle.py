@@ -77,6 +77,16 @@ def test_a_retired_service_receives_nothing_after_its_retirement() -> None:
     assert not within_poisson(unavailable, REPLICATIONS * 0.5 * RATE * 300.0)
 
 
+def test_a_plan_retirement_of_a_catalogue_service_sends_its_demand_to_its_fallback() -> None:
+    plan = {"plan": {"actions": [{"at": 150.0, "retire": "old"}]}}
+    sc = scenario([service("old", fallback="desk"), service("desk")],
+                  [segment("g", {"old": 0.5, "desk": 0.5}, rate=RATE)], plan)
+    redirected = _total(sc, ("services", "desk", "redirected"))
+    assert within_poisson(redirected, REPLICATIONS * 0.5 * RATE * 150.0)
+    assert not within_poisson(redirected, REPLICATIONS * 0.5 * RATE * 300.0)
+    assert _total(sc, ("services", "old", "unavailable")) == 0
+
+
 def test_a_service_retired_from_the_start_is_never_offered_and_falls_back() -> None:
     services = [service("old", status="retired", fallback="desk"), service("desk")]
     sc = scenario(services, [segment("g", {"old": 0.5, "desk": 0.5}, rate=RATE)])

@@ -179,7 +179,10 @@ def compile_scenario(scenario: Scenario) -> Model:
     def tiers_at(segment: int, station: StationSpec) -> tuple[tuple[float, int], ...]:
         return tier_choice(scenario.segments[segment], station)
 
-    lifecycle = compile_lifecycle(scenario, stations, demands, tiers_at)
+    strategy = compile_strategy(scenario, stations, demands, lifecycle_actions(scenario, index),
+                                changing_stations(scenario, index))
+    retirable = strategy.retirable if strategy is not None else frozenset()
+    lifecycle = compile_lifecycle(scenario, stations, demands, tiers_at, retirable)
     relationships = compile_relationships(scenario, stations, tiers_at)
     own = {(d.segment_index, d.station_index) for d in demands}
     extra = sorted((fallback_pairs(lifecycle, demands) | desk_pairs(relationships)) - own)
@@ -191,8 +194,7 @@ def compile_scenario(scenario: Scenario) -> Model:
         stations=stations,
         segments=tuple(SegmentSpec(s.id, i) for i, s in enumerate(scenario.segments)),
         demands=demands,
-        strategy=compile_strategy(scenario, stations, demands, lifecycle_actions(scenario, index),
-                                  changing_stations(scenario, index)),
+        strategy=strategy,
         lifecycle=lifecycle,
         relationships=relationships,
         extra_pairs=tuple(extra),

@@ -81,19 +81,27 @@ def fallback_chain(scenario: Scenario, service: Service) -> list[Service]:
 def compile_lifecycle(
     scenario: Scenario, stations: tuple[StationSpec, ...], demands: tuple[DemandSpec, ...],
     tier_choice: Callable[[int, StationSpec], tuple[tuple[float, int], ...]],
+    retirable: frozenset[int],
 ) -> LifecycleSpec | None:
-    """The lifecycle part of the model, or ``None`` when every service is always offered.
+    """The lifecycle part of the model, or ``None`` when every service is always offered, or
+    when no service that can stop being offered has a fallback and none leaves the catalogue.
 
-    ``tier_choice(segment index, station)`` is the segment's tier mix at a station.
+    ``tier_choice(segment index, station)`` is the segment's tier mix at a station;
+    ``retirable`` the stations whose availability can change (lifecycle, retire actions, reviews
+    that retire): only their demand is ever redirected.
     """
-    if not uses_lifecycle(scenario):
+    services = scenario.services_by_id
+    redirecting = any(services[stations[i].id].fallback is not None for i in retirable)
+    if not (uses_lifecycle(scenario) or redirecting):
         return None
     index = {station.id: station.index for station in stations}
-    services = scenario.services_by_id
     fallbacks = []
     for demand in demands:
         segment = scenario.segments[demand.segment_index]
         service = services[stations[demand.station_index].id]
+        if demand.station_index not in retirable:
+            fallbacks.append(())
+            continue
         fallbacks.append(tuple(
             RouteSpec(index[f.id], entity_key(fallback_id(segment.id, service.id, f.id)),
                       tier_choice(demand.segment_index, stations[index[f.id]]),
