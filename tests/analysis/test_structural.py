@@ -23,7 +23,8 @@ segments:
   - {{id: pushy, rate: 2, mix: {{full: 1}}}}
   - {{id: calm, rate: 1.5, mix: {{plain: 1}}}}
 """
-ALWAYS = {"unavailable", "unavailable_share", "deferred", "deferred_share"}
+ALWAYS = {"unavailable", "unavailable_share", "deferred", "deferred_share", "redirected",
+          "redirected_share", "complaints", "complaints_share", "churned", "churned_share"}
 LOSSES = {"blocked", "blocked_share", "balked", "balked_share", "reneged", "reneged_share"}
 
 
@@ -88,3 +89,13 @@ def test_a_run_shows_the_others_are_not_zero_by_construction(records) -> None:
     _, reps = records
     for kpi in ("blocked", "balked", "reneged"):
         assert sum(record["services"]["full"][kpi] for record in reps) > 0, kpi
+
+
+def test_lifecycle_and_relationship_kpis_are_shown_where_they_can_be_non_zero() -> None:
+    text = SCENARIO.format(plain_capacity="").replace(
+        "  - {id: plain, staff: 1,", "  - {id: plain, staff: 1, status: pipeline, launch: 1d, fallback: full,"
+    ).replace("{id: calm, rate: 1.5, mix: {plain: 1}}", "{id: calm, rate: 1.5, mix: {plain: 1}, customers: 50}")
+    zeros = zero_kpis_by_service(compile_scenario(load_scenario_text(text)))
+    assert not {"unavailable", "complaints", "churned"} & zeros["plain"]
+    assert "redirected" not in zeros["full"] and "unavailable" in zeros["full"]
+    assert {"complaints", "churned"} <= zeros["full"]  # its segments have no relationship

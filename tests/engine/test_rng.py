@@ -27,5 +27,6 @@ def test_role_registry_is_append_only():
     # Renumbering a role would silently change every result ever published: pin the values.
     assert [(r.name, r.value) for r in Role] == [
         ("ARRIVALS", 0), ("WORK", 1), ("PATIENCE", 2), ("TIER", 3), ("DEPENDENCY", 4), ("CHOICE", 5),
-        ("DEFERRAL", 6),
+        ("DEFERRAL", 6), ("FALLBACK_WORK", 7), ("FALLBACK_TIER", 8), ("COMPLAINT", 9), ("CHURN", 10),
+        ("DESK_WORK", 11), ("DESK_TIER", 12),
     ]

@@ -71,4 +71,4 @@ def test_timeseries_keeps_its_columns_and_adds_the_waits_at_the_end(written):
         header = next(csv.reader(handle))
     assert header == ["replication", "datetime", "time_h", "bin_h", "service", "arrivals", "queue_mean",
                       "busy_mean", "staffed_mean", "started", "wait_mean_min",
-                      "price_mean", "staff_mean", "surge_mean"]
+                      "price_mean", "staff_mean", "surge_mean", "customers"]

@@ -64,7 +64,7 @@ def test_rules_csv_holds_every_firing_and_the_summary_counts_them(tmp_path: Path
     assert {r["kind"] for r in rows} == {"action", "pricing", "rule"}
     with open(out / "timeseries.csv", encoding="utf-8") as handle:
         series = list(csv.DictReader(handle))
-    assert list(series[0])[-3:] == ["price_mean", "staff_mean", "surge_mean"]
+    assert list(series[0])[-4:] == ["price_mean", "staff_mean", "surge_mean", "customers"]
     assert {float(r["price_mean"]) for r in series if r["service"] == "desk"} == {32.0, 40.0}
     assert max(float(r["staff_mean"]) for r in series if r["service"] == "desk") <= 5.0
 

@@ -129,7 +129,7 @@ def test_several_errors_are_all_reported_in_one_error(valid_text: str) -> None:
         .replace("    staff: 5\n", "    staff: -5\n")
         .replace("cv: 0.8", "cv: 0")
         .replace("mix: {helpdesk: 1}", "mix: {chatbot: 1}")
-        .replace("    rate: 2\n", "    rate: 2\n    customers: 10\n")
+        .replace("    rate: 2\n", "    rate: 2\n    customers: 0\n")
         .replace("balk_at: 30", "balk_at: 30\n    balk_at: 31")
     )
     with pytest.raises(ScenarioError) as caught:

@@ -12,17 +12,8 @@ from stratsim.scenario import load_scenario_text
 from stratsim.scenario.support import UNSUPPORTED, unsupported_features
 
 CASES: list[tuple[tuple[Any, ...], Any, str]] = [
-    (("services", 0, "status"), "pipeline", "services[helpdesk].status"),
-    (("services", 0, "status"), "retired", "services[helpdesk].status"),
-    (("services", 0, "launch"), "14d", "services[helpdesk].launch"),
-    (("services", 0, "retire"), "20d", "services[helpdesk].retire"),
-    (("services", 0, "fallback"), "identity", "services[helpdesk].fallback"),
-    (("services", 0, "costs", "launch"), 20000, "services[helpdesk].costs.launch"),
-    (("segments", 1, "customers"), 1200, "segments[retail].customers"),
     (("strategy", "position", "target_segments"), ["retail"],
      "strategy.position.target_segments"),
-    (("strategy", "plan", "actions"), [{"at": "7d", "launch": "helpdesk"}],
-     "strategy.plan.actions[0].launch"),
 ]  # fmt: skip
 
 
@@ -87,15 +78,24 @@ def test_perspective_objectives_constraints_and_budget_are_supported(valid_data:
 
 
 def test_message_format_on_a_model(valid_data: dict[str, Any]) -> None:
-    findings = unsupported_features(put(valid_data, ("segments", 0, "customers"), 5))
+    findings = unsupported_features(put(valid_data, ("strategy", "position", "target_segments"), ["retail"]))
     assert [str(f) for f in findings] == [
-        "segments[0].customers: not supported yet (customer bases and churn are planned); "
+        "strategy.position.target_segments: not supported yet (target segments are planned); "
         "remove it to run this scenario"
     ]
 
 
 def test_reported_together_with_field_errors(valid_data: dict[str, Any]) -> None:
     valid_data["services"][0]["staff"] = -2
-    valid_data["services"][0]["fallback"] = "identity"
+    valid_data["strategy"]["position"]["target_segments"] = ["retail"]
     paths = {i.path for i in issues_of(dump(valid_data))}
-    assert paths == {"services[helpdesk].staff", "services[helpdesk].fallback"}
+    assert paths == {"services[helpdesk].staff", "strategy.position.target_segments"}
+
+
+def test_the_lifecycle_and_the_relationship_are_supported(valid_data: dict[str, Any]) -> None:
+    valid_data["services"][0].update(status="pipeline", launch="14d", retire="20d", fallback="identity")
+    valid_data["services"][0]["costs"]["launch"] = 20000
+    valid_data["segments"][1].update(customers=1200, complaints={"probability": 0.3, "churn": 0.1})
+    valid_data["strategy"]["plan"] = {"actions": [{"at": "7d", "launch": "helpdesk"}]}
+    scenario = load_scenario_text(dump(valid_data))
+    assert unsupported_features(scenario) == []

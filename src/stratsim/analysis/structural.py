@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from stratsim.engine.model import Model, StationSpec
 
-NEVER_IN_THIS_RELEASE = frozenset({"unavailable", "deferred"})
-"""Zero in every scenario this release runs: services are always in the catalogue (lifecycle is
-not simulated) and no customer shifts to a cheaper window (flexibility is not simulated)."""
+NEVER_IN_THIS_RELEASE = frozenset({"deferred"})
+"""Zero in every scenario this release runs: no customer shifts to a cheaper window."""
 
 
 def zero_kpis_by_service(model: Model) -> dict[str, frozenset[str]]:
@@ -27,7 +26,11 @@ def zero_kpis_by_service(model: Model) -> dict[str, frozenset[str]]:
       ``queue_capacity: 0`` every customer finding the servers busy is blocked);
     * ``reneged``: no segment sending it demand has a ``patience``, or there is no waiting room
       (nobody waits, so nobody gives up waiting);
-    * ``unavailable``, ``deferred``: always (:data:`NEVER_IN_THIS_RELEASE`).
+    * ``unavailable``: the service is offered throughout (no lifecycle change, no retirement);
+    * ``redirected``: no service that can become unavailable falls back to it;
+    * ``complaints``, ``churned``: no segment sending it demand can complain (or churn: a customer
+      base and a churn probability);
+    * ``deferred``: always (:data:`NEVER_IN_THIS_RELEASE`).
     """
     return {station.id: _with_shares(_station_zeros(model, station)) for station in model.stations}
 
@@ -52,7 +55,34 @@ def _station_zeros(model: Model, station: StationSpec) -> frozenset[str]:
         zeros.add("balked")
     if capacity == 0 or all(demand.patience is None for demand in demands):
         zeros.add("reneged")
+    if any(index == station.index for _, index in model.extra_pairs):
+        zeros -= {"blocked", "balked", "reneged"}  # fallback or desk customers of other segments
+    zeros |= _lifecycle_zeros(model, station) | _relationship_zeros(model, demands)
     return frozenset(zeros)
+
+
+def _lifecycle_zeros(model: Model, station: StationSpec) -> set[str]:
+    changing = model.strategy.retirable if model.strategy is not None else frozenset()
+    zeros = set()
+    if station.index not in changing:
+        zeros.add("unavailable")
+    lifecycle = model.lifecycle
+    if lifecycle is None or not any(
+            route.station_index == station.index and demand.station_index in changing
+            for demand, chain in zip(model.demands, lifecycle.fallbacks) for route in chain):
+        zeros.add("redirected")
+    return zeros
+
+
+def _relationship_zeros(model: Model, demands: list) -> set[str]:
+    segments = {demand.segment_index for demand in demands}
+    relations = [r for r in model.relationships if r.segment_index in segments and r.complaint_probability > 0]
+    zeros = set()
+    if not relations:
+        zeros.add("complaints")
+    if not any(r.customers is not None and r.churn > 0 for r in relations):
+        zeros.add("churned")
+    return zeros
 
 
 def _with_shares(kpis: frozenset[str]) -> frozenset[str]:

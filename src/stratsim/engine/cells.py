@@ -77,6 +77,7 @@ class Cell:
         "arrivals", "started", "served", "blocked", "balked", "reneged", "unavailable",
         "deferred", "in_system", "in_system_at_horizon", "unfinished", "wait_sum_h",
         "sla_hits", "satisfaction_sum", "cost", "promotion_cost", "waits",
+        "redirected", "complaints", "churned",
     )
 
     def __init__(
@@ -106,6 +107,11 @@ class Cell:
         self.cost = 0.0
         self.promotion_cost = 0.0
         self.waits = WaitHistogram()
+        self.redirected = 0
+        """Customers who came here because the service they asked for was not offered."""
+        self.complaints = 0
+        self.churned = 0
+        """Complaints of this cohort, and the customers of the base they cost (relationship)."""
 
     @property
     def lost(self) -> int:

@@ -19,7 +19,15 @@ from stratsim.engine.model import (
     StationSpec,
     TierSpec,
 )
-from stratsim.engine.rng import dependency_id, entity_key, pair_id
+from stratsim.engine.lifecycle import (
+    changing_stations,
+    compile_lifecycle,
+    fallback_chain,
+    fallback_pairs,
+    lifecycle_actions,
+)
+from stratsim.engine.relationship import compile_relationships, desk_pairs
+from stratsim.engine.rng import dependency_id, entity_key, fallback_id, pair_id
 from stratsim.errors import Issue, ScenarioError
 from stratsim.scenario.models import Scenario, Segment, Service
 from stratsim.strategy.plan import compile_strategy
@@ -157,6 +165,8 @@ def check_stream_keys(scenario: Scenario) -> None:
     ids = [s.id for s in scenario.services] + [s.id for s in scenario.segments]
     ids += [pair_id(seg.id, sid) for seg in scenario.segments for sid in seg.mix]
     ids += [dependency_id(s.id, d.service) for s in scenario.services for d in s.depends_on]
+    ids += [fallback_id(seg.id, sid, f.id) for seg in scenario.segments for sid in seg.mix
+            for f in fallback_chain(scenario, scenario.services_by_id[sid])]
     seen: dict[int, str] = {}
     for entity in ids:
         key = entity_key(entity)
@@ -179,6 +189,18 @@ def compile_scenario(scenario: Scenario) -> Model:
         for sid, share in segment.mix.items()
         if share > 0
     )
+    index = {station.id: station.index for station in stations}
+
+    def tiers_at(segment: int, station: StationSpec) -> tuple[tuple[float, int], ...]:
+        return tier_choice(scenario.segments[segment], station)
+
+    strategy = compile_strategy(scenario, stations, demands, lifecycle_actions(scenario, index),
+                                changing_stations(scenario, index))
+    retirable = strategy.retirable if strategy is not None else frozenset()
+    lifecycle = compile_lifecycle(scenario, stations, demands, tiers_at, retirable)
+    relationships = compile_relationships(scenario, stations, tiers_at)
+    own = {(d.segment_index, d.station_index) for d in demands}
+    extra = sorted((fallback_pairs(lifecycle, demands) | desk_pairs(relationships)) - own)
     return Model(
         name=scenario.name,
         horizon_h=scenario.horizon,
@@ -187,7 +209,10 @@ def compile_scenario(scenario: Scenario) -> Model:
         stations=stations,
         segments=tuple(SegmentSpec(s.id, i) for i, s in enumerate(scenario.segments)),
         demands=demands,
-        strategy=compile_strategy(scenario, stations, demands),
+        strategy=strategy,
         dependencies=compile_dependencies(scenario, stations),
         budget_per_month=budget.per_month if (budget := scenario.strategy.plan.budget) else None,
+        lifecycle=lifecycle,
+        relationships=relationships,
+        extra_pairs=tuple(extra),
     )

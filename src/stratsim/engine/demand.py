@@ -216,6 +216,9 @@ class DynamicDemandSource(DemandSource):
                  seed: int, replication: int, until_h: float) -> None:
         super().__init__(env, spec, station, cells, seed, replication, until_h)
         self.factor = 1.0
+        self.strategy_factor = 1.0
+        self.base_share = 1.0
+        self.redirect = None  # a lifecycle Redirect: where customers go while not offered
         self.generation = 0
         self.anchor_h = 0.0
         self.mass = 0.0
@@ -246,7 +249,16 @@ class DynamicDemandSource(DemandSource):
             Callback(self.env, at, Priority.ARRIVAL, self._arrive_dynamic, self.generation)
 
     def set_factor(self, factor: float, now: float) -> None:
-        """Change the rate multiplier at ``now``, re-timing the pending arrival exactly."""
+        """Change the strategy's rate multiplier at ``now``, re-timing the pending arrival exactly."""
+        self.strategy_factor = factor
+        self._retime(factor * self.base_share, now)
+
+    def set_base_share(self, share: float, now: float) -> None:
+        """Scale the rate by the share of the segment's customer base still there (churn)."""
+        self.base_share = share
+        self._retime(self.strategy_factor * share, now)
+
+    def _retime(self, factor: float, now: float) -> None:
         old = self.factor
         if factor == old:
             return
@@ -271,7 +283,7 @@ class DynamicDemandSource(DemandSource):
         patience = self._patience() if self._patience is not None else None
         uniform = self._defer_uniform() if self._defer_uniform is not None else None
         if not self.station.offered:
-            self._unavailable(customer.cell)
+            self._not_offered(customer.cell, now, patience)
         else:
             back = self._deferred_until(now, uniform) if uniform is not None else None
             if back is not None:
@@ -301,6 +313,11 @@ class DynamicDemandSource(DemandSource):
         cell.in_system += 1  # the drain waits for it, and it counts as in the system meanwhile
         Callback(self.env, back_h, Priority.ARRIVAL, self._come_back, (customer, patience))
 
+    def _not_offered(self, cell: Cell, now: float, patience: float | None) -> None:
+        """The service is not offered: to the first offered fallback, else unavailable."""
+        if self.redirect is None or not self.redirect.send(now, self.balk_at, patience):
+            self._unavailable(cell)
+
     def _unavailable(self, cell: Cell) -> None:
         self.station.advance(self.env._now)   # the arrival falls in the time series' current bin
         cell.arrivals += 1
@@ -317,6 +334,6 @@ class DynamicDemandSource(DemandSource):
         customer.quote = self.quote
         if not self.station.offered:
             cell.arrivals -= 1  # counted when it first arrived
-            self._unavailable(cell)
+            self._not_offered(cell, now, patience)
         elif self.station.rearrive(customer, now, self.balk_at) and patience is not None:
             Callback(self.env, now + patience, Priority.RENEGE, self.station.renege, customer)

@@ -30,7 +30,7 @@ KpiRecord = dict[str, Any]
 MINUTES_PER_HOUR = 60.0
 COUNT_KPIS = (
     "arrivals", "served", "blocked", "balked", "reneged", "unavailable", "deferred",
-    "in_system_at_horizon", "unfinished",
+    "in_system_at_horizon", "unfinished", "redirected", "complaints", "churned",
 )
 
 
@@ -67,13 +67,14 @@ def customer_kpis(cells: list[Cell]) -> dict[str, float | int | None]:
 
 def station_kpis(
     spec: StationSpec, sums: StationSums, completed: int, window_h: float,
-    offered_h: float | None = None, promotion_cost: float = 0.0,
+    offered_h: float | None = None, promotion_cost: float = 0.0, launch_cost: float = 0.0,
 ) -> dict[str, float | None]:
     """Time-based KPIs of one service over the window, and its cost in total and by category.
 
     ``offered_h`` is how long the service was offered in the window (fixed cost stops at a
     retirement; the whole window by default); ``promotion_cost`` its campaign costs and
-    discounts, part of its cost. Staff cost includes the overtime premium of surge staff.
+    discounts, part of its cost; ``launch_cost`` the launch booked in the window. Staff cost
+    includes the overtime premium of surge staff.
     """
     fixed_h = window_h if offered_h is None else offered_h
     parts = service_cost_parts(spec.staff_hour_cost, spec.per_request_cost, spec.fixed_cost_per_day,
@@ -83,11 +84,12 @@ def station_kpis(
         "utilization": _ratio(sums.busy_area, sums.staffed_area),
         "staffed_hours": sums.staffed_area,
         "queue_mean": sums.queue_area / window_h,
-        "cost": staff + parts.requests + parts.fixed + promotion_cost,
+        "cost": staff + parts.requests + parts.fixed + promotion_cost + launch_cost,
         "cost_staff": staff,
         "cost_requests": parts.requests,
         "cost_fixed": parts.fixed,
         "promotion_cost": promotion_cost,
+        "cost_launch": launch_cost,
         "surge_hours": sums.surge_area,
     }
 
@@ -120,7 +122,8 @@ def _allocate(spec: StationSpec, cost: float, campaign: float, cells: list[Cell]
 
 def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[StationSums],
                      offered_h: list[float] | None = None,
-                     campaign_cost: list[float] | None = None) -> KpiRecord:
+                     campaign_cost: list[float] | None = None,
+                     launch_cost: list[float] | None = None) -> KpiRecord:
     """The KPI record of one replication.
 
     With a strategy, ``offered_h`` (hours each service was offered in the window) and
@@ -136,7 +139,8 @@ def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[Stat
         discounts = math.fsum(cell.account.discount_cost for cell in own)
         kpis.update(station_kpis(spec, sums, int(kpis["completed"]), model.window_h,
                                  offered_h[spec.index] if offered_h is not None else None,
-                                 campaign + discounts if campaign_cost is not None else 0.0))
+                                 campaign + discounts if campaign_cost is not None else 0.0,
+                                 launch_cost[spec.index] if launch_cost is not None else 0.0))
         _allocate(spec, kpis["cost"], campaign, own)
         if spec.has_declared_tiers:
             kpis["tiers"] = {}
@@ -147,7 +151,7 @@ def replication_kpis(model: Model, cells: Iterable[Cell], window_sums: list[Stat
     portfolio = customer_kpis([cell for cell in cells if cell.segment >= 0])  # requests: no customers
     portfolio.update(
         {kpi: math.fsum(service[kpi] for service in services.values())
-         for kpi in ("cost", "cost_staff", "cost_requests", "cost_fixed", "promotion_cost",
+         for kpi in ("cost", "cost_staff", "cost_requests", "cost_fixed", "promotion_cost", "cost_launch",
                      "staffed_hours", "surge_hours")}
     )
     segments = {}

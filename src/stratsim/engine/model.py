@@ -120,6 +120,48 @@ class DependencySpec:
 
 
 @dataclass(frozen=True)
+class RouteSpec:
+    """A station that customers of one segment are sent to besides their own demand: a fallback
+    of an unavailable service, or a complaints desk. ``entity`` keys the route's random streams;
+    ``tier_choice`` is the segment's tier mix there (as in :class:`DemandSpec`)."""
+
+    station_index: int
+    entity: int
+    tier_choice: tuple[tuple[float, int], ...]
+    service_time: DurationDistribution
+
+
+@dataclass(frozen=True)
+class LifecycleSpec:
+    """The service lifecycle (``engine.lifecycle``): per station, whether it is offered at time 0
+    and its launch cost; per demand pair (indexes of ``Model.demands``), the fallbacks to try in
+    order when its service is not offered (empty: its demand is then unavailable)."""
+
+    offered_at_start: tuple[bool, ...]
+    retired_at_start: tuple[bool, ...]
+    launch_cost: tuple[float, ...]
+    fallbacks: tuple[tuple[RouteSpec, ...], ...]
+
+
+@dataclass(frozen=True)
+class RelationshipSpec:
+    """Complaints and churn of one segment (``engine.relationship``).
+
+    A customer whose satisfaction score is ``s`` complains with probability
+    ``complaint_probability × (5 − s) / 4``; a complaint churns one customer of the base with
+    probability ``churn`` (when the segment has a base, ``customers``); each complaint sends one
+    request to the ``desk`` when there is one.
+    """
+
+    segment_index: int
+    entity: int
+    complaint_probability: float
+    churn: float
+    customers: int | None
+    desk: RouteSpec | None
+
+
+@dataclass(frozen=True)
 class SegmentSpec:
     id: str
     index: int
@@ -145,6 +187,25 @@ class Model:
     budget_per_month: float | None = None
     """``strategy.plan.budget.per_month`` (a month = 30 days); ``None`` = no budget. With a
     budget (or dependencies) a replication also records its cost month by month."""
+    lifecycle: LifecycleSpec | None = None
+    """Launches, retirements and fallbacks from the services' lifecycle fields; ``None`` when no
+    service uses them (then every service is offered throughout, as before)."""
+    relationships: tuple[RelationshipSpec, ...] = ()
+    """Complaints and churn of the segments that declare ``customers`` or ``complaints``."""
+    extra_pairs: tuple[tuple[int, int], ...] = ()
+    """(segment, station) pairs without demand of their own that still receive the segment's
+    customers (fallbacks, complaints desks): they get cells like the demand pairs."""
+
+    @property
+    def dynamic_demands(self) -> frozenset[int]:
+        """Demand pairs whose rate or availability can change during the run: the strategy's
+        (lifecycle included), and those of segments whose customer base can churn."""
+        dynamic = self.strategy.dynamic if self.strategy is not None else frozenset()
+        churning = {r.segment_index for r in self.relationships
+                    if r.customers is not None and r.churn > 0 and r.complaint_probability > 0}
+        if not churning:
+            return dynamic
+        return dynamic | {k for k, d in enumerate(self.demands) if d.segment_index in churning}
 
     @property
     def window_h(self) -> float:

@@ -28,6 +28,8 @@ TIMESERIES_FIELDS = (
     "started", "wait_mean_min",
     # the strategy's view (appended; earlier columns keep their places):
     "price_mean", "staff_mean", "surge_mean",
+    # the relationship's view (appended):
+    "customers",
 )
 MINUTES_PER_HOUR = 60.0
 
@@ -52,6 +54,9 @@ class BinRow(NamedTuple):
     price_mean: float = 0.0
     staff_mean: float = 0.0
     surge_mean: float = 0.0
+    customers: float | None = None
+    """The customer base left, at the bin's end, of the segments with a base that use the service
+    (``None`` where none does)."""
 
     def as_tuple(self) -> tuple:
         return tuple(self)
@@ -107,11 +112,13 @@ class BinRecorder:
         bin_h: float,
         horizon_h: float,
         sink: Callable[[BinRow], None],
+        customers: Callable[[int], float | None] | None = None,
     ) -> None:
         self.stations = stations
         self.bin_h = bin_h
         self.horizon_h = horizon_h
         self.sink = sink
+        self.customers = customers
         self.bin_start_h = 0.0
         self.bin_index = 0
         self.previous = [_sums(station, 0.0) for station in stations]
@@ -157,7 +164,7 @@ class BinRecorder:
     def _emit(self, now: float) -> None:
         start = self.bin_start_h
         length = now - start
-        sink, previous = self.sink, self.previous
+        sink, previous, customers = self.sink, self.previous, self.customers
         for i, station in enumerate(self.stations):
             station.integrate(now)
             current = _sums(station, now)
@@ -170,6 +177,7 @@ class BinRecorder:
                 (current[5] - wait_sum) * MINUTES_PER_HOUR / starts if starts else None,
                 (current[6] - price) / length, (current[7] - staff) / length,
                 (current[8] - surge) / length,
+                customers(i) if customers is not None else None,
             ))
             previous[i] = current
         self.bin_start_h = now

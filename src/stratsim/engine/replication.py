@@ -34,11 +34,13 @@ from stratsim.economics.finance import budget_months, showback_record
 from stratsim.engine.cells import Account, Cell
 from stratsim.engine.demand import DemandSource, DynamicDemandSource
 from stratsim.engine.dependencies import DependencyNetwork, station_class
+from stratsim.engine.lifecycle import CohortBook, wire_fallbacks
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
 from stratsim.engine.months import MonthlyCosts
 from stratsim.engine.recording import BinRecorder, BinRow, StationSums
+from stratsim.engine.relationship import cell_class, customer_base, start_relationships
 from stratsim.engine.staffing import RosterDriver
 from stratsim.engine.station import PricedStation, Station
 from stratsim.engine.strategy import RuleRow, StrategyRuntime
@@ -53,15 +55,17 @@ def _priced(model: Model) -> frozenset[int]:
 
 
 def _accounts_for(model: Model) -> dict[PairKey, list[Account]]:
-    """One period account per tier of each (segment, station) pair, indexed like the tiers."""
+    """One period account per tier of each (segment, station) pair, indexed like the tiers: the
+    demand pairs, and the pairs only fallbacks and complaints desks send customers to."""
     priced = _priced(model)
+    pairs = [(demand.segment_index, demand.station_index) for demand in model.demands]
     return {
-        (demand.segment_index, demand.station_index): [
+        (segment, index): [
             Account(station.price * tier.price_factor, tier.price_factor, station.index in priced)
             for tier in station.tiers
         ]
-        for demand in model.demands
-        for station in (model.stations[demand.station_index],)
+        for segment, index in (*pairs, *model.extra_pairs)
+        for station in (model.stations[index],)
     }
 
 
@@ -71,8 +75,9 @@ def _cells_for(model: Model, accounts: dict[PairKey, list[Account]]) -> dict[Pai
     for key, pair_accounts in accounts.items():
         segment, station = key
         spec = model.stations[station]
+        kind = cell_class(model, segment, station)
         cells[key] = [
-            Cell(segment, station, t, pair_accounts[t], tier.sla_wait_h)
+            kind(segment, station, t, pair_accounts[t], tier.sla_wait_h)
             for t, tier in enumerate(spec.tiers)
         ]
     return cells
@@ -106,7 +111,8 @@ class Replication:
                        if model.dependencies or model.budget_per_month is not None else None)
         self.drain_cells = _cells_for(model, accounts)
         warm = _cells_for(model, accounts) if model.warmup_h > 0 else self.measured
-        dynamic = model.strategy.dynamic if model.strategy is not None else frozenset()
+        dynamic = model.dynamic_demands
+        self.book = CohortBook(warm)
         self.sources = [
             (DynamicDemandSource if k in dynamic else DemandSource)(
                 self.env, demand, self.stations[demand.station_index],
@@ -120,6 +126,11 @@ class Replication:
                             _cells_by_station(warm, self.measured, self.drain_cells), rule_sink)
             if model.strategy is not None else None
         )
+        wire_fallbacks(self.env, model.lifecycle, self.sources, self.stations, self.book, seed, replication)
+        relations = start_relationships(
+            self.env, model, self.sources, self.stations,
+            [cell for group in _cells_by_station(warm, self.measured, self.drain_cells).values() for cell in group],
+            self.book, seed, replication) if model.relationships else {}
         self.rosters = [
             RosterDriver(self.env, station, station.spec.schedule) if self.strategy is None
             else RosterDriver(self.env, station, station.spec.roster,
@@ -127,7 +138,8 @@ class Replication:
             for i, station in enumerate(self.stations)
         ]
         self.recorder = (
-            BinRecorder(self.stations, model.time_bin_h, model.horizon_h, sink)
+            BinRecorder(self.stations, model.time_bin_h, model.horizon_h, sink,
+                        customer_base(relations, model) if relations else None)
             if sink is not None
             else None
         )
@@ -162,7 +174,8 @@ class Replication:
             record = replication_kpis(model, self.counted, sums)
         else:
             offered_h, campaign_cost = self.strategy.window_money()
-            record = replication_kpis(model, self.counted, sums, offered_h, campaign_cost)
+            record = replication_kpis(model, self.counted, sums, offered_h, campaign_cost,
+                                      self.strategy.launch_cost)
             record["rules"] = self.strategy.record()
         if self.network is not None or self.months is not None:
             record.update(finance_kpis(model, record, self.network, self.months,
@@ -176,6 +189,7 @@ class Replication:
 
     def _end_warmup(self, event: Event) -> None:
         self._start_window(self.env._now)
+        self.book.current = self.measured
         for source in self.sources:
             source.use_cells(self.measured[source.spec.segment_index, source.spec.station_index])
 
@@ -192,6 +206,7 @@ class Replication:
 
     def _continue_demand_uncounted(self) -> None:
         """After the horizon, arrivals go on into cells that are never reported."""
+        self.book.current = self.drain_cells
         for source in self.sources:
             source.use_cells(self.drain_cells[source.spec.segment_index, source.spec.station_index])
 

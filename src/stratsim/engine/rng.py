@@ -38,6 +38,19 @@ class Role(IntEnum):
     DEPENDENCY = 4  # which arrivals at a service send a request on a depends_on edge (entity: the edge)
     CHOICE = 5
     DEFERRAL = 6
+    FALLBACK_WORK = 7
+    """Work content of a customer redirected to a fallback (keyed by :func:`fallback_id`)."""
+    FALLBACK_TIER = 8
+    """Tier uniform of a customer redirected to a fallback with several tiers for its segment."""
+    COMPLAINT = 9
+    """Complaint uniforms of a (segment, service) pair's customers, one per scored customer
+    whose complaint probability is above 0."""
+    CHURN = 10
+    """Churn uniforms of a segment, one per complaint."""
+    DESK_WORK = 11
+    """Work content of the complaints-desk requests of a segment."""
+    DESK_TIER = 12
+    """Tier uniform of a complaints-desk request, where the segment has several tiers there."""
 
 
 def entity_key(entity_id: str) -> int:
@@ -53,6 +66,11 @@ def pair_id(segment_id: str, service_id: str) -> str:
 def dependency_id(source_id: str, target_id: str) -> str:
     """The entity id of the ``depends_on`` edge from one service to another."""
     return f"{source_id}=>{target_id}"
+
+
+def fallback_id(segment_id: str, service_id: str, fallback_service_id: str) -> str:
+    """The entity id of a segment's demand for one service redirected to one fallback."""
+    return f"{pair_id(segment_id, service_id)}=>{fallback_service_id}"
 
 
 def make_stream(seed: int, replication: int, role: Role, entity: int) -> np.random.Generator:

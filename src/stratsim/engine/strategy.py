@@ -7,7 +7,8 @@ any customer moves) per instant at which something is due. At an instant, things
 fixed order, whatever the order of the file (``docs/model.md``, "Strategy at run time"):
 
 0. surge staff whose time is up leave, and windows of rules are snapshotted;
-1. dated actions, by kind (set_staff, set_price, set_price_factor, retire), then by service;
+1. dated actions, by kind (set_staff, set_price, set_price_factor, retire, launch), then by
+   service (the lifecycle's launch and retire times in the file are dated actions too);
 2. promotions start, end, and their post-dips end;
 3. pricing rules are evaluated (at every whole hour, and at every instant at which anything else
    of the strategy happens), so the rules that follow see the prices in force;
@@ -123,6 +124,20 @@ class ServiceState:
     pricing_factor: float = 1.0
     offsets: list[Offset] = field(default_factory=list)
     retired_at: float | None = None
+    launched_at: float | None = 0.0
+    """When the service started being offered (0 for a catalogue service); ``None`` until a
+    pipeline service is launched, and for ever for a service retired from the start."""
+
+    @property
+    def offered(self) -> bool:
+        return self.launched_at is not None and self.retired_at is None
+
+    def offered_h(self, t0: float, t1: float) -> float:
+        """Hours the service was offered within ``[t0, t1)``."""
+        if self.launched_at is None:
+            return 0.0
+        end = t1 if self.retired_at is None else min(t1, self.retired_at)
+        return max(0.0, end - max(t0, self.launched_at))
 
     def on_duty(self) -> int:
         """Staff on duty before surge: the roster window's, else the base staff."""
@@ -182,7 +197,23 @@ class StrategyRuntime:
         self._windows: dict[tuple[str, int], tuple[int, tuple[int, int, float]]] = {}
         self._discounts = {k: [p for p in self.spec.promotions if k in p.demands and p.discount > 0]
                            for k in range(len(model.demands))}
+        self.launch_cost = [0.0] * len(stations)
+        self._start_lifecycle()
         self._wire_deferral()
+
+    def _start_lifecycle(self) -> None:
+        """Services not in the catalogue at time 0 are not offered and have no staff on duty."""
+        lifecycle = self.model.lifecycle
+        if lifecycle is None:
+            return
+        for i, station in enumerate(self.stations):
+            if not lifecycle.offered_at_start[i]:
+                state = self.state[i]
+                state.launched_at = None
+                if lifecycle.retired_at_start[i]:
+                    state.retired_at = 0.0
+                station.offered = False
+                self._apply_staff(i)
 
     # -- agenda ---------------------------------------------------------------------
     def _push(self, at: float, rank: int, key: Any, function: Callable[[float, Any], None],
@@ -229,8 +260,7 @@ class StrategyRuntime:
     # -- money for the window -------------------------------------------------------
     def _offered_until(self, i: int) -> Callable[[float], float]:
         def offered(t: float) -> float:
-            retired = self.state[i].retired_at
-            return t if retired is None else min(t, retired)
+            return self.state[i].offered_h(0.0, t)
         return offered
 
     def _campaign_until(self, i: int) -> Callable[[float], float]:
@@ -246,9 +276,7 @@ class StrategyRuntime:
         warmup, horizon = self.model.warmup_h, self.model.horizon_h
         offered, campaigns = [], []
         for i, probe in enumerate(self.probes):
-            retired = self.state[i].retired_at
-            offered.append(horizon - warmup if retired is None
-                           else max(0.0, min(retired, horizon) - warmup))
+            offered.append(self.state[i].offered_h(warmup, horizon))
             campaigns.append(probe.campaign_cost(horizon) - probe.campaign_cost(warmup))
         return offered, campaigns
 
@@ -260,7 +288,7 @@ class StrategyRuntime:
 
     def _apply_staff(self, i: int) -> None:
         state, station = self.state[i], self.stations[i]
-        if state.retired_at is not None:
+        if not state.offered:
             staff, surge = 0, 0
         else:
             on_duty = state.on_duty()
@@ -352,6 +380,9 @@ class StrategyRuntime:
         if action.kind == "retire":
             self._retire(now, i, "action", action.label, "retire")
             return
+        if action.kind == "launch":
+            self._launch(now, i, action.label)
+            return
         state = self.state[i]
         text = f"{action.kind} {action.value:g}"
         if state.retired_at is not None:
@@ -394,6 +425,27 @@ class StrategyRuntime:
             return True
         self._log(RuleRow(now, kind, label, service, text, REFUSED, reason, condition, values))
         return False
+
+    def _launch(self, now: float, i: int, label: str) -> None:
+        """A pipeline service starts being offered: staff on duty, demand taken, launch cost
+        booked if the launch falls in the measured window."""
+        state, station = self.state[i], self.stations[i]
+        service = station.spec.id
+        if state.retired_at is not None or state.launched_at is not None:
+            reason = "the service is retired" if state.retired_at is not None else "already offered"
+            self._log(RuleRow(now, "action", label, service, "launch", REFUSED, reason))
+            return
+        state.launched_at = now
+        station.offered = True
+        self._apply_staff(i)
+        cost = self.model.lifecycle.launch_cost[i] if self.model.lifecycle is not None else 0.0
+        booked = self.model.warmup_h <= now < self.model.horizon_h
+        if booked:
+            self.launch_cost[i] += cost
+        detail = f"offered from now: {station.staff} on duty"
+        if cost:
+            detail += f"; launch cost {cost:g} {'booked' if booked else 'outside the measured window'}"
+        self._log(RuleRow(now, "action", label, service, "launch", APPLIED, detail))
 
     # -- promotions ---------------------------------------------------------------------
     def _promotion_starts(self, now: float, promotion: PromotionSpec) -> None:
@@ -541,7 +593,7 @@ class StrategyRuntime:
 
     def _review(self, now: float, spec: ReviewSpec, functions: dict[str, Callable[[str], Any]]) -> None:
         for i in spec.stations:
-            if self.state[i].retired_at is not None:
+            if not self.state[i].offered:
                 continue
             service = self.stations[i].spec.id
             values: dict[str, Any] = {**clock_values(now), SERVICE: service}
@@ -570,8 +622,8 @@ class StrategyRuntime:
         on_duty = station.staff
         room = amount if spec.max_staff is None else spec.max_staff - on_duty
         added = min(amount, room)
-        if state.retired_at is not None or added <= 0:
-            reason = ("the service is retired" if state.retired_at is not None
+        if not state.offered or added <= 0:
+            reason = ("the service is not offered" if not state.offered
                       else f"max_staff {spec.max_staff} reached ({on_duty} on duty)")
             self._log(RuleRow(now, "rule", spec.label, service, text, REFUSED, reason, spec.when.text, seen))
             return False

@@ -34,6 +34,9 @@ KPI_LABELS: dict[str, KpiLabel] = {
     "deferred": KpiLabel("Deferred", _COUNT),
     "in_system_at_horizon": KpiLabel("In system at the horizon", _COUNT),
     "unfinished": KpiLabel("Unfinished", _COUNT),
+    "redirected": KpiLabel("Redirected here (fallback)", _COUNT),
+    "complaints": KpiLabel("Complaints", "complaints"),
+    "churned": KpiLabel("Customers churned", _COUNT),
     "completed": KpiLabel("Services completed", "services"),
     "blocked_share": KpiLabel("Blocked", "% of arrivals", percent=True),
     "balked_share": KpiLabel("Balked", "% of arrivals", percent=True),
@@ -50,6 +53,7 @@ KPI_LABELS: dict[str, KpiLabel] = {
     "cost_staff": KpiLabel("Staff cost", _MONEY),
     "cost_requests": KpiLabel("Per-request cost", _MONEY),
     "cost_fixed": KpiLabel("Fixed cost", _MONEY),
+    "cost_launch": KpiLabel("Launch cost", _MONEY),
     "profit": KpiLabel("Profit", _MONEY),
 }
 

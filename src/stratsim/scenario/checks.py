@@ -25,6 +25,7 @@ from stratsim.strategy.expressions import ExpressionError, parse_expression
 from stratsim.strategy.perspective import BUDGET, CONSTRAINT_VOCABULARY, OBJECTIVE_KPIS
 
 from .rosters import first_overlap, format_week_hour, parse_days, window_intervals
+from .lifecycle_checks import LIFECYCLE_CHECKS
 from .strategy_checks import STRATEGY_CHECKS
 
 
@@ -400,6 +401,7 @@ CHECKS: tuple[Callable[[_Scenario], Iterator[Finding]], ...] = (
     _roster_overlaps,
     _perspective,
     *STRATEGY_CHECKS,
+    *LIFECYCLE_CHECKS,
 )
 """Every whole-scenario check, in reporting order."""
 

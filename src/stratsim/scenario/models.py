@@ -297,6 +297,26 @@ class Service(ScenarioModel):
         return value
 
 
+class Complaints(ScenarioModel):
+    """Complaints and churn of a segment (see docs/model.md, "Relationship").
+
+    A customer complains with probability `probability` × (5 − score) / 4, where score is the
+    customer's satisfaction score (1–5): never when fully satisfied (5), `probability` when
+    turned away or gone unserved (1).
+    """
+
+    probability: float = Field(default=0.2, ge=0, le=1)
+    """Probability that a customer with the worst score (1: blocked, balked, reneged,
+    unavailable) complains; it falls linearly to 0 at the best score (5). Unit: probability."""
+    churn: float = Field(default=0.25, ge=0, le=1)
+    """Probability that a complaint costs the segment one customer of its `customers` base (the
+    complaining customer leaves for good). Unit: probability per complaint."""
+    desk: str | None = Field(default=None)
+    """Id of the service that handles complaints (a complaints desk with its own staff): each
+    complaint sends it one request, served like any customer of the segment. Absent = complaints
+    are counted, not handled."""
+
+
 class Segment(ScenarioModel):
     """A customer segment: how many arrive, when, what they ask for, how they behave."""
 
@@ -353,8 +373,14 @@ class Segment(ScenarioModel):
     )
     """A customer does not join the queue (balks) when this many customers are already waiting
     there, all tiers counted: absent = always joins, 0 = never waits. Unit: customers."""
-    customers: int | None = Field(default=None, ge=0)
-    """Size of the segment's customer base, eroded by churn. Unit: customers."""
+    customers: int | None = Field(default=None, ge=1)
+    """Size of the segment's customer base at time 0, eroded by churn: the segment's arrival rate
+    at any time is its `rate` × remaining customers / `customers`. Absent = no base, no churn.
+    Unit: customers."""
+    complaints: Complaints | None = Field(default=None)
+    """How dissatisfied customers of the segment complain, churn and are heard (business
+    relationship management); absent = the defaults of `Complaints` when `customers` is set,
+    else no complaints at all."""
 
     @field_validator("mix")
     @classmethod

@@ -186,7 +186,9 @@ class Action(ScenarioModel):
     demand is unavailable, its staff go home. Refused (and logged) while live services depend on
     it."""
     launch: str | None = Field(default=None)
-    """Id of a pipeline service to start offering (comes with the service lifecycle)."""
+    """Id of a pipeline service to start offering: from then on it takes its demand and its
+    staff are on duty, and its `costs.launch` is booked. Refused (and logged) if it is already
+    offered or retired."""
 
     @model_validator(mode="after")
     def _one_action(self) -> Action:

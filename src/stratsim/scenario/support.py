@@ -2,8 +2,9 @@
 
 The scenario language (DESIGN §3) is larger than the engine of this release, which simulates
 services, segments (rate, mix, profiles, growth, tiers, price elasticity with market prices,
-flexibility, patience, balking), costs, SLAs, tiers, rosters, the plan's dated actions (but
-``launch``), pricing rules and promotions, the pattern's rules and reviews, and the perspective's
+flexibility, patience, balking, customer bases with complaints and churn), costs (launch costs
+included), SLAs, tiers, rosters, dependencies between services, the service lifecycle (status, launch, retire, fallback), the
+plan's dated actions, pricing rules and promotions, the pattern's rules and reviews, and the perspective's
 objectives and constraints with the plan's budget (judged on the results, see
 :mod:`stratsim.strategy.perspective`).  A scenario using anything else must fail
 loudly with a located error rather than run as if that part were absent: a promotion silently
@@ -13,7 +14,6 @@ ignored is a wrong answer presented as a right one.  Each later release deletes 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -26,29 +26,8 @@ def _non_empty(value: Any) -> bool:
     return isinstance(value, (list, dict)) and len(value) > 0
 
 
-def _present(value: Any) -> bool:
-    return value is not None
-
-
-def _positive(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return value > 0 and not (isinstance(value, float) and math.isinf(value))
-
-
-def _not_catalogue(value: Any) -> bool:
-    return value is not None and value != "catalogue"
-
-
 UNSUPPORTED: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
-    ("services[*].status", _not_catalogue, "pipeline and retired services are planned"),
-    ("services[*].launch", _present, "launching services during a run is planned"),
-    ("services[*].retire", _present, "retiring services during a run is planned"),
-    ("services[*].fallback", _present, "redirecting demand to a fallback service is planned"),
-    ("services[*].costs.launch", _positive, "launch costs are planned"),
-    ("segments[*].customers", _present, "customer bases and churn are planned"),
     ("strategy.position.target_segments", _non_empty, "target segments are planned"),
-    ("strategy.plan.actions[*].launch", _present, "launching services during a run is planned"),
 )
 """``(field pattern, "is it used?" test, reason)``; ``[*]`` stands for every list item."""
 

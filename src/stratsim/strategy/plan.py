@@ -41,7 +41,8 @@ Value = float | Expression
 
 @dataclass(frozen=True)
 class ActionSpec:
-    """One dated change to one service: ``kind`` is set_staff, set_price, set_price_factor or retire."""
+    """One dated change to one service: ``kind`` is set_staff, set_price, set_price_factor,
+    retire or launch."""
 
     label: str
     at_h: float
@@ -167,10 +168,17 @@ def _value(value: float | str, vocabulary: Vocabulary) -> Value:
 
 
 def compile_strategy(scenario: Scenario, stations: tuple[StationSpec, ...],
-                     demands: tuple[DemandSpec, ...]) -> StrategySpec | None:
-    """The run-time strategy of a validated scenario, or ``None`` if it has none."""
+                     demands: tuple[DemandSpec, ...], lifecycle: tuple[ActionSpec, ...] = (),
+                     changing: frozenset[int] = frozenset()) -> StrategySpec | None:
+    """The run-time strategy of a validated scenario, or ``None`` if it has none.
+
+    ``lifecycle`` holds the services' launch and retire times as dated actions, and ``changing``
+    the stations whose availability is not "offered throughout" (``engine.lifecycle``): they run
+    with the strategy, so that launches and retirements follow its order and its log.
+    """
     plan, pattern = scenario.strategy.plan, scenario.strategy.pattern
-    if not (plan.actions or plan.pricing or plan.promotions or pattern.rules or pattern.reviews):
+    if not (plan.actions or plan.pricing or plan.promotions or pattern.rules or pattern.reviews
+            or lifecycle or changing):
         return None
     index = {station.id: station.index for station in stations}
     by_id = sorted(index, key=str)
@@ -179,6 +187,7 @@ def compile_strategy(scenario: Scenario, stations: tuple[StationSpec, ...],
                       for kind in ACTION_KINDS if getattr(action, kind) is not None
                       for sid, v in _targets(getattr(action, kind))),
                      key=lambda a: a.order)
+    actions = sorted([*actions, *lifecycle], key=lambda a: a.order)
     pricing = tuple(
         PricingSpec(rule.name or f"pricing[{i}]", tuple(sorted(index[s] for s in set(rule.services))),
                     when, rule.factor, not uses_state(when))
@@ -204,8 +213,8 @@ def compile_strategy(scenario: Scenario, stations: tuple[StationSpec, ...],
               | {s for p in promotions if p.discount > 0 for s in p.stations}
               | {s for r in rules for s, _ in r.set_price_factor}
               | {s for r in reviews if r.effect == "set_price_factor" for s in r.stations})
-    retirable = ({a.station for a in actions if a.kind == "retire"}
-                 | {s for r in reviews if r.effect == "retire" for s in r.stations})
+    retirable = ({a.station for a in actions if a.kind in ("retire", "launch")}
+                 | {s for r in reviews if r.effect == "retire" for s in r.stations} | changing)
     promoted = {d for p in promotions for d in p.demands}
     dynamic = frozenset(k for k, d in enumerate(demands)
                         if d.station_index in priced | retirable or k in promoted)
