@@ -12,8 +12,6 @@ from stratsim.scenario import load_scenario_text
 from stratsim.scenario.support import UNSUPPORTED, unsupported_features
 
 CASES: list[tuple[tuple[Any, ...], Any, str]] = [
-    (("services", 0, "depends_on"), [{"service": "identity", "share": 0.3}],
-     "services[helpdesk].depends_on"),
     (("services", 0, "status"), "pipeline", "services[helpdesk].status"),
     (("services", 0, "status"), "retired", "services[helpdesk].status"),
     (("services", 0, "launch"), "14d", "services[helpdesk].launch"),

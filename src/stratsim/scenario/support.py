@@ -41,7 +41,6 @@ def _not_catalogue(value: Any) -> bool:
 
 
 UNSUPPORTED: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
-    ("services[*].depends_on", _non_empty, "dependencies between services are planned"),
     ("services[*].status", _not_catalogue, "pipeline and retired services are planned"),
     ("services[*].launch", _present, "launching services during a run is planned"),
     ("services[*].retire", _present, "retiring services during a run is planned"),
