@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 from matplotlib import colormaps
@@ -57,13 +58,37 @@ def layers(graph: nx.DiGraph) -> dict[str, int]:
     return {s: row[condensed.graph["mapping"][s]] for s in graph.nodes}
 
 
+def _row_orders(graph: nx.DiGraph, rows: Mapping[str, int]) -> list[list[str]]:
+    """Services of each row, ordered to keep arrows short and crossings few: each row by the
+    mean place of the services it is linked to in the row above (a barycentre sweep down, one
+    up for the top row, one down again), ties and unlinked services by id."""
+    order = [sorted(s for s, r in rows.items() if r == n) for n in range(1 + max(rows.values(), default=-1))]
+
+    def place() -> dict[str, float]:
+        return {s: (i + 0.5) / len(row) for row in order for i, s in enumerate(row)}
+
+    def sweep(row: int, neighbours: str) -> None:
+        at = place()
+        def key(service: str) -> tuple[float, str]:
+            linked = [at[n] for n in getattr(graph, neighbours)(service) if n in at and n not in order[row]]
+            return (sum(linked) / len(linked) if linked else at[service], service)
+        order[row] = sorted(order[row], key=key)
+
+    for row in range(1, len(order)):
+        sweep(row, "predecessors")
+    if len(order) > 1:
+        sweep(0, "successors")
+    for row in range(1, len(order)):
+        sweep(row, "predecessors")
+    return order
+
+
 def graph_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
-    """Positions: rows top to bottom, each row's services by id, centred across the width."""
-    rows = layers(graph)
-    width = max([sum(1 for r in rows.values() if r == n) for n in set(rows.values())] or [1])
+    """Positions: rows top to bottom, each row centred across the width (see :func:`layers`)."""
+    order = _row_orders(graph, layers(graph))
+    width = max([len(row) for row in order] or [1])
     positions = {}
-    for n in sorted(set(rows.values())):
-        members = sorted(s for s, r in rows.items() if r == n)
+    for n, members in enumerate(order):
         offset = (width - len(members)) / 2
         for i, service in enumerate(members):
             positions[service] = (offset + i + 0.5, -float(n))
@@ -122,15 +147,57 @@ def _draw_nodes(ax: Axes, graph: nx.DiGraph, positions: Mapping[str, tuple[float
     return boxes
 
 
+#: Edge labels name the mode too up to this many dependencies; beyond, only the share (the
+#: line style shows the mode) so that labels do not pile up.
+MODE_IN_LABEL_MAX_EDGES = 8
+_CHAR_IN, _LINE_IN = 0.085, 0.19   # a character's width and a line's height at NOTE_PT, inches
+_T_CANDIDATES = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """Data units per inch, to size labels and boxes for the overlap test."""
+
+    x_per_in: float
+    y_per_in: float
+
+    def box(self, x: float, y: float, text: str, pad_in: float = 0.05) -> tuple[float, ...]:
+        lines = text.split("\n")
+        half_w = (max(map(len, lines)) * _CHAR_IN / 2 + pad_in) * self.x_per_in
+        half_h = (len(lines) * _LINE_IN / 2 + pad_in) * self.y_per_in
+        return (x - half_w, x + half_w, y - half_h, y + half_h)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Area shared by two boxes ``(x0, x1, y0, y1)``."""
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[2], b[2]))
+
+
+def _on_arc(p0: tuple[float, float], p2: tuple[float, float], rad: float, t: float) -> tuple[float, float]:
+    """The point at ``t`` of matplotlib's ``arc3`` curve from p0 to p2 (a quadratic Bézier)."""
+    (x1, y1), (x2, y2) = p0, p2
+    cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
+    u = 1.0 - t
+    return (u * u * x1 + 2 * t * u * cx + t * t * x2, u * u * y1 + 2 * t * u * cy + t * t * y2)
+
+
+def _edge_label(share: float, mode: str, with_mode: bool) -> str:
+    return f"{share * 100:g} % {mode}" if with_mode else f"{share * 100:g} %"
+
+
 def _draw_edges(ax: Axes, graph: nx.DiGraph, positions: Mapping[str, tuple[float, float]],
-                boxes: dict) -> None:
+                boxes: dict, scale: _Scale) -> None:
+    """Arrows from each service to those it depends on, each labelled where its label overlaps
+    the node boxes and the labels already placed least (tried along the arrow, middle first)."""
     rows = layers(graph)
+    with_mode = graph.number_of_edges() <= MODE_IN_LABEL_MAX_EDGES
+    taken = [scale.box(x, y, boxes[s].get_text(), pad_in=0.12) for s, (x, y) in positions.items()]
     for source, target, data in sorted(graph.edges(data=True)):
-        (x1, y1), (x2, y2) = positions[source], positions[target]
+        p0, p2 = positions[source], positions[target]
         skips = abs(rows[source] - rows[target]) > 1 or rows[source] == rows[target]
         rad = 0.25 if skips or graph.has_edge(target, source) else 0.0
         blocking = data["mode"] == BLOCKING
-        ax.annotate("", xy=(x2, y2), xytext=(x1, y1), zorder=2, annotation_clip=False,
+        ax.annotate("", xy=p2, xytext=p0, zorder=2, annotation_clip=False,
                     arrowprops={"arrowstyle": "-|>,head_length=0.6,head_width=0.35",
                                 "color": style.BLACK if blocking else style.GREY,
                                 "linewidth": 2.0 if blocking else 1.5,
@@ -138,9 +205,13 @@ def _draw_edges(ax: Axes, graph: nx.DiGraph, positions: Mapping[str, tuple[float
                                 "patchA": boxes[source].get_bbox_patch(),
                                 "patchB": boxes[target].get_bbox_patch(),
                                 "shrinkA": 2, "shrinkB": 2, "connectionstyle": f"arc3,rad={rad}"})
-        mx, my = (x1 + x2) / 2 + rad * (y2 - y1) / 2, (y1 + y2) / 2 - rad * (x2 - x1) / 2
-        ax.text(mx, my, f"{data['share'] * 100:.0f} % {data['mode']}", ha="center", va="center",
-                fontsize=style.NOTE_PT, zorder=4, color=style.BLACK if blocking else "#4D4D4D",
+        text = _edge_label(data["share"], data["mode"], with_mode)
+        spots = [_on_arc(p0, p2, rad, t) for t in _T_CANDIDATES]
+        cost = [sum(_overlap(scale.box(x, y, text), other) for other in taken) for x, y in spots]
+        x, y = spots[cost.index(min(cost))]
+        taken.append(scale.box(x, y, text))
+        ax.text(x, y, text, ha="center", va="center", fontsize=style.NOTE_PT, zorder=4,
+                color=style.BLACK if blocking else "#4D4D4D",
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
                       "alpha": 0.9})
 
@@ -185,6 +256,9 @@ def _legend(figure: Figure, ax: Axes, graph: nx.DiGraph, coloured: bool) -> None
     if modes - {BLOCKING}:
         handles.append(Line2D([], [], color=style.GREY, linewidth=1.5, linestyle=(0, (5, 3)),
                               label="async request: only loads the other service"))
+    if graph.number_of_edges() > MODE_IN_LABEL_MAX_EDGES:
+        handles.append(Line2D([], [], color="none",
+                              label="arrow label: share of customers sending the request"))
     if any(graph.nodes[s]["fallback"] for s in graph.nodes):
         handles.append(Line2D([], [], color=FALLBACK_COLOUR, linewidth=1.8, linestyle="dotted",
                               label="fallback: takes the demand while not offered"))
@@ -205,7 +279,10 @@ def portfolio_finding(graph: nx.DiGraph, values: Mapping[str, float] | None = No
     widest = max(reach, key=lambda s: len(reach[s]))
     if not reach[widest]:
         return f"{graph.number_of_nodes()} services, none depending on another"
-    names = ", ".join(reach[widest])
+    others = graph.number_of_nodes() - 1
+    names = ("every other service" if len(reach[widest]) == others > 2 else
+             ", ".join(reach[widest]) if len(reach[widest]) <= 5 else
+             f"{', '.join(reach[widest][:4])} and {len(reach[widest]) - 4} more")
     return (f"{widest} underpins {len(reach[widest])} service{'s' * (len(reach[widest]) != 1)}: "
             f"a shortfall there reaches {names}")
 
@@ -219,12 +296,15 @@ def portfolio_figure(graph: nx.DiGraph, values: Mapping[str, float] | None = Non
     top = NODE_KPIS[kpi][1] if kpi in NODE_KPIS else None
     finite = [v for v in (values or {}).values() if math.isfinite(v)]
     norm = Normalize(0.0, top if top is not None else max(finite + [1e-9]))
-    boxes = _draw_nodes(ax, graph, positions, values, kpi, norm)
-    _draw_edges(ax, graph, positions, boxes)
-    _draw_fallbacks(ax, graph, positions, boxes)
     width = max((x for x, _ in positions.values()), default=0.5) + 0.5
     ax.set_xlim(0, width)
     ax.set_ylim(-(rows - 1) - 0.55, 0.55)
+    height_in = figure.get_size_inches()[1]
+    scale = _Scale(width / (style.WIDTH_IN - (1.5 if values is not None else 0.5)),
+                   (rows + 0.1) / max(height_in - 3.2, 1.0))
+    boxes = _draw_nodes(ax, graph, positions, values, kpi, norm)
+    _draw_edges(ax, graph, positions, boxes, scale)
+    _draw_fallbacks(ax, graph, positions, boxes)
     ax.axis("off")
     if values is not None:
         bar = figure.colorbar(ScalarMappable(norm, colormaps[style.HEATMAP]), ax=ax,
