@@ -53,6 +53,26 @@ segments:
     mix: {portal: 0.7, helpdesk: 0.3}
 """
 
+#: Ten services, twenty dependencies: dense enough to show clutter in the picture.
+TEN_SERVICES_YAML = """\
+stratsim: 1
+name: cloud
+horizon: 8d
+services:
+  - {id: web-hosting, staff: 4, price: 30, service_time: {dist: exponential, mean: 15min}, depends_on: [{service: identity, share: 0.6, mode: blocking}, {service: storage, share: 0.8}, {service: network, share: 1.0}]}
+  - {id: email, staff: 3, price: 10, service_time: {dist: exponential, mean: 10min}, depends_on: [{service: identity, share: 0.9, mode: blocking}, {service: storage, share: 0.5}]}
+  - {id: backup, staff: 2, price: 25, service_time: {dist: exponential, mean: 30min}, depends_on: [{service: storage, share: 1.0, mode: blocking}, {service: network, share: 0.5}]}
+  - {id: vdi, staff: 3, price: 50, service_time: {dist: exponential, mean: 25min}, depends_on: [{service: identity, share: 1.0, mode: blocking}, {service: network, share: 1.0}, {service: storage, share: 0.3}]}
+  - {id: helpdesk, staff: 6, price: 40, service_time: {dist: exponential, mean: 20min}, depends_on: [{service: identity, share: 0.3}, {service: monitoring, share: 0.2}]}
+  - {id: analytics, staff: 2, price: 80, service_time: {dist: exponential, mean: 40min}, depends_on: [{service: storage, share: 1.0, mode: blocking}, {service: identity, share: 0.5}]}
+  - {id: identity, internal: true, staff: 3, service_time: {dist: exponential, mean: 3min}, depends_on: [{service: network, share: 1.0}]}
+  - {id: storage, internal: true, staff: 3, service_time: {dist: exponential, mean: 4min}, depends_on: [{service: network, share: 0.5}]}
+  - {id: network, internal: true, staff: 2, service_time: {dist: exponential, mean: 2min}}
+  - {id: monitoring, internal: true, staff: 1, service_time: {dist: exponential, mean: 5min}, depends_on: [{service: network, share: 0.1}]}
+segments:
+  - {id: business, rate: 30, mix: {web-hosting: 0.2, email: 0.25, backup: 0.1, vdi: 0.15, helpdesk: 0.2, analytics: 0.1}}
+"""
+
 
 def portfolio_data() -> dict[str, Any]:
     """The portfolio as plain data, a fresh copy to edit."""
