@@ -11,15 +11,19 @@ from report_testkit import make_run_folder
 
 from stratsim.portfolio.graph import portfolio_graph
 from stratsim.report import portfolio_charts, style
-from stratsim.report.document import write_report
+from stratsim.report.charts import chart_functions
+from stratsim.report.document import write_report  # noqa: F401  (registers every chart)
+from stratsim.report.results import COMPARE, RUN, CompareResults, RunResults
 from stratsim.report.portfolio_charts import (
     MODE_IN_LABEL_MAX_EDGES,
+    compare_portfolio_graphs,
     graph_layout,
     layers,
     node_label,
     node_values,
     portfolio_figure,
     portfolio_finding,
+    run_portfolio_graph,
 )
 from stratsim.scenario import load_scenario_text
 
@@ -134,7 +138,14 @@ def test_node_values_read_a_summary():
 def test_the_run_report_draws_the_portfolio_only_when_it_has_one(tmp_path, small_run):
     scenario = write(tmp_path, "portfolio.yaml", PORTFOLIO_YAML)
     folder, _ = make_run_folder(tmp_path / "run", scenario, replications=2)
-    names = [chart.name for chart in write_report(folder).charts]
-    assert names[0] == "portfolio-graph"
-    plain = [chart.name for chart in write_report(small_run).charts]
-    assert "portfolio-graph" not in plain
+    with style.chart_style():
+        (drawing,) = run_portfolio_graph(RunResults.load(folder))
+        assert run_portfolio_graph(RunResults.load(small_run)) == []   # no dependencies
+    assert drawing.name == "portfolio-graph" and "utilisation" in drawing.figure.axes[1].get_ylabel()
+    assert chart_functions(RUN)[0] is run_portfolio_graph   # first in the run report
+    comparison = {"baseline": "small", "scenarios": {"small": {}, "portfolio": {}}}
+    runs = {"small": RunResults.load(small_run), "portfolio": RunResults.load(folder)}
+    with style.chart_style():
+        (drawing,) = compare_portfolio_graphs(CompareResults(tmp_path, comparison, None, runs))
+    assert drawing.name == "portfolio-graph-2" and style.finding_of(drawing.figure).startswith("portfolio: ")
+    assert compare_portfolio_graphs in chart_functions(COMPARE)
