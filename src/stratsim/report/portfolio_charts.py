@@ -278,7 +278,8 @@ def portfolio_finding(graph: nx.DiGraph, values: Mapping[str, float] | None = No
     reach = {s: dependents(graph, s) for s in sorted(graph.nodes)}
     widest = max(reach, key=lambda s: len(reach[s]))
     if not reach[widest]:
-        return f"{graph.number_of_nodes()} services, none depending on another"
+        count = graph.number_of_nodes()
+        return f"{count} service{'s' * (count != 1)}, none depending on another"
     others = graph.number_of_nodes() - 1
     names = ("every other service" if len(reach[widest]) == others > 2 else
              ", ".join(reach[widest]) if len(reach[widest]) <= 5 else
