@@ -524,5 +524,9 @@ from stratsim.cli_plan import forecast, staff  # noqa: E402  (planning verbs, ow
 main.add_command(forecast)
 main.add_command(staff)
 
+from stratsim.cli_graph import graph  # noqa: E402  (the portfolio graph, own module)
+
+main.add_command(graph)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

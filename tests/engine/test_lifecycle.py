@@ -144,12 +144,17 @@ def test_fixed_cost_runs_only_while_the_service_is_offered() -> None:
 
 
 def test_a_run_time_retirement_live_services_depend_on_is_refused_and_logged() -> None:
-    """The file's retire time goes through the same refusal as a plan action or a review."""
-    services = [service("old", retire=150.0), service("desk", depends_on=[{"service": "old", "share": 0.1}])]
-    one = run(scenario(services, [segment("g", {"old": 0.5, "desk": 0.5}, rate=2.0)]))
-    rows = one.rows("old.retire")
+    """A file's ``retire`` under a live dependent is refused when the file is checked; a plan
+    action (or a review) that would do the same at run time is refused and logged instead."""
+    services = [service("old"), service("desk", depends_on=[{"service": "old", "share": 0.1}])]
+    plan = {"plan": {"actions": [{"at": 150.0, "retire": "old", "name": "sunset"}]}}
+    one = run(scenario(services, [segment("g", {"old": 0.5, "desk": 0.5}, rate=2.0)], plan))
+    rows = one.rows("sunset")
     assert [r.outcome for r in rows] == [REFUSED] and "live services depend on it (desk)" in rows[0].detail
     assert one.record["services"]["old"]["unavailable"] == 0
+    with pytest.raises(ValueError, match="which retires at 150h"):
+        scenario([service("old", retire=150.0), *services[1:]],
+                 [segment("g", {"old": 0.5, "desk": 0.5}, rate=2.0)])
 
 
 def test_a_scenario_without_lifecycle_fields_compiles_as_before() -> None:

@@ -53,14 +53,14 @@ def test_unknown_service_in_market_price(valid_data: dict[str, Any]) -> None:
 def test_unknown_service_in_depends_on_and_fallback(valid_data: dict[str, Any]) -> None:
     valid_data["services"][0]["depends_on"] = [{"service": "idp", "share": 0.3}]
     valid_data["services"][0]["fallback"] = "nowhere"
-    located_issue(valid_data, "services[helpdesk].depends_on[0].service", 'unknown service "idp"')
+    located_issue(valid_data, "services[helpdesk].depends_on[idp].service", 'unknown service "idp"')
     located_issue(valid_data, "services[helpdesk].fallback", 'unknown service "nowhere"')
 
 
 def test_self_dependency_and_self_fallback(valid_data: dict[str, Any]) -> None:
     valid_data["services"][0]["depends_on"] = [{"service": "helpdesk", "share": 0.3}]
     valid_data["services"][1]["fallback"] = "identity"
-    located_issue(valid_data, "services[helpdesk].depends_on[0].service", "depends on itself")
+    located_issue(valid_data, "services[helpdesk].depends_on[helpdesk].service", "depends on itself")
     located_issue(valid_data, "services[identity].fallback", "cannot fall back to itself")
 
 
@@ -71,7 +71,7 @@ def test_cycle_of_blocking_dependencies(valid_data: dict[str, Any]) -> None:
     valid_data["services"][1]["depends_on"] = [
         {"service": "helpdesk", "share": 0.1, "mode": "blocking"}
     ]
-    located_issue(valid_data, "services[helpdesk].depends_on[0].mode",
+    located_issue(valid_data, "services[helpdesk].depends_on[identity].mode",
                   "cycle of blocking dependencies: helpdesk → identity → helpdesk")  # fmt: skip
 
 
@@ -86,7 +86,7 @@ def test_async_cycles_are_allowed(valid_data: dict[str, Any]) -> None:
 def test_live_service_depending_on_a_retired_one(valid_data: dict[str, Any]) -> None:
     valid_data["services"][1]["status"] = "retired"
     valid_data["services"][0]["depends_on"] = [{"service": "identity", "share": 0.3}]
-    located_issue(valid_data, "services[helpdesk].depends_on[0].service", "retired service")
+    located_issue(valid_data, "services[helpdesk].depends_on[identity].service", "retired service")
 
 
 def test_unknown_references_in_the_plan_and_position(valid_data: dict[str, Any]) -> None:

@@ -63,9 +63,10 @@ def test_rows_show_type_limits_default_unit_and_support(reference: str) -> None:
     cost = row(reference, "services[*].costs.staff_hour")
     assert cost[3] == "currency per server-hour" and "Unit:" not in cost[4]
     assert row(reference, "segments[*].rate")[5] == "yes"
+    assert row(reference, "strategy.position.target_segments")[5].startswith("not yet (target")
     assert row(reference, "services[*].depends_on")[5] == "yes"
+    assert row(reference, "services[*].depends_on[*].share")[5] == "yes"
     assert row(reference, "services[*].fallback")[5] == "yes"
-    assert row(reference, "strategy.position.target_segments")[5].startswith("not yet (target segments")
     assert row(reference, "strategy.pattern.rosters.<service>[*].from")[1] == '"HH:MM"'
 
 

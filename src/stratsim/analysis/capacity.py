@@ -240,10 +240,11 @@ def rate_by_hour(model: Model, spec: StationSpec) -> list[float]:
     with dependencies, the requests other services send it included (:func:`request_rates`)."""
     if model.dependencies:
         return request_rates(model)[spec.index]
-    return _own_rate_by_hour(model, spec)
+    return own_rate_by_hour(model, spec)
 
 
-def _own_rate_by_hour(model: Model, spec: StationSpec) -> list[float]:
+def own_rate_by_hour(model: Model, spec: StationSpec) -> list[float]:
+    """Arrival rate of a station's own segment demand by hour of the week, requests left out."""
     rate = [0.0] * HOURS_PER_WEEK
     for demand in model.demands:
         if demand.station_index != spec.index:
@@ -262,7 +263,7 @@ def request_rates(model: Model) -> list[list[float]]:
     ``λ_b = own_b + Σ share × λ_a`` of a Jackson network, hour by hour, solved by passes (a cycle
     of async edges converges when its shares multiply to less than 1). An approximation: every
     arrival counts as served, and a request is counted in the hour its sender arrived."""
-    own = [_own_rate_by_hour(model, spec) for spec in model.stations]
+    own = [own_rate_by_hour(model, spec) for spec in model.stations]
     rates = [list(r) for r in own]
     for _ in range(TRAFFIC_PASSES):
         updated = [list(r) for r in own]

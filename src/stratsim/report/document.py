@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from stratsim import __version__
 from stratsim.errors import ResultsError
-from stratsim.report import compare_charts, finance_charts, run_charts, strategy_charts, sweep_charts  # noqa: F401  (register)
+from stratsim.report import (  # noqa: F401  (register)
+    compare_charts, finance_charts, portfolio_charts, run_charts, strategy_charts, sweep_charts)
 from stratsim.report.charts import Chart, draw_all, save_all
 from stratsim.report.results import COMPARE, RUN, Results, SweepResults, load_results
 from stratsim.report.sections import Section, build_sections, render

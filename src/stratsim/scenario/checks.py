@@ -1,4 +1,4 @@
-"""Whole-scenario checks: cross references, dependency cycles, rosters, unservable services.
+"""Whole-scenario checks: cross references, dependencies and lifecycle, rosters, unservable services.
 
 These rules involve several parts of a scenario, so no single field can check them.  They run on
 plain data (the mapping a YAML file holds, or a model dumped with its aliases) rather than on
@@ -21,6 +21,7 @@ from .durations import parse_clock
 from .paths import Finding, Path, format_path, show
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.kpis import KPIS
+from stratsim.portfolio.validation import portfolio_findings
 from stratsim.strategy.expressions import ExpressionError, parse_expression
 from stratsim.strategy.perspective import BUDGET, CONSTRAINT_VOCABULARY, OBJECTIVE_KPIS
 
@@ -156,64 +157,9 @@ def _plan_references(sc: _Scenario) -> Iterator[Finding]:
             yield Finding(path, _unknown("segment", ref, sc.segment_ids))
 
 
-def _dependency_references(sc: _Scenario) -> Iterator[Finding]:
-    statuses = {svc["id"]: svc.get("status", "catalogue")
-                for _, svc in sc.services if isinstance(svc.get("id"), str)}  # fmt: skip
-    for i, service in sc.services:
-        own = service.get("id")
-        if not isinstance(own, str):
-            continue
-        for k, dep in _mappings(service.get("depends_on")):
-            target, path = dep.get("service"), ("services", i, "depends_on", k, "service")
-            if not isinstance(target, str):
-                continue
-            if target == own:
-                yield Finding(path, f"service {show(own)} depends on itself")
-            elif target not in sc.service_ids:
-                yield Finding(path, _unknown("service", target, sc.service_ids))
-            elif statuses.get(target) == "retired" and statuses.get(own) != "retired":
-                message = f"service {show(own)} depends on retired service {show(target)}"
-                yield Finding(path, message)
-        fallback = service.get("fallback")
-        if isinstance(fallback, str):
-            if fallback == own:
-                yield Finding(("services", i, "fallback"), "a service cannot fall back to itself")
-            elif fallback not in sc.service_ids:
-                message = _unknown("service", fallback, sc.service_ids)
-                yield Finding(("services", i, "fallback"), message)
-
-
-def _blocking_cycles(sc: _Scenario) -> Iterator[Finding]:
-    edges = list(_blocking_edges(sc))
-    if not edges:
-        return   # most portfolios: nothing to search, and networkx need not load
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for own, target, path in edges:
-        if not graph.has_edge(own, target):
-            graph.add_edge(own, target, path=path)
-    components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
-    for component in sorted(components, key=lambda c: min(sc.service_ids[s] for s in c)):
-        start = min(component, key=lambda s: sc.service_ids[s])
-        cycle = nx.find_cycle(graph.subgraph(component), source=start)
-        names = " → ".join([cycle[0][0], *(target for _, target in cycle)])
-        yield Finding(
-            graph.edges[cycle[0]]["path"],
-            f"cycle of blocking dependencies: {names} (a customer would wait for itself)",
-        )
-
-
-def _blocking_edges(sc: _Scenario) -> Iterator[tuple[str, str, Path]]:
-    """``(service, dependency, path of the edge's mode)`` for every blocking dependency."""
-    for i, service in sc.services:
-        own = service.get("id")
-        for k, dep in _mappings(service.get("depends_on")):
-            target = dep.get("service")
-            if not isinstance(own, str) or not isinstance(target, str) or own == target:
-                continue
-            if dep.get("mode") == "blocking" and target in sc.service_ids:
-                yield own, target, ("services", i, "depends_on", k, "mode")
+def _portfolio(sc: _Scenario) -> Iterator[Finding]:
+    """Dependencies and lifecycle: :mod:`stratsim.portfolio.validation`."""
+    yield from portfolio_findings(sc.data)
 
 
 def _segment_tiers(sc: _Scenario) -> Iterator[Finding]:
@@ -392,8 +338,7 @@ CHECKS: tuple[Callable[[_Scenario], Iterator[Finding]], ...] = (
     _duplicate_ids,
     _mix_references,
     _strategy_service_keys,
-    _dependency_references,
-    _blocking_cycles,
+    _portfolio,
     _plan_references,
     _segment_tiers,
     _unservable,

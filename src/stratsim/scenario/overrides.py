@@ -22,7 +22,7 @@ from stratsim.errors import ScenarioError
 
 from .messages import describe, yaml_path
 from .models import Scenario
-from .paths import Finding, Path, format_path, show
+from .paths import Finding, Path, format_path, item_id, show
 from .support import unsupported_features
 
 #: Top-level fields a sweep may not vary: identity, format, the run's own seed and count
@@ -75,7 +75,7 @@ def resolve_path(data: dict[str, Any], text: str) -> Path:
 
 def _list_item(items: list[Any], rest: list[str], where: str) -> tuple[int, int]:
     """``(index, parts used)`` of the item ``rest`` starts with: by id, the longest match first."""
-    ids = [item.get("id") for item in items if isinstance(item, dict)]
+    ids = [item_id(item) for item in items if isinstance(item, dict)]
     if ids and all(isinstance(i, str) for i in ids):
         for used in range(len(rest), 0, -1):
             wanted = ".".join(rest[:used])

@@ -4,7 +4,8 @@ A path is the tuple of mapping keys and list indices leading from the top of the
 a value, such as ``("services", 0, "service_time", "cv")``.  The loader keeps a line and column
 for every path it read, so any check that can name the path of the value it objects to gets a
 located error for free.  People read paths with list items named by their id where they have one
-(``services[helpdesk].service_time.cv``): with ``extends`` an item's index in the merged list is a
+(``services[helpdesk].service_time.cv``; a dependency by the service it names,
+``services[helpdesk].depends_on[identity].share``): with ``extends`` an item's index in the merged list is a
 number the user never sees, and even in a plain file an id is easier to find than a count.  That is why the whole-scenario checks and the "not supported yet" table
 return :class:`Finding` objects (a path and a message) rather than raising.
 """
@@ -60,8 +61,16 @@ def item_label(items: Any, index: int) -> str:
     return ident
 
 
+def item_id(item: Any) -> Any:
+    """What names a list item in a path: its ``id``; a dependency, which has none, is named by
+    the ``service`` it depends on (``depends_on[identity]``). None for anything else."""
+    if not isinstance(item, dict):
+        return None
+    return item["id"] if "id" in item else item.get("service")
+
+
 def _id_of(item: Any) -> str | None:
-    ident = item.get("id") if isinstance(item, dict) else None
+    ident = item_id(item)
     valid = isinstance(ident, str) and _ID.match(ident) and len(ident) <= MAX_ID_LENGTH
     return ident if valid else None
 

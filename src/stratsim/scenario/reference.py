@@ -411,8 +411,13 @@ Checked on the whole file, and reported together with the field errors:
   (its demand would be infinite), and a price so far below the market price that the demand
   overflows is refused;
 * roster windows of one service do not overlap at any hour of the week;
-* a service does not depend on itself, on an unknown or (while live) a retired service, and
-  blocking dependencies form no cycle; a fallback is another existing service;
+* a service does not depend on itself or on an unknown service, and blocking dependencies form
+  no cycle (the error names it: `helpdesk → identity → helpdesk`); a fallback is another
+  existing service;
+* a service depends on no service that is not offered whenever it is, within the horizon: not
+  on a retired service, not on a pipeline service before that one's launch (the `launch` field
+  or the plan's earliest `launch` action), not on a service after that one's `retire` (see
+  [the portfolio graph](portfolio.md));
 * ids of segments, services and (segment, service) pairs must not collide on their 32-bit
   random-stream keys (astronomically rare; rename one if it happens).
 """
