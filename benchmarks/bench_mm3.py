@@ -485,6 +485,10 @@ def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     return seconds, child
 
 
+#: Seconds of rest before each whole-process run of ``--cli`` (see :func:`measure_cli`).
+PAUSE_S = 2.0
+
+
 def run_stratsim_cli(customers: int, seed: int, folder: Path, *options: str) -> ProcessRun:
     """``stratsim run`` as a user types it: default outputs on (time series, wait histogram,
     strategy log, report with its charts), one replication; ``options`` such as
@@ -514,25 +518,30 @@ def help_seconds() -> float:
 
 
 def measure_cli(customers: int, seed: int, repeat: int) -> dict[str, list]:
-    """``repeat`` rounds, each running Ciw, stratsim and ``--help`` back to back, so that a
-    change in the machine's load falls on both tools alike."""
+    """``repeat`` rounds, each running Ciw, stratsim, stratsim ``--no-report`` and ``--help``
+    back to back, so that a change in the machine's load falls on every tool alike. The order
+    rotates from round to round, so that no tool always runs first (on a cool, freshly boosted
+    CPU) or always last; a short pause between runs lets the clock settle."""
     import tempfile
 
     runs: dict[str, list] = {"ciw": [], "stratsim": [], "stratsim --no-report": [], "help": []}
     with tempfile.TemporaryDirectory(prefix="bench-mm3-cli-") as folder:
+        steps: list[tuple[str, Callable[[], Any]]] = [
+            ("ciw", lambda: run_ciw_process(customers, seed)),
+            ("stratsim", lambda: run_stratsim_cli(customers, seed, Path(folder))),
+            ("stratsim --no-report",
+             lambda: run_stratsim_cli(customers, seed, Path(folder), "--no-report")),
+            ("help", help_seconds),
+        ]
         for index in range(repeat):
-            print(f"  round {index + 1}/{repeat}: ciw ...", end="", file=sys.stderr, flush=True)
-            runs["ciw"].append(run_ciw_process(customers, seed))
-            print(f" {runs['ciw'][-1].seconds:.1f} s, stratsim run ...", end="",
-                  file=sys.stderr, flush=True)
-            runs["stratsim"].append(run_stratsim_cli(customers, seed, Path(folder)))
-            print(f" {runs['stratsim'][-1].seconds:.1f} s, --no-report ...", end="",
-                  file=sys.stderr, flush=True)
-            runs["stratsim --no-report"].append(
-                run_stratsim_cli(customers, seed, Path(folder), "--no-report"))
-            runs["help"].append(help_seconds())
-            print(f" {runs['stratsim --no-report'][-1].seconds:.1f} s, "
-                  f"--help {runs['help'][-1]:.2f} s", file=sys.stderr)
+            shift = index % len(steps)
+            print(f"  round {index + 1}/{repeat}:", end="", file=sys.stderr, flush=True)
+            for name, step in steps[shift:] + steps[:shift]:
+                time.sleep(PAUSE_S)
+                runs[name].append(step())
+                seconds = runs[name][-1] if name == "help" else runs[name][-1].seconds
+                print(f" {name} {seconds:.2f} s", end=",", file=sys.stderr, flush=True)
+            print(file=sys.stderr)
     return runs
 
 

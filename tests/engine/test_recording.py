@@ -54,7 +54,7 @@ def test_a_loss_system_starts_every_admitted_customer_at_once():
 EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-def _trajectory(scenario: Scenario, seed: int) -> tuple[list, list[tuple[float, list[tuple]]], Replication]:
+def _trajectory(scenario: Scenario, seed: int) -> tuple[list, list[tuple[float, list[tuple]]], Replication, dict]:
     """Run one replication, recording the time series and, independently of the recorder,
     every station's state after every event (``(time, [state per station])``)."""
     model = compile_scenario(scenario)
@@ -69,8 +69,8 @@ def _trajectory(scenario: Scenario, seed: int) -> tuple[list, list[tuple[float, 
         states.append((env.now, [_state(s) for s in stations]))
 
     env.step = recording_step  # type: ignore[method-assign]
-    replication.run()
-    return rows, states, replication
+    record = replication.run()
+    return rows, states, replication, record
 
 
 def _state(station) -> tuple:
@@ -121,15 +121,38 @@ strategy:
 """
 
 
+PORTFOLIO = """
+stratsim: 1
+name: portfolio
+horizon: 21d
+services:
+  - {id: portal, staff: 3, price: 20, service_time: {dist: exponential, mean: 20min},
+     depends_on: [{service: identity, share: 0.6}, {service: storage, share: 0.3, mode: blocking}]}
+  - {id: identity, staff: 1, service_time: {dist: exponential, mean: 10min}}
+  - {id: storage, staff: 1, service_time: {dist: exponential, mean: 15min}}
+  - {id: chat, status: pipeline, launch: 5d, fallback: portal, staff: 2, price: 10,
+     service_time: {dist: exponential, mean: 15min}, depends_on: [{service: identity, share: 0.5}]}
+  - {id: legacy, retire: 10d, fallback: portal, staff: 1, price: 15,
+     service_time: {dist: exponential, mean: 30min}}
+  - {id: desk, staff: 1, service_time: {dist: exponential, mean: 20min}}
+segments:
+  - {id: firms, rate: 6, mix: {portal: 0.5, chat: 0.3, legacy: 0.2}, patience: {dist: exponential, mean: 30min},
+     customers: 500, complaints: {probability: 0.4, churn: 0.3, desk: desk}}
+"""
+
+
 def _example(name: str) -> Scenario:
-    """An example file, or the quarterly review made weekly (a retirement within three weeks)."""
+    """An example file, a portfolio with dependencies, a launch, a retirement and churn, or the
+    quarterly review made weekly (a retirement within three weeks)."""
+    if name == "portfolio":
+        return load_scenario_text(PORTFOLIO, "portfolio.yaml")
     if name == "weekly-review":
         return load_scenario_text(WEEKLY_REVIEW.format(examples=EXAMPLES), str(EXAMPLES / "weekly.yaml"))
     return load_scenario(EXAMPLES / name)
 
 
 @pytest.mark.parametrize("example", ["helpdesk-surge.yaml", "helpdesk-offpeak.yaml",
-                                     "weekly-review", "helpdesk-promotion.yaml"])
+                                     "weekly-review", "helpdesk-promotion.yaml", "portfolio"])
 def test_lazily_closed_bins_equal_an_event_by_event_reference(example):
     """Bins are closed by the first change after their end, not by an event of their own: a
     change of state that bypassed ``Station.advance`` (a new arrival path, a strategy action)
@@ -138,10 +161,15 @@ def test_lazily_closed_bins_equal_an_event_by_event_reference(example):
     scenario = _example(example)
     scenario = scenario.model_copy(update={"horizon": min(scenario.horizon, 21 * 24.0),
                                            "warmup": min(scenario.warmup, 24.0)})
-    rows, states, replication = _trajectory(scenario, seed=11)
+    rows, states, replication, record = _trajectory(scenario, seed=11)
     horizon_h = replication.model.horizon_h
     if example == "weekly-review":   # the retirement this case is here for did happen
         assert any(not station.offered for station in replication.stations)
+    if example == "portfolio":   # requests, a launch, a retirement and churn all happened
+        services = record["services"]
+        assert services["identity"]["arrivals"] > 0 and services["storage"]["arrivals"] > 0
+        assert services["chat"]["redirected"] == 0 < services["portal"]["redirected"]
+        assert services["desk"]["arrivals"] > 0 and record["kpis"]["churned"] > 0
     references = {s.id: Reference(states, k) for k, s in enumerate(scenario.services)}
     assert rows and math.isclose(max(r.time_h + r.bin_h for r in rows), horizon_h)
     for row in rows:

@@ -96,11 +96,16 @@ class StationSums:
         )
 
 
-def _sums(station: Station, now: float) -> tuple[float, float, float, int, int, float, float, float, float]:
-    """A station's cumulative sums at ``now`` (its waiting and busy sums already advanced)."""
-    return (station.queue_area, station.busy_area, station.staffed_area(now),
-            station.arrivals_total, station.started_total, station.wait_total_h,
-            station.price_area(now), station.staff_area(now), station.surge_area(now))
+def _sums(s: Station, now: float) -> tuple[float, float, float, int, int, float, float, float, float]:
+    """A station's cumulative sums at ``now`` (its waiting and busy sums already advanced).
+
+    The staffed, price, staff and surge areas are :meth:`Station.staffed_area` and its siblings
+    written out: this runs once per station and bin, as often as a long run has customers."""
+    duty_h = now - s.duty_since_h
+    return (s.queue_area, s.busy_area, s.staffed_area_before + s.staffed * (now - s.staffed_since_h),
+            s.arrivals_total, s.started_total, s.wait_total_h,
+            s.price_area_before + s.price * (now - s.price_since_h),
+            s.staff_area_before + s.staff * duty_h, s.surge_area_before + s.surge * duty_h)
 
 
 class BinRecorder:
@@ -165,12 +170,13 @@ class BinRecorder:
         start = self.bin_start_h
         length = now - start
         sink, previous, customers = self.sink, self.previous, self.customers
+        make_row = tuple.__new__   # BinRow(...) through its generated __new__ costs a call more
         for i, station in enumerate(self.stations):
             station.integrate(now)
             current = _sums(station, now)
             (queue, busy, staffed, arrivals, started, wait_sum, price, staff, surge) = previous[i]
             starts = current[4] - started
-            sink(BinRow(
+            sink(make_row(BinRow, (
                 start, length, station.spec.id, current[3] - arrivals,
                 (current[0] - queue) / length, (current[1] - busy) / length,
                 (current[2] - staffed) / length, starts,
@@ -178,7 +184,7 @@ class BinRecorder:
                 (current[6] - price) / length, (current[7] - staff) / length,
                 (current[8] - surge) / length,
                 customers(i) if customers is not None else None,
-            ))
+            )))
             previous[i] = current
         self.bin_start_h = now
         self.bin_index += 1
