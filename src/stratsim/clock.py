@@ -1,4 +1,4 @@
-"""The simulation clock's units: hours, starting Monday 00:00 (DESIGN.md §2).
+"""The simulation clock's units: hours, starting Monday 00:00 (``docs/model.md``).
 
 One place for the calendar constants every package uses, so a week is 168 hours everywhere.
 Roster windows are set on a whole-minute grid; they are computed in integer minutes so that

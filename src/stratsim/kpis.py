@@ -3,7 +3,8 @@
 Every part that judges a KPI reads this table: the scenario validator (objective and constraint
 names, with a did-you-mean), the perspective (the direction and natural range of an objective),
 the comparison (a difference coloured better or worse) and the verdict (a difference said in
-words and units). A KPI's definition is in :mod:`stratsim.engine.metrics` (DESIGN §4, contract).
+words and units). A KPI's definition is in :mod:`stratsim.engine.metrics` (``docs/kpis.md``, a
+contract).
 
 Direction: ``"higher"`` or ``"lower"`` is better; ``None`` when neither is better in itself —
 more ``arrivals`` or ``served`` is more demand, not a better strategy, and a higher

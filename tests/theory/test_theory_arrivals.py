@@ -1,10 +1,10 @@
-"""Arrival counts follow the non-homogeneous Poisson process of the profiles (DESIGN §2).
+"""Arrival counts follow the non-homogeneous Poisson process of the profiles.
 
-A segment's rate at time t is ``rate × daily_profile[hour] × weekly_profile[weekday]``
-(profiles used raw, never normalised; the clock starts on a Monday 00:00). For a Poisson
-process the number of arrivals in disjoint periods are independent Poisson counts with mean
-∫λ, so summing one hour of the day over D days gives a Poisson(rate·daily[h]·D) count. Each
-count is checked against its exact Poisson interval (``poisson_count_interval``) at a
+A segment's rate at time t is ``rate × daily_profile[hour] × weekly_profile[weekday]`` (profiles
+used raw, never normalised; the clock starts on a Monday 00:00; ``docs/model.md``, "Demand").
+For a Poisson process the number of arrivals in disjoint periods are independent Poisson counts
+with mean ∫λ, so summing one hour of the day over D days gives a Poisson(rate·daily[h]·D) count.
+Each count is checked against its exact Poisson interval (``poisson_count_interval``) at a
 Bonferroni-corrected confidence ``1 − 0.01/cells``, so that a correct engine fails the whole
 family of cells with probability at most 1 %. Each test also shows the same check rejects a
 wrong model of the demand.

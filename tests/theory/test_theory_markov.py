@@ -231,10 +231,10 @@ def test_mmck_mean_wait_of_admitted():
 def test_balking_at_queue_length_is_a_finite_waiting_room():
     """``balk_at: 3`` with an unlimited waiting room behaves exactly as ``queue_capacity: 3``.
 
-    A customer balks when the number waiting is at least ``balk_at`` (DESIGN §2), so with
-    ``balk_at = q`` the state space is that of M/M/c/(c+q): the balked share is the M/M/3/6
-    blocking probability 0.09018 and nobody is blocked. Wrong model: two servers, 0.2639.
-    Same run length as the M/M/c/K test.
+    A customer balks when the number waiting is at least ``balk_at`` (``docs/model.md``,
+    "Stations"), so with ``balk_at = q`` the state space is that of M/M/c/(c+q): the balked
+    share is the M/M/3/6 blocking probability 0.09018 and nobody is blocked. Wrong model: two
+    servers, 0.2639. Same run length as the M/M/c/K test.
     """
     doc = scenario_doc(
         staff=MMCK_SERVERS, service_time=EXPONENTIAL_1H, rate=MMCK_RATE,

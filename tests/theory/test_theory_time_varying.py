@@ -80,10 +80,10 @@ def test_utilization_under_roster_is_carried_load_over_staffed_time():
     """Utilisation = Σ_h λ_h(1 − B_h)E[S] / Σ_h c_h = 0.5904 (busy over staffed server-hours).
 
     Staffed time is 3·8 + 6·10 + 3·6 = 102 server-hours a day, plus the few seconds the day
-    servers spend finishing their last customers after 18:00 (DESIGN §2: that overrun counts
-    as staffed), which is checked to be small (< 0.1 h) and present in some replication (it
-    is zero when at most three servers are busy at 18:00). Wrong models: one server fewer
-    (0.6514) and the roster ignored (0.6247).
+    servers spend finishing their last customers after 18:00 (``docs/model.md``, "Stations":
+    that overrun counts as staffed), which is checked to be small (< 0.1 h) and present in some
+    replication (it is zero when at most three servers are busy at 18:00). Wrong models: one
+    server fewer (0.6514) and the roster ignored (0.6247).
     """
     records = _records()
     staffed = kpi(records, "services.desk.staffed_hours")

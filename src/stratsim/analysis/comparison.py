@@ -1,10 +1,11 @@
 """Paired comparison statistics: differences over common random numbers, and Holm's correction.
 
 Pure functions, no I/O. Scenarios compared by stratsim run replication ``r`` on the same random
-streams (DESIGN §2), so the natural unit of comparison is the per-replication difference
-``scenario − baseline``. Its mean has a Student-t interval and a paired t-test; because the two
-scenarios share most of their randomness, the difference varies far less than either KPI, and
-the interval is much narrower than one built from two independent samples.
+streams (``docs/model.md``, "Random streams and common random numbers"), so the natural unit of
+comparison is the per-replication difference ``scenario − baseline``. Its mean has a Student-t
+interval and a paired t-test; because the two scenarios share most of their randomness, the
+difference varies far less than either KPI, and the interval is much narrower than one built
+from two independent samples.
 
 * **Pairing with undefined values.** A KPI undefined in a replication (``None``: a mean wait
   where nobody was served) is left out of the pairs, together with the other scenario's value of

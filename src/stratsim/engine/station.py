@@ -1,6 +1,6 @@
 """A service station: servers, a waiting room with priority levels, and its own clock sums.
 
-Semantics (DESIGN.md §2, contract):
+Semantics (``docs/model.md``, "Stations"; a contract):
 
 * a customer who finds a free server starts at once; otherwise, if ``queue_capacity``
   waiting places are taken, they are **blocked**; else if the number waiting is at least

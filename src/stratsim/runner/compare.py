@@ -17,11 +17,11 @@ Decisions (the README says the same):
   difference comes from); the scores. Differences exist where both scenarios have the KPI (a
   service only a variant has has no difference).
 * **Files** (same folder rules as ``run``; without ``--out`` under
-  ``results/<baseline>-compare/<time>/``): ``comparison.json`` (DESIGN's contract: each
-  scenario's summary, differences mirroring it, ranking, verdict), ``comparison.csv`` (one row per
-  scenario × scope × KPI), ``replications.csv`` (every scenario's per-replication KPIs, with a
-  ``scenario`` column first), each scenario's run files under ``scenarios/<name>/`` (for the
-  report) and ``manifest.json`` last.
+  ``results/<baseline>-compare/<time>/``): ``comparison.json`` (a contract, README "Compare
+  strategies": each scenario's summary, differences mirroring it, ranking, verdict),
+  ``comparison.csv`` (one row per scenario × scope × KPI), ``replications.csv`` (every
+  scenario's per-replication KPIs, with a ``scenario`` column first), each scenario's run files
+  under ``scenarios/<name>/`` (for the report) and ``manifest.json`` last.
 
 The replications run through :func:`~stratsim.runner.execution.execute`, the same path as
 ``run``: a precision target grows every scenario's count together, an automatic warm-up is

@@ -1,6 +1,6 @@
 """Result folders: where a run's files go, and how they get there without half-written files.
 
-Policy (DESIGN.md §4, contract):
+Policy (README, "What a run gives you"; a contract):
 
 * ``--out DIR`` writes directly into DIR, which may exist only if empty; a DIR holding an
   earlier stratsim result is refused unless ``force``; any other non-empty DIR is refused.

@@ -3,10 +3,11 @@
 These rules involve several parts of a scenario, so no single field can check them.  They run on
 plain data (the mapping a YAML file holds, or a model dumped with its aliases) rather than on
 models, for one reason: a file with a field error (say a negative ``staff``) cannot become a
-model, yet its unknown service in a ``mix`` must still be reported in the same pass (DESIGN §3).
-Every check is therefore tolerant of values of the wrong type (those are field errors, reported
-elsewhere) and returns :class:`~stratsim.scenario.paths.Finding` objects, each with the path of
-the value at fault so the loader can give its file, line and column.
+model, yet its unknown service in a ``mix`` must still be reported in the same pass
+(``docs/scenario-reference.md``, "Rules across fields"). Every check is therefore tolerant of
+values of the wrong type (those are field errors, reported elsewhere) and returns
+:class:`~stratsim.scenario.paths.Finding` objects, each with the path of the value at fault so
+the loader can give its file, line and column.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Durations and clock times, the two ways a scenario file writes time.
 
-The simulation clock runs in hours (DESIGN §2), so every duration in a scenario becomes a float
-number of hours.  A planner can write ``"30s"``, ``"15min"``, ``"2h"``, ``"3d"``, ``"1w"``,
-decimals such as ``"1.5d"`` or ``"208333.3h"``, an optional space (``"15 min"``), or a bare number
-(of hours).  Anything else is refused with a message that shows the accepted forms, because a
-silently misread unit (minutes taken for months) would produce a wrong result, not an error.
+The simulation clock runs in hours (``docs/model.md``, "Clock and durations"), so every duration
+in a scenario becomes a float number of hours.  A planner can write ``"30s"``, ``"15min"``,
+``"2h"``, ``"3d"``, ``"1w"``, decimals such as ``"1.5d"`` or ``"208333.3h"``, an optional space
+(``"15 min"``), or a bare number (of hours).  Anything else is refused with a message that shows
+the accepted forms, because a silently misread unit (minutes taken for months) would produce a
+wrong result, not an error.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Deep merge of a variant scenario over the base it ``extends``.
 
-A real variant file holds only what differs from its baseline (DESIGN §3), so the merge must let
-it change one field of one service without repeating the others:
+A real variant file holds only what differs from its baseline (``docs/scenario-reference.md``),
+so the merge must let it change one field of one service without repeating the others:
 
 * mappings merge key by key (the variant's value wins, recursively);
 * lists whose items are all mappings with an ``id``, in both files, merge **by id**: an item

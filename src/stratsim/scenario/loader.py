@@ -1,11 +1,12 @@
 """Load a scenario file: YAML with located errors, ``extends``, validation, all issues at once.
 
-:func:`load_scenario` either returns a valid :class:`~stratsim.scenario.models.Scenario` that this
-release can simulate, or raises :class:`~stratsim.errors.ScenarioError` holding **every** problem
-found (DESIGN §3): YAML syntax, duplicate keys, field errors, cross-reference errors and features
-not supported yet, each with file, line, column, field path and a message quoting the bad value.
-Reporting everything in one pass saves the planner an edit-run-edit loop per mistake.  Field paths
-name list items by id (``services[helpdesk].staff``), as :func:`~.paths.format_path` explains.
+:func:`load_scenario` either returns a valid :class:`~stratsim.scenario.models.Scenario` that
+this release can simulate, or raises :class:`~stratsim.errors.ScenarioError` holding **every**
+problem found (``docs/scenario-reference.md``): YAML syntax, duplicate keys, field errors,
+cross-reference errors and features not supported yet, each with file, line, column, field path
+and a message quoting the bad value. Reporting everything in one pass saves the planner an
+edit-run-edit loop per mistake.  Field paths name list items by id
+(``services[helpdesk].staff``), as :func:`~.paths.format_path` explains.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """The scenario as validated pydantic models: the contract between the file and the engine.
 
-Class and field names are the scenario language of DESIGN §3 (the engine compiles from them, and
-users' files rely on them): extend, never rename.  All durations are stored in hours.  Field-level
-rules live on the fields (so each error is located at its own field); rules that involve several
-parts of the scenario (cross references, dependency cycles, roster overlaps) are in
-:mod:`stratsim.scenario.checks`, run by :meth:`Scenario._whole_scenario_checks` and, on a file
-that has field errors too, directly by the loader, so that every problem is reported in one pass.
+Class and field names are the scenario language, documented in ``docs/scenario-reference.md``
+(the engine compiles from them, and users' files rely on them): extend, never rename.  All
+durations are stored in hours.  Field-level rules live on the fields (so each error is located
+at its own field); rules that involve several parts of the scenario (cross references,
+dependency cycles, roster overlaps) are in :mod:`stratsim.scenario.checks`, run by
+:meth:`Scenario._whole_scenario_checks` and, on a file that has field errors too, directly by
+the loader, so that every problem is reported in one pass.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Daily and weekly demand profiles: named presets and their validation.
 
-A segment's arrival rate is ``rate × daily[hour] × weekly[weekday]`` (DESIGN §2); profiles are used
-raw, never normalised.  The daily presets below are therefore scaled so that they **average 1.0
-over the 24 hours**: switching a segment from ``flat`` to ``business-hours`` moves demand within the
-day without changing the number of customers per day, which is what a planner comparing shapes
-expects.  The weekly presets are documented one by one (``weekdays`` keeps Monday–Friday at 1).
+A segment's arrival rate is ``rate × daily[hour] × weekly[weekday]`` (``docs/model.md``,
+"Demand"); profiles are used raw, never normalised.  The daily presets below are therefore
+scaled so that they **average 1.0 over the 24 hours**: switching a segment from ``flat`` to
+``business-hours`` moves demand within the day without changing the number of customers per day,
+which is what a planner comparing shapes expects.  The weekly presets are documented one by one
+(``weekdays`` keeps Monday–Friday at 1).
 """
 
 from __future__ import annotations

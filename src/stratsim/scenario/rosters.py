@@ -2,11 +2,11 @@
 
 A roster window says "on these days, from this time to that time, this many staff".  Times are
 ``"HH:MM"``; a window whose ``to`` is not after its ``from`` wraps midnight into the next day
-(``from: "22:00", to: "06:00"``), and ``"24:00"`` ends a window at midnight.  Windows are compared
-on the 168-hour week, wrapping from Sunday into Monday, because the simulated clock repeats weekly
-profiles from Monday 00:00 (DESIGN §2): a Sunday night shift that runs into Monday morning collides
-with a Monday early shift, and that must be reported, not resolved silently by whichever window
-the engine happens to look at first.
+(``from: "22:00", to: "06:00"``), and ``"24:00"`` ends a window at midnight.  Windows are
+compared on the 168-hour week, wrapping from Sunday into Monday, because the simulated clock
+repeats weekly profiles from Monday 00:00 (``docs/model.md``, "Clock and durations"): a Sunday
+night shift that runs into Monday morning collides with a Monday early shift, and that must be
+reported, not resolved silently by whichever window the engine happens to look at first.
 """
 
 from __future__ import annotations

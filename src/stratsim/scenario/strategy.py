@@ -1,4 +1,4 @@
-"""The four P's of ITIL service strategy as scenario sections (DESIGN §1).
+"""The four P's of ITIL service strategy as scenario sections (``docs/scenario-reference.md``).
 
 ``perspective`` (vision, objectives, constraints), ``position`` (target segments, market prices),
 ``plan`` (budget, dated actions, pricing rules, promotions) and ``pattern`` (rosters, rules,

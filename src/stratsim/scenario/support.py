@@ -1,14 +1,15 @@
 """What the models accept but this release cannot simulate yet, as one table.
 
-The scenario language (DESIGN §3) is larger than the engine of this release, which simulates
-services, segments (rate, mix, profiles, growth, tiers, price elasticity with market prices,
-flexibility, patience, balking, customer bases with complaints and churn), costs (launch costs
-included), SLAs, tiers, rosters, dependencies between services, the service lifecycle (status, launch, retire, fallback), the
-plan's dated actions, pricing rules and promotions, the pattern's rules and reviews, and the perspective's
-objectives and constraints with the plan's budget (judged on the results, see
-:mod:`stratsim.strategy.perspective`).  A scenario using anything else must fail
-loudly with a located error rather than run as if that part were absent: a promotion silently
-ignored is a wrong answer presented as a right one.  Each later release deletes lines from
+The scenario language (``docs/scenario-reference.md``) is larger than the engine of this
+release, which simulates services, segments (rate, mix, profiles, growth, tiers, price
+elasticity with market prices, flexibility, patience, balking, customer bases with complaints
+and churn), costs (launch costs included), SLAs, tiers, rosters, dependencies between services,
+the service lifecycle (status, launch, retire, fallback), the plan's dated actions, pricing
+rules and promotions, the pattern's rules and reviews, and the perspective's objectives and
+constraints with the plan's budget (judged on the results, see
+:mod:`stratsim.strategy.perspective`).  A scenario using anything else must fail loudly with a
+located error rather than run as if that part were absent: a promotion silently ignored is a
+wrong answer presented as a right one.  Each later release deletes lines from
 :data:`UNSUPPORTED` as it implements them.
 """
 

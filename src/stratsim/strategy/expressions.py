@@ -1,8 +1,9 @@
-"""The small, safe expression language of conditions and constraints (DESIGN §3).
+"""The small, safe expression language of conditions and constraints.
 
 A planner writes ``"satisfaction >= 4"`` or ``"cost <= budget"`` (perspective constraints) and,
-later, ``"queue('helpdesk') > 15"`` (rules). An expression is parsed **once**, when the scenario
-is loaded, by :func:`parse_expression`, which returns an :class:`Expression` or raises an
+later, ``"queue('helpdesk') > 15"`` (rules); the README documents it ("The perspective:
+objectives, constraints, budget"). An expression is parsed **once**, when the scenario is
+loaded, by :func:`parse_expression`, which returns an :class:`Expression` or raises an
 :class:`ExpressionError` saying what is wrong and where (its character position). Nothing a user
 writes is ever executed as Python: it is parsed by Python's own parser (``ast``, mode ``eval``:
 statements such as ``import`` are syntax errors) and every node is checked against a whitelist:

@@ -1,6 +1,7 @@
 """The perspective at run time: objectives that score a scenario, constraints it must meet.
 
-A scenario's ``strategy.perspective`` says how it is judged (DESIGN §1, §3):
+A scenario's ``strategy.perspective`` says how it is judged (README, "The perspective:
+objectives, constraints, budget"):
 
 * ``objectives`` — KPI name → weight. Weights are relative (``{a: 2, b: 2}`` is ``{a: 0.5, b:
   0.5}``) and must be positive; which way is better comes from the KPI (:mod:`stratsim.kpis`),
