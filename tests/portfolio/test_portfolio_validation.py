@@ -147,3 +147,27 @@ def test_findings_tolerate_values_of_the_wrong_type():
     data["horizon"] = "long"
     assert portfolio_findings(data) == []
     assert portfolio_findings("not a mapping") == []
+
+
+def test_requests_passed_round_for_ever_are_refused_at_the_cycle():
+    """identity → network at share 1 and network → identity at share 1: each request makes
+    another, for ever. network → portal at 0.1 on the same loop: still one request per request
+    on the identity ⇄ network pair, so the whole group floods."""
+    data = portfolio_data()
+    service(data, "network")["depends_on"] = [{"service": "identity", "share": 1.0}]
+    issue = one_issue(issues_of(data), "services[identity].depends_on[network].share",
+                      "requests circulate for ever on identity → network → identity")
+    assert "lower a share" in issue.message
+
+
+def test_two_branches_that_together_send_more_than_they_receive_are_refused():
+    """No single edge is at 1, but storage sends 0.6 to each of identity and network and each
+    sends everything back: the loop's spectral radius is √1.2 > 1."""
+    data = portfolio_data()
+    service(data, "identity")["depends_on"] = [{"service": "storage", "share": 1.0}]
+    service(data, "network")["depends_on"] = [{"service": "storage", "share": 1.0}]
+    service(data, "storage")["depends_on"] = [{"service": "identity", "share": 0.6},
+                                              {"service": "network", "share": 0.6}]
+    assert any("requests circulate for ever" in f.message for f in portfolio_findings(data))
+    service(data, "storage")["depends_on"][1]["share"] = 0.3   # radius √0.9: requests die out
+    assert not any("requests circulate" in f.message for f in portfolio_findings(data))

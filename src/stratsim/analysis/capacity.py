@@ -26,7 +26,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from stratsim.analysis.queueing import QueueingParameterError, mmc_losses
+from stratsim.analysis.traffic import traffic_rates
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.engine.model import DemandSpec, Model, StationSpec
 
@@ -254,27 +257,16 @@ def own_rate_by_hour(model: Model, spec: StationSpec) -> list[float]:
     return rate
 
 
-#: Passes of the traffic equations before a cycle of async edges is cut off.
-TRAFFIC_PASSES = 200
-
-
 def request_rates(model: Model) -> list[list[float]]:
     """Every station's arrival rate by hour with the requests it receives: the traffic equations
-    ``λ_b = own_b + Σ share × λ_a`` of a Jackson network, hour by hour, solved by passes (a cycle
-    of async edges converges when its shares multiply to less than 1). An approximation: every
-    arrival counts as served, and a request is counted in the hour its sender arrived."""
-    own = [own_rate_by_hour(model, spec) for spec in model.stations]
-    rates = [list(r) for r in own]
-    for _ in range(TRAFFIC_PASSES):
-        updated = [list(r) for r in own]
-        for edge in model.dependencies:
-            source, target = rates[edge.source_index], updated[edge.target_index]
-            for hour in range(HOURS_PER_WEEK):
-                target[hour] += edge.share * source[hour]
-        if updated == rates:
-            break
-        rates = updated
-    return rates
+    of a Jackson network, hour by hour (:func:`stratsim.analysis.traffic.traffic_rates`); ``inf``
+    where requests circulate for ever. An approximation: every arrival counts as served, and a
+    request is counted in the hour its sender arrived."""
+    own = np.array([own_rate_by_hour(model, spec) for spec in model.stations])
+    routing = np.zeros((len(model.stations), len(model.stations)))
+    for edge in model.dependencies:
+        routing[edge.source_index, edge.target_index] += edge.share
+    return traffic_rates(own, routing).tolist()
 
 
 def load_by_hour(model: Model, spec: StationSpec) -> list[float]:

@@ -41,6 +41,7 @@ import networkx as nx
 import numpy as np
 
 from stratsim.analysis.capacity import own_rate_by_hour, staff_by_hour
+from stratsim.analysis.traffic import traffic_rates as solve_traffic
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.engine.model import Model
 from stratsim.portfolio.lifecycle import RETIRED
@@ -144,38 +145,17 @@ def _own_rates(model: Model, graph: nx.DiGraph) -> dict[str, np.ndarray]:
 
 
 def traffic_rates(own: dict[str, np.ndarray], graph: nx.DiGraph) -> dict[str, np.ndarray]:
-    """Arrival rates with the dependencies' requests: ``λ = γ + Pᵀλ`` solved for every hour.
-
-    A retired service sends no requests. Where requests could circulate for ever (a cycle of
-    async edges whose shares multiply to 1) the rates of the services on it are infinite.
-    """
+    """Arrival rates with the dependencies' requests (:func:`stratsim.analysis.traffic.traffic_rates`),
+    for every hour; a retired service sends no requests, and where requests would circulate for
+    ever the rates of the services on the cycle and downstream of it are infinite."""
     order = sorted(own)
     index = {s: i for i, s in enumerate(order)}
     routing = np.zeros((len(order), len(order)))
     for source, target, share in graph.edges(data="share"):
         if graph.nodes[source]["status"] != RETIRED:
             routing[index[source], index[target]] = share
-    gamma = np.array([own[s] for s in order])
-    if _spectral_radius(routing) >= 1.0 - 1e-12:
-        return _unbounded(own, graph, routing, order)
-    rates = np.linalg.solve(np.eye(len(order)) - routing.T, gamma)
-    return {s: np.maximum(rates[index[s]], 0.0) for s in order}
-
-
-def _spectral_radius(matrix: np.ndarray) -> float:
-    return float(np.max(np.abs(np.linalg.eigvals(matrix)))) if matrix.size else 0.0
-
-
-def _unbounded(own: dict[str, np.ndarray], graph: nx.DiGraph, routing: np.ndarray,
-               order: list[str]) -> dict[str, np.ndarray]:
-    """Rates when requests circulate for ever: infinite on such a cycle and downstream of it."""
-    closed: set[str] = set()
-    for component in nx.strongly_connected_components(graph):
-        members = [order.index(s) for s in sorted(component)]
-        if _spectral_radius(routing[np.ix_(members, members)]) >= 1.0 - 1e-12:
-            closed |= component
-    flooded = closed | {d for s in closed for d in nx.descendants(graph, s)}
-    return {s: (np.full(HOURS_PER_WEEK, math.inf) if s in flooded else own[s]) for s in order}
+    rates = solve_traffic(np.array([own[s] for s in order]), routing)
+    return {s: rates[index[s]] for s in order}
 
 
 def service_loads(model: Model, graph: nx.DiGraph,

@@ -8,6 +8,8 @@ finding carries the path of the value at fault (the loader adds file, line and c
 - a dependency names a service that exists, other than the service itself;
 - blocking dependencies form no cycle (a customer would wait for itself); the cycle is named,
   ``helpdesk → identity → helpdesk``;
+- no cycle of dependencies passes requests round for ever (its shares send on at least one
+  request for each one received): the load would have no bound;
 - a service that is offered at some time during the run depends on no retired service, and on
   no service that is not offered at that time: a pipeline service before its launch, or a
   service after its ``retire``. A service is offered from time 0 (catalogue) or from its launch
@@ -205,6 +207,60 @@ def _blocking_cycle_findings(data: dict[Any, Any]) -> Iterator[Finding]:
         )
 
 
+def _endless_request_findings(data: dict[Any, Any]) -> Iterator[Finding]:
+    """One finding per group of services that pass requests round for ever.
+
+    A request served by a service sends requests on, like any customer of it. When a cycle of
+    dependencies sends on, on average, at least one request for every request it receives (the
+    spectral radius of the share matrix on the cycle is ≥ 1, as with ``a → b`` and ``b → a`` both
+    at share 1), every customer starts an endless stream of work: no capacity can carry it. The
+    finding is placed at the ``share`` of the cycle's first edge.
+    """
+    services = _mappings(data.get("services"))
+    ids = _service_ids(services)
+    edges: dict[tuple[str, str], tuple[float, tuple[Any, ...]]] = {}
+    for i, service in services:
+        own = service.get("id")
+        for k, dependency in _mappings(service.get("depends_on")):
+            target, share = dependency.get("service"), dependency.get("share", 1.0)
+            if not isinstance(own, str) or target not in ids or own == target:
+                continue
+            if isinstance(share, (int, float)) and not isinstance(share, bool) and 0 < share <= 1:
+                edges.setdefault((own, target), (float(share), ("services", i, "depends_on", k, "share")))
+    if not edges:
+        return
+    import numpy as np
+
+    order = sorted({s for edge in edges for s in edge}, key=lambda s: ids[s])
+    index = {s: n for n, s in enumerate(order)}
+    routing = np.zeros((len(order), len(order)))
+    for (own, target), (share, _) in edges.items():
+        routing[index[own], index[target]] = share
+    if _spectral_radius(routing) < 1.0 - 1e-12:
+        return   # requests die out: the usual case, settled without a graph search
+    import networkx as nx
+
+    graph = nx.DiGraph(list(edges))
+    for component in sorted(nx.strongly_connected_components(graph), key=lambda c: min(ids[s] for s in c)):
+        members = sorted(component, key=lambda s: ids[s])
+        rows = [index[s] for s in members]
+        if len(members) < 2 or _spectral_radius(routing[np.ix_(rows, rows)]) < 1.0 - 1e-12:
+            continue
+        cycle = nx.find_cycle(graph.subgraph(component), source=members[0])
+        names = " → ".join([cycle[0][0], *(target for _, target in cycle)])
+        yield Finding(
+            edges[cycle[0][0], cycle[0][1]][1],
+            f"requests circulate for ever on {names}: each request these services receive sends "
+            "at least one more on, so their load has no bound; lower a share or drop a dependency",
+        )
+
+
+def _spectral_radius(matrix: Any) -> float:
+    import numpy as np
+
+    return float(np.max(np.abs(np.linalg.eigvals(matrix)))) if matrix.size else 0.0
+
+
 def portfolio_findings(data: Any) -> list[Finding]:
     """Every dependency and lifecycle problem of plain scenario data, as located findings.
 
@@ -213,4 +269,5 @@ def portfolio_findings(data: Any) -> list[Finding]:
     """
     if not isinstance(data, dict):
         return []
-    return [*_dependency_findings(data), *_fallback_findings(data), *_blocking_cycle_findings(data)]
+    return [*_dependency_findings(data), *_fallback_findings(data), *_blocking_cycle_findings(data),
+            *_endless_request_findings(data)]
