@@ -22,44 +22,16 @@ Values of the wrong type are left alone here (they are field errors, reported el
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterator
 from typing import Any
 
 from stratsim.portfolio.lifecycle import RETIRED, OfferedWindow, offered_window
-from stratsim.scenario.durations import parse_duration
 from stratsim.scenario.paths import Finding, show
-
-
-def _mappings(value: Any) -> list[tuple[int, dict[Any, Any]]]:
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] \
-        if isinstance(value, list) else []  # fmt: skip
-
-
-def _hours(value: Any) -> float | None:
-    """A duration in hours, or None when it is absent or not a valid duration."""
-    if value is None:
-        return None
-    try:
-        return parse_duration(value)
-    except ValueError:
-        return None
-
-
-def _unknown_service(value: Any, known: dict[str, int]) -> str:
-    close = difflib.get_close_matches(str(value), list(known), n=1)
-    hint = f" (did you mean {show(close[0])}?)" if close else ""
-    listing = ", ".join(known) if known else "none"
-    return f"unknown service {show(value)}{hint}; the services are: {listing}"
-
-
-def _service_ids(services: list[tuple[int, dict[Any, Any]]]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for index, service in services:
-        if isinstance(service.get("id"), str):
-            ids.setdefault(service["id"], index)
-    return ids
+from stratsim.scenario.plain import first_ids as _service_ids
+from stratsim.scenario.plain import hours as _hours
+from stratsim.scenario.plain import mappings as _mappings
+from stratsim.scenario.plain import unknown_reference
 
 
 def _launch_actions(data: dict[Any, Any]) -> dict[str, float]:
@@ -134,7 +106,7 @@ def _dependency_findings(data: dict[Any, Any]) -> Iterator[Finding]:
             if target == own:
                 yield Finding(path, f"service {show(own)} depends on itself")
             elif target not in ids:
-                yield Finding(path, _unknown_service(target, ids))
+                yield Finding(path, unknown_reference("service", target, ids))
             else:
                 retired = statuses.get(target) == RETIRED
                 message = _lifecycle_problem(own, target, windows, retired, horizon_h)
@@ -166,7 +138,7 @@ def _fallback_findings(data: dict[Any, Any]) -> Iterator[Finding]:
         if fallback == own:
             yield Finding(("services", i, "fallback"), "a service cannot fall back to itself")
         elif fallback not in ids:
-            yield Finding(("services", i, "fallback"), _unknown_service(fallback, ids))
+            yield Finding(("services", i, "fallback"), unknown_reference("service", fallback, ids))
 
 
 def _blocking_cycle_findings(data: dict[Any, Any]) -> Iterator[Finding]:

@@ -12,7 +12,6 @@ the loader can give its file, line and column.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,9 @@ from typing import Any
 
 from .durations import parse_clock
 from .paths import Finding, Path, format_path, show
+from .plain import first_ids as _first_ids
+from .plain import mappings as _mappings
+from .plain import unknown_reference as _unknown
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.kpis import KPIS
 from stratsim.portfolio.validation import portfolio_findings
@@ -37,11 +39,6 @@ def _dict(value: Any) -> dict[Any, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _mappings(value: Any) -> list[tuple[int, dict[Any, Any]]]:
-    """``(index, item)`` for the items of a list that are mappings."""
-    return [(i, item) for i, item in enumerate(_list(value)) if isinstance(item, dict)]
 
 
 def _number(value: Any) -> float | None:
@@ -82,22 +79,6 @@ class _Scenario:
         for key in keys:
             node = _dict(node.get(key))
         return node
-
-
-def _first_ids(items: list[tuple[int, dict[Any, Any]]]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for index, item in items:
-        if isinstance(item.get("id"), str):
-            ids.setdefault(item["id"], index)
-    return ids
-
-
-def _unknown(kind: str, value: Any, known: dict[str, int]) -> str:
-    """Message for a reference to an id that does not exist, with a did-you-mean."""
-    close = difflib.get_close_matches(str(value), list(known), n=1)
-    hint = f" (did you mean {show(close[0])}?)" if close else ""
-    listing = ", ".join(known) if known else "none"
-    return f"unknown {kind} {show(value)}{hint}; the {kind}s are: {listing}"
 
 
 def _duplicate_ids(sc: _Scenario) -> Iterator[Finding]:

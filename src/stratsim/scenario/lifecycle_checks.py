@@ -14,22 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .durations import parse_duration
 from .paths import Finding, show
-
-
-def _mappings(value: Any) -> list[tuple[int, dict[Any, Any]]]:
-    return [(i, item) for i, item in enumerate(value if isinstance(value, list) else [])
-            if isinstance(item, dict)]
-
-
-def _hours(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        return parse_duration(value)
-    except (ValueError, TypeError):
-        return None
+from .plain import hours as _hours
+from .plain import mappings as _mappings
 
 
 def _status(service: dict[Any, Any]) -> Any:
