@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner
@@ -117,9 +118,9 @@ def test_sweep_writes_one_row_per_point(tmp_path):
     assert json.loads((folder / "manifest.json").read_text())["points_run"] == 6
 
 
-def test_interrupted_sweep_resumed_gives_the_same_csv(tmp_path, monkeypatch):
-    scenario = write(tmp_path, "s.yaml", SWEPT)
-    ok("sweep", scenario, "--out", tmp_path / "whole")
+def interrupt_after(monkeypatch, points: int) -> tuple[list, Callable[[], None]]:
+    """Make a sweep stop as if interrupted (Ctrl-C) once ``points`` points are saved; returns
+    the points saved so far and a function that lets sweeps run to the end again."""
     from stratsim.runner import sweep as sweeping
 
     real_save, saved = sweeping.save_point, []
@@ -127,14 +128,21 @@ def test_interrupted_sweep_resumed_gives_the_same_csv(tmp_path, monkeypatch):
     def save_then_interrupt(folder, document):
         real_save(folder, document)
         saved.append(document["point"])
-        if len(saved) == 2:
+        if len(saved) == points:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(sweeping, "save_point", save_then_interrupt)
+    return saved, lambda: monkeypatch.setattr(sweeping, "save_point", real_save)
+
+
+def test_interrupted_sweep_resumed_gives_the_same_csv(tmp_path, monkeypatch):
+    scenario = write(tmp_path, "s.yaml", SWEPT)
+    ok("sweep", scenario, "--out", tmp_path / "whole")
+    saved, restore = interrupt_after(monkeypatch, 2)
     interrupted = invoke("sweep", scenario, "--out", tmp_path / "cut")
     assert interrupted.exit_code == 130 and "2 of 6 points are kept" in " ".join(interrupted.output.split())
     assert not (tmp_path / "cut" / "sweep.csv").exists() and len(list((tmp_path / "cut" / "points").iterdir())) == 2
-    monkeypatch.setattr(sweeping, "save_point", real_save)
+    restore()
     refused = invoke("sweep", scenario, "--out", tmp_path / "cut")
     assert refused.exit_code == 2 and "--resume" in refused.output
     changed = invoke("sweep", scenario, "--resume", tmp_path / "cut", "--seed", "9")
@@ -159,21 +167,11 @@ def test_a_scored_sweep_saves_its_base_run_and_resumes_to_the_same_csv(tmp_path,
         rows = list(csv.DictReader(handle))
     assert (tmp_path / "whole" / "points" / "base.json").exists() and len(rows) == 6
     assert all(float(r["score_ci95_low"]) <= float(r["score"]) <= float(r["score_ci95_high"]) for r in rows)
-    from stratsim.runner import sweep as sweeping
-
-    real_save, saved = sweeping.save_point, []
-
-    def save_then_interrupt(folder, document):
-        real_save(folder, document)
-        saved.append(document["point"])
-        if len(saved) == 3:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(sweeping, "save_point", save_then_interrupt)
+    saved, restore = interrupt_after(monkeypatch, 3)
     assert invoke("sweep", scenario, "--out", tmp_path / "cut", "--no-report").exit_code == 130
     assert saved[0] == "base"
     (tmp_path / "cut" / "points" / "base.json").unlink()   # as if interrupted before the base ended
-    monkeypatch.setattr(sweeping, "save_point", real_save)
+    restore()
     ok("sweep", scenario, "--resume", tmp_path / "cut", "--no-report")
     assert (tmp_path / "cut" / "sweep.csv").read_bytes() == (tmp_path / "whole" / "sweep.csv").read_bytes()
 
@@ -195,18 +193,10 @@ def test_sweep_option_path_that_names_nothing_names_the_option(small_scenario, t
 
 
 def test_a_sweep_of_command_line_parameters_resumes_without_them(small_scenario, tmp_path, monkeypatch):
-    from stratsim.runner import sweep as sweeping
-
-    real_save = sweeping.save_point
-
-    def save_then_interrupt(folder, document):
-        real_save(folder, document)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(sweeping, "save_point", save_then_interrupt)
+    _, restore = interrupt_after(monkeypatch, 1)
     args = ("sweep", small_scenario, "--param", "services.desk.staff=2..3", "-r", "2")
     assert invoke(*args, "--out", tmp_path / "o").exit_code == 130
-    monkeypatch.setattr(sweeping, "save_point", real_save)
+    restore()
     changed = invoke("sweep", small_scenario, "--param", "services.desk.staff=2..4", "--resume", tmp_path / "o")
     assert changed.exit_code == 2 and "params differs from the sweep's plan" in changed.output
     ok("sweep", small_scenario, "--resume", tmp_path / "o")
