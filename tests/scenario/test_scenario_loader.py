@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,12 @@ def test_a_number_yaml_reads_as_text_says_how_to_write_it(valid_text: str) -> No
     issue = only(issues_of(text), "segments[retail].rate")
     assert 'got "2e3" (YAML reads 1e6 or 1.0e6 as text: write 1.0e+6 or 1000000)' in issue.message
     assert load_scenario_text(valid_text.replace("    rate: 2\n", "    rate: 2.0e+3\n")).segments[1].rate == 2000
+
+
+@pytest.mark.parametrize(("word", "read_as"), [("off", "false"), ("no", "false"), ("yes", "true")])
+def test_a_word_yaml_reads_as_a_boolean_says_to_quote_it(valid_text: str, word: str, read_as: str) -> None:
+    """``name: off`` is false in YAML 1.1, not the word: the message says why and what to do."""
+    text = re.sub(r"(?m)^name: .*$", f"name: {word}", valid_text, count=1)
+    issue = only(issues_of(text), "name")
+    assert issue.message.startswith(f"expected text, got {read_as} (YAML reads ")
+    assert issue.message.endswith(f" as {read_as}: put the word in quotes)") and word in issue.message

@@ -152,6 +152,9 @@ def _describe(error: ErrorDetails, path: Path, data: Any, root: type[BaseModel])
         if isinstance(value, str) and _EXPONENT_AS_TEXT.match(value):
             return f"{simple}, got {got} (YAML reads 1e6 or 1.0e6 as text: write 1.0e+6 or " \
                    "1000000)"  # fmt: skip
+        if kind == "string_type" and isinstance(value, bool):
+            words = "yes, on and true" if value else "no, off and false"
+            return f"{simple}, got {got} (YAML reads {words} as {got}: put the word in quotes)"
         return f"{simple}, got {got}"
     return f"{error['msg'][:1].lower()}{error['msg'][1:]}, got {got}"
 
