@@ -149,3 +149,26 @@ def test_the_run_report_draws_the_portfolio_only_when_it_has_one(tmp_path, small
         (drawing,) = compare_portfolio_graphs(CompareResults(tmp_path, comparison, None, runs))
     assert drawing.name == "portfolio-graph-2" and style.finding_of(drawing.figure).startswith("portfolio: ")
     assert compare_portfolio_graphs in chart_functions(COMPARE)
+
+
+def test_the_quick_look_at_a_scenario_copy_never_misses_a_portfolio():
+    """The report looks at the plain YAML before loading the models: it may say "maybe" for
+    nothing, never "no" for a scenario with dependencies or lifecycle fields."""
+    from pathlib import Path
+
+    from stratsim.portfolio.graph import has_portfolio_structure
+    from stratsim.scenario import load_scenario
+    from stratsim.scenario.dump import scenario_yaml
+
+    examples = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
+    scenarios = [load_scenario(path) for path in examples]
+    scenarios += [validated(portfolio_data()), load_scenario_text(TEN_SERVICES_YAML)]
+    lifecycle = portfolio_data()
+    del lifecycle["services"][0]["depends_on"], lifecycle["services"][1]["depends_on"]
+    service(lifecycle, "storage")["fallback"] = "network"
+    scenarios.append(validated(lifecycle))
+    assert any(has_portfolio_structure(s) for s in scenarios)
+    assert not all(has_portfolio_structure(s) for s in scenarios)
+    for scenario in scenarios:
+        quick = portfolio_charts._may_have_portfolio(scenario_yaml(scenario))
+        assert quick == has_portfolio_structure(scenario), scenario.name

@@ -330,12 +330,28 @@ def node_values(summary: Mapping[str, object], kpi: str = "utilization") -> dict
     return values
 
 
+def _may_have_portfolio(scenario_text: str) -> bool:
+    """Whether a scenario copy's plain YAML names a dependency or a lifecycle field: a quick
+    look that spares most reports loading the scenario models (half a second) for nothing."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(scenario_text)
+    except yaml.YAMLError:
+        return True   # let the loader say what is wrong
+    services = data.get("services") if isinstance(data, dict) else None
+    return not isinstance(services, list) or any(
+        not isinstance(s, dict) or s.get("depends_on") or s.get("status", CATALOGUE) != CATALOGUE
+        or any(s.get(key) is not None for key in ("launch", "retire", "fallback"))
+        for s in services)
+
+
 def _graph_of(run: RunResults) -> nx.DiGraph | None:
     """The portfolio graph of a run's scenario copy, when it has dependencies or lifecycle."""
+    if not run.scenario_text or not _may_have_portfolio(run.scenario_text):
+        return None
     from stratsim.scenario import load_scenario_text
 
-    if not run.scenario_text:
-        return None
     try:
         scenario = load_scenario_text(run.scenario_text, str(run.folder / "scenario.yaml"))
     except StratsimError:
