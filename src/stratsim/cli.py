@@ -484,9 +484,10 @@ def draw_report(folder: Path, shown_as: Path) -> None:
     reported as a warning, with the command that retries it, and the run's files are kept.
     """
     from stratsim.report import write_report   # matplotlib loads only when a report is drawn
+    from stratsim.report.charts import chart_workers
 
     try:
-        write_report(folder, shown_as=shown_as)
+        write_report(folder, shown_as=shown_as, workers=chart_workers())
     except (OSError, KeyboardInterrupt):
         raise
     except Exception as error:  # noqa: BLE001 - any bug in a chart must not lose the run
@@ -504,9 +505,10 @@ def draw_report(folder: Path, shown_as: Path) -> None:
 def report(results_dir: Path, kpis: tuple[str, ...]) -> None:
     """(Re)draw the charts and report.html of a run, compare or sweep results folder."""
     from stratsim.report import write_report   # matplotlib loads only when a report is drawn
+    from stratsim.report.charts import chart_workers
 
     try:
-        made = write_report(results_dir, list(kpis) or None)
+        made = write_report(results_dir, list(kpis) or None, workers=chart_workers())
     except StratsimError as error:
         fail(error)
     except OSError as error:

@@ -144,3 +144,38 @@ def test_load_errors_are_results_errors(tmp_path):
     (tmp_path / "comparison.json").write_text(json.dumps({"baseline": "x", "scenarios": {}}))
     with pytest.raises(ResultsError, match="not a stratsim comparison"):
         write_report(tmp_path)
+
+
+def test_charts_drawn_in_worker_processes_are_the_same_files(small_run, tmp_path, monkeypatch):
+    """Two processes drawing the charts give the files one process gives, byte for byte, and
+    the same report apart from its time stamp."""
+    import hashlib
+    import os
+    import shutil
+
+    from stratsim.report import charts
+
+    savers = tmp_path / "savers.txt"
+    real_save_all = charts.save_all
+
+    def noting_save_all(drawings, folder):   # forked workers inherit the patch
+        with open(savers, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return real_save_all(drawings, folder)
+
+    monkeypatch.setattr(charts, "save_all", noting_save_all)
+
+    def drawn(workers: int) -> tuple[dict[str, str], str]:
+        folder = shutil.copytree(small_run, tmp_path / f"workers-{workers}")
+        report = write_report(folder, workers=workers)
+        files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                 for p in sorted((folder / "charts").iterdir())}
+        html = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", report.path.read_text(encoding="utf-8"))
+        return files, html.replace(str(folder), "")
+
+    serial = drawn(1)
+    assert set(savers.read_text().split()) == {str(os.getpid())}
+    savers.unlink()
+    parallel = drawn(2)
+    assert str(os.getpid()) not in savers.read_text().split()   # drawn in the workers
+    assert len(serial[0]) >= 4 and serial == parallel

@@ -70,10 +70,7 @@ def draw_all(results: Any) -> list[Drawing]:
     with style.chart_style():
         for function in chart_functions(results.kind):
             drawings.extend(function(results))
-    names = [d.name for d in drawings]
-    duplicated = {n for n in names if names.count(n) > 1}
-    if duplicated:
-        raise ValueError(f"two charts share the file name(s) {sorted(duplicated)}")
+    _refuse_duplicate_names([d.name for d in drawings])
     return drawings
 
 
@@ -84,6 +81,63 @@ def save_all(drawings: list[Drawing], folder: Path) -> list[Chart]:
         png, svg = style.save(drawing.figure, folder, drawing.name)
         charts.append(Chart(drawing.name, style.finding_of(drawing.figure), drawing.caption, png, svg))
     return charts
+
+
+#: At most this many chart workers: a report has about ten charts, of uneven cost.
+MAX_CHART_WORKERS = 4
+
+
+def chart_workers() -> int:
+    """How many processes draw a report's charts by default: this machine's cores available
+    to stratsim, at most :data:`MAX_CHART_WORKERS`."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_CHART_WORKERS))
+
+
+_SHARED: Any = None
+"""The results the forked chart workers of :func:`draw_and_save` draw from (set while they run)."""
+
+
+def draw_and_save(results: Any, folder: Path, workers: int = 1) -> list[Chart]:
+    """Draw every chart of ``results`` and save it in ``folder``, in order.
+
+    With ``workers`` > 1 the chart functions run in that many forked processes, each drawing
+    and saving its charts (matplotlib draws on one core, and a report's charts are
+    independent): the files are the same, byte for byte. Serial where processes cannot be
+    forked from this one (not Linux, or threads running).
+    """
+    from stratsim.runner.evaluators import default_start_method, evaluator_for
+
+    functions = chart_functions(results.kind)
+    workers = min(workers, len(functions))
+    if workers <= 1 or default_start_method() != "fork":
+        return save_all(draw_all(results), folder)
+    global _SHARED
+    _SHARED = results
+    try:
+        with evaluator_for(workers) as evaluator:
+            parts = evaluator.map(_draw_and_save_one, [(index, folder) for index in range(len(functions))])
+    finally:
+        _SHARED = None
+    charts = [chart for part in parts for chart in part]
+    _refuse_duplicate_names([chart.name for chart in charts])
+    return charts
+
+
+def _draw_and_save_one(task: tuple[int, Path]) -> list[Chart]:
+    """In a forked worker: draw and save the charts of one chart function."""
+    index, folder = task
+    with style.chart_style():
+        drawings = chart_functions(_SHARED.kind)[index](_SHARED)
+    return save_all(drawings, folder)
+
+
+def _refuse_duplicate_names(names: list[str]) -> None:
+    duplicated = {n for n in names if names.count(n) > 1}
+    if duplicated:
+        raise ValueError(f"two charts share the file name(s) {sorted(duplicated)}")
 
 
 # -- shared axes -------------------------------------------------------------------------
