@@ -114,6 +114,9 @@ def draw_and_save(results: Any, folder: Path, workers: int = 1) -> list[Chart]:
     workers = min(workers, len(functions))
     if workers <= 1 or default_start_method() != "fork":
         return save_all(draw_all(results), folder)
+    read_shared = getattr(results, "read_shared", None)
+    if read_shared is not None:
+        read_shared()   # once here, inherited by every worker
     global _SHARED
     _SHARED = results
     try:

@@ -159,6 +159,11 @@ class RunResults:
         return read_week_profile(path, self.services, int(self.summary["replications"]),
                                  float(self.summary["warmup_hours"]), float(self.summary["horizon_hours"]))
 
+    def read_shared(self) -> None:
+        """Read what several charts use (the week profile) now, so that charts drawn in
+        separate processes do not each read ``timeseries.csv`` again."""
+        _ = self.profile
+
     @cached_property
     def waits(self) -> dict[tuple[str, str], WaitDistribution] | None:
         path = self.folder / WAITS_FILE
