@@ -85,6 +85,8 @@ class DependentStation(Station):
 
     network: DependencyNetwork
     out_edges: tuple[Edge, ...] = ()
+    sends_blocking = False
+    """Whether any of ``out_edges`` is blocking (then some arrivals' completions are held)."""
 
     def __init__(self, env: Environment, spec: StationSpec, staff: int) -> None:
         super().__init__(env, spec, staff)
@@ -113,6 +115,20 @@ class DependentStation(Station):
             super()._depart(event)
             self.network.finished(customer, self, now)
 
+    def _start(self, customer: Customer, now: float) -> None:
+        """Start service; a customer that will be held by blocking requests is scored now for the
+        KPIs but its relationship does not hear the score: it hears the final one at the
+        customer's completion (:meth:`complete_held`), so the customer complains at most once."""
+        if self.sends_blocking and any(edge.blocking for edge in customer.sends):
+            cell = customer.cell
+            relation = getattr(cell, "relation", None)
+            if relation is not None:
+                cell.relation = None  # type: ignore[attr-defined]
+                Station._start(self, customer, now)
+                cell.relation = relation  # type: ignore[attr-defined]
+                return
+        Station._start(self, customer, now)
+
     def _release(self, now: float) -> None:
         """The server part of a departure (as :meth:`Station._depart`), without the completion."""
         self.advance(now)
@@ -136,8 +152,10 @@ class DependentStation(Station):
         """The last blocking request of a held arrival has finished: complete the arrival.
 
         Its satisfaction is re-scored with the time it waited for its requests added to its
-        wait (the score at the start of service counted only the wait in queue).
+        wait (the score at the start of service counted only the wait in queue); a customer of a
+        segment with a relationship complains (or not) on that final score, now.
         """
+        self.advance(now)  # a churn now must not show in a time-series bin that ended before
         cell = customer.cell
         cell.served += 1
         cell.in_system -= 1
@@ -155,7 +173,7 @@ class DependentStation(Station):
         tolerance = cell.tolerance_h
         queued = service_end_h - customer.arrival_h - customer.work_h
         experienced = now - customer.arrival_h - customer.work_h
-        cell.satisfaction_sum += _score(experienced, tolerance) - _score(queued, tolerance)
+        cell.rescore(_score(queued, tolerance), _score(experienced, tolerance))
         self.network.finished(customer, self, now)
 
 
@@ -196,6 +214,7 @@ class DependencyNetwork:
                 station.network = self
                 station.out_edges = tuple(
                     edge for edge in self.edges if edge.spec.source_index == station.spec.index)
+                station.sends_blocking = any(edge.blocking for edge in station.out_edges)
 
     def start(self) -> None:
         if self.model.warmup_h > 0:

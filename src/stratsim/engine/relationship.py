@@ -5,7 +5,8 @@ Semantics (``docs/model.md``, "Relationship"):
 * every customer of a segment with a relationship (``customers`` or ``complaints`` in the file)
   gets a satisfaction score when its outcome is known — at the start of service, or when it is
   blocked, balks, reneges or finds the service unavailable — and complains then with probability
-  :func:`~stratsim.economics.relationship.complaint_probability` of that score;
+  :func:`~stratsim.economics.relationship.complaint_probability` of that score; a customer held
+  by blocking requests (:mod:`stratsim.engine.dependencies`) at its completion, on its final score;
 * a complaint sends one request to the segment's complaints ``desk`` when it has one (an
   arrival of the segment at the desk, at the same instant, after the events already due then);
   desk requests themselves are not complained about;
@@ -67,6 +68,16 @@ class RelationCell(Cell):
         if relation is not None:
             relation.scored(self, _snap(value - _SUM.__get__(self, Cell)))
         _SUM.__set__(self, value)
+
+    def rescore(self, before: float, after: float) -> None:
+        """A held customer's final score: ``after`` replaces ``before`` in the sum (a correction,
+        not a new customer), and the customer's complaint is decided on it now. Its start of
+        service was not heard (:meth:`DependentStation._start` mutes it): its outcome is known
+        only at its completion, and it must complain once, on the score it ends with."""
+        _SUM.__set__(self, _SUM.__get__(self, Cell) + (after - before))
+        relation = self.relation
+        if relation is not None:
+            relation.scored(self, after)
 
 
 def _snap(score: float) -> float:
