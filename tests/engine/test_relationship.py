@@ -149,3 +149,22 @@ def test_a_held_customer_complains_on_its_final_score() -> None:
     expected = p * (5.0 * scored - segment_["satisfaction"] * scored) / 4.0
     assert expected > 50   # the wait for auth matters (at the start of service every score is 5)
     assert abs(segment_["complaints"] - expected) <= 4.0 * math.sqrt(expected)
+
+
+@pytest.mark.parametrize("lifecycle", [{"retire": 200.0}, {"status": "pipeline", "launch": 200.0},
+                                       {"status": "retired"}])
+def test_a_complaint_finding_the_desk_not_offered_is_unavailable_there(lifecycle: dict) -> None:
+    """A desk not offered has no staff: a complaint sent there would wait for ever (unfinished,
+    and the drain running to its limit). It is turned away as unavailable instead, so every
+    complaint is either served at the desk or unavailable there."""
+    sc = scenario([service("help", staff=2, service_time=SLOW, queue_capacity=0),
+                   service("desk", staff=1, service_time={"dist": "exponential", "mean": 0.1}, price=0,
+                           **lifecycle)],
+                  [segment("g", {"help": 1.0}, rate=10.0, complaints={"probability": 0.3, "desk": "desk"})],
+                  horizon=400.0, warmup=50.0)
+    record = run(sc).record
+    desk = record["services"]["desk"]
+    assert desk["arrivals"] == record["segments"]["g"]["complaints"] > 0
+    assert desk["unavailable"] > 0 and desk["unfinished"] == 0 == desk["in_system_at_horizon"]
+    assert desk["served"] + desk["unavailable"] == desk["arrivals"]
+    assert desk["complaints"] == 0   # a turned-away complaint is not itself complained about

@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 from simpy.core import Environment
 
+from stratsim.economics.satisfaction import SCORE_LOST
 from stratsim.engine.cells import Cell
 from stratsim.engine.distributions import compile_distribution, sampler
 from stratsim.engine.events import Callback, Priority
@@ -169,6 +170,22 @@ class Router:
         customer.quote = (station.price, 1.0)
         if station.arrive(customer, now, balk_at) and patience is not None:
             Callback(self.env, now + patience, Priority.RENEGE, station.renege, customer)
+        return cell
+
+
+    def turn_away(self, now: float) -> Cell:
+        """One customer finds the route's station not offered: counted there as ``unavailable``
+        (score 1). Its tier and work are drawn all the same, so the route's later customers get
+        the draws they get when the station is offered."""
+        tier = self._tier()
+        self._work()
+        station = self.station
+        station.advance(now)   # the arrival falls in the time series' current bin
+        station.arrivals_total += 1
+        cell = self.book.cells(self.segment, self.route.station_index)[tier]
+        cell.arrivals += 1
+        cell.unavailable += 1
+        cell.satisfaction_sum += SCORE_LOST
         return cell
 
 

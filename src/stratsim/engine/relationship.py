@@ -162,7 +162,13 @@ class Relationship:
                     source.set_base_share(share, self.env._now)
 
     def _to_desk(self, event: Event) -> None:
-        self.desk.send(self.env._now, UNLIMITED, None)  # type: ignore[union-attr]
+        """A complaint reaches the desk; one that is not offered (before its launch, after its
+        retirement) turns it away as ``unavailable`` (it would wait for staff that never come)."""
+        desk = self.desk
+        if desk.station.offered:  # type: ignore[union-attr]
+            desk.send(self.env._now, UNLIMITED, None)  # type: ignore[union-attr]
+        else:
+            desk.turn_away(self.env._now)  # type: ignore[union-attr]
 
 
 def start_relationships(env: Environment, model: Model, sources: list, stations: list[Station],
