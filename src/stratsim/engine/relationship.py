@@ -38,7 +38,7 @@ from stratsim.engine.cells import Account, Cell
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.lifecycle import CohortBook, Router
 from stratsim.engine.model import Model, RelationshipSpec, RouteSpec, StationSpec
-from stratsim.engine.rng import Role, batched, entity_key, make_stream, pair_id
+from stratsim.engine.rng import Origin, Role, batched, entity_key, make_stream, pair_id
 from stratsim.engine.station import UNLIMITED, Station
 from stratsim.scenario.models import Complaints, Scenario
 
@@ -142,7 +142,7 @@ class Relationship:
             for station in model.stations}
         self._churn = batched(make_stream(seed, replication, Role.CHURN, spec.entity).random).__next__
         self.desk = (Router(env, spec.desk, stations[spec.desk.station_index], spec.segment_index, book,
-                            seed, replication, Role.DESK_WORK, Role.DESK_TIER)
+                            seed, replication, Role.DESK_WORK, Role.DESK_TIER, Origin.DESK)
                      if spec.desk is not None else None)
 
     def scored(self, cell: Cell, score: float) -> None:
