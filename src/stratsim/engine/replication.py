@@ -179,7 +179,7 @@ class Replication:
             record["rules"] = self.strategy.record()
         if self.network is not None or self.months is not None:
             record.update(finance_kpis(model, record, self.network, self.months,
-                                       self.window_start, self.window_end))
+                                       self.window_start, self.window_end, self.strategy))
         return record
 
     def _start_window(self, now: float) -> None:
@@ -228,7 +228,7 @@ def _accounts_by_station(model: Model, cells: list[Cell]) -> list[list[Account]]
 
 def finance_kpis(model: Model, record: KpiRecord, network: DependencyNetwork | None,
                  months: MonthlyCosts | None, window_start: list[StationSums],
-                 window_end: list[StationSums]) -> KpiRecord:
+                 window_end: list[StationSums], strategy: StrategyRuntime | None = None) -> KpiRecord:
     """The dependency flows, the showback and the months' cost against budget of a replication."""
     extra: KpiRecord = {}
     if network is not None:
@@ -237,7 +237,9 @@ def finance_kpis(model: Model, record: KpiRecord, network: DependencyNetwork | N
         requests = {(e.source, e.target): extra["flows"][e.id]["sent"] for e in model.dependencies}
         extra.update(showback_record(record["services"], internal, requests))
     if months is not None:
-        extra["months"] = budget_months(model.budget_per_month, months.record(window_start, window_end))
+        spans = ((strategy.offered_between, strategy.launch_cost_between) if strategy is not None
+                 else (None, None))
+        extra["months"] = budget_months(model.budget_per_month, months.record(window_start, window_end, *spans))
     return extra
 
 
