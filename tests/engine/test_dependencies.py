@@ -7,6 +7,7 @@ import copy
 from typing import Any
 
 import pytest
+from strategy_testkit import run, scenario, segment, service
 
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.replication import Replication, run_replication
@@ -174,3 +175,19 @@ def test_what_else_reaches_a_service_leaves_its_own_customers_decisions_alone(mo
     assert len(alone) > 400 and any(sends for _, sends in alone) and not all(sends for _, sends in alone)
     for upstream, fallback in ((True, False), (False, True)):
         assert _decisions_of_own_customers(data(upstream, fallback), "b", monkeypatch) == alone, (upstream, fallback)
+
+
+def test_rules_see_the_requests_a_service_serves():
+    """An internal service serves only requests: a rule's served('auth') over its windows must
+    add up to auth's completions of the window (the rules' cells once left the request cells
+    out, and saw 0)."""
+    sc = scenario([service("app", depends_on=[{"service": "auth", "share": 1.0}]),
+                   service("auth", staff=2, service_time={"dist": "exponential", "mean": 0.25},
+                           internal=True, price=0.0)],
+                  [segment("g", {"app": 1.0}, rate=6.0)],
+                  {"pattern": {"rules": [{"name": "look", "every": 10, "when": "served('auth') >= 0",
+                                          "then": {"set_price_factor": {"app": 1}}}]}}, horizon=40.0)
+    result = run(sc)
+    seen = [int(row.values.split("=")[1]) for row in result.rows("look")]
+    assert len(seen) == 4   # windows [0, 10), …, [30, 40): the whole measured window
+    assert sum(seen) == result.record["services"]["auth"]["completed"] > 0

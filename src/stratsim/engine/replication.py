@@ -123,7 +123,8 @@ class Replication:
         ]
         self.strategy = (
             StrategyRuntime(self.env, model, self.stations, self.sources,
-                            _cells_by_station(warm, self.measured, self.drain_cells), rule_sink)
+                            _with_requests(_cells_by_station(warm, self.measured, self.drain_cells),
+                                           self.network), rule_sink)
             if model.strategy is not None else None
         )
         wire_fallbacks(self.env, model.lifecycle, self.sources, self.stations, self.book, seed, replication)
@@ -251,6 +252,17 @@ def _cells_by_station(*groups: dict[PairKey, list[Cell]]) -> dict[int, list[Cell
             for cell in cells:
                 found.setdefault(station, {})[id(cell)] = cell
     return {station: list(cells.values()) for station, cells in found.items()}
+
+
+def _with_requests(cells: dict[int, list[Cell]], network: DependencyNetwork | None) -> dict[int, list[Cell]]:
+    """Add the request cells of every edge and cohort to their targets' cells: what the rules
+    see of a service (``served``, ``wait_mean``, ``margin``…) includes the requests it receives,
+    as its KPIs do."""
+    if network is not None:
+        for edge in network.edges:
+            for cell in edge.cells:
+                cells.setdefault(cell.station, []).append(cell)
+    return cells
 
 
 def run_replication(
