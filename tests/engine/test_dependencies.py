@@ -7,6 +7,7 @@ import copy
 from typing import Any
 
 import pytest
+from strategy_testkit import run, scenario, segment, service
 
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.replication import Replication, run_replication
@@ -132,3 +133,61 @@ def test_capacity_check_counts_the_requests_a_service_receives():
     model = model_of(doc())
     rates = {spec.id: rate_by_hour(model, spec)[0] for spec in model.stations}
     assert rates == pytest.approx({"app": 1.2, "auth": 0.6, "log": 1.2})
+
+
+def _decisions_of_own_customers(data: dict[str, Any], service_id: str, monkeypatch) -> list:
+    """(arrival time, targets it will send to) of each customer of segment 0 at ``service_id``."""
+    from stratsim.engine import dependencies
+    from stratsim.engine.dependencies import DependentStation, Request
+    seen: list = []
+    arrive = DependentStation.arrive
+
+    def spy(station, customer, now, balk_at):
+        admitted = arrive(station, customer, now, balk_at)
+        own = not isinstance(customer, Request) and getattr(customer, "origin", None) is None
+        if station.spec.id == service_id and own and customer.cell.segment == 0:
+            seen.append((now, tuple(edge.spec.target for edge in customer.sends)))
+        return admitted
+
+    monkeypatch.setattr(dependencies.DependentStation, "arrive", spy)
+    run_replication(model_of(data), seed=4, replication=1)
+    monkeypatch.undo()
+    return seen
+
+
+def test_what_else_reaches_a_service_leaves_its_own_customers_decisions_alone(monkeypatch):
+    """Common random numbers: b's own customers decide on b=>d alike whether or not requests
+    from an upstream edge a=>b, or customers redirected from a retired service c, reach b too
+    (each origin of arrivals has its own decision stream; one shared stream per edge handed
+    the k-th uniform to whoever arrived k-th, which was then about half of them different)."""
+    fast = {"dist": "exponential", "mean": 0.01}
+
+    def data(upstream: bool, fallback: bool) -> dict[str, Any]:
+        services = [{"id": "b", "staff": 50, "service_time": fast, "depends_on": [{"service": "d", "share": 0.5}]},
+                    {"id": "d", "staff": 50, "service_time": fast},
+                    {"id": "a", "staff": 50, "service_time": fast,
+                     "depends_on": [{"service": "b", "share": 0.5}] if upstream else []},
+                    {"id": "c", "staff": 50, "service_time": fast, **({"retire": 20.0, "fallback": "b"} if fallback else {})}]
+        segments = [{"id": "g", "rate": 5.0, "mix": {"b": 1.0}}, {"id": "h", "rate": 5.0, "mix": {"a": 0.5, "c": 0.5}}]
+        return doc(services=services, segments=segments, horizon=100.0, warmup=0.0)
+
+    alone = _decisions_of_own_customers(data(False, False), "b", monkeypatch)
+    assert len(alone) > 400 and any(sends for _, sends in alone) and not all(sends for _, sends in alone)
+    for upstream, fallback in ((True, False), (False, True)):
+        assert _decisions_of_own_customers(data(upstream, fallback), "b", monkeypatch) == alone, (upstream, fallback)
+
+
+def test_rules_see_the_requests_a_service_serves():
+    """An internal service serves only requests: a rule's served('auth') over its windows must
+    add up to auth's completions of the window (the rules' cells once left the request cells
+    out, and saw 0)."""
+    sc = scenario([service("app", depends_on=[{"service": "auth", "share": 1.0}]),
+                   service("auth", staff=2, service_time={"dist": "exponential", "mean": 0.25},
+                           internal=True, price=0.0)],
+                  [segment("g", {"app": 1.0}, rate=6.0)],
+                  {"pattern": {"rules": [{"name": "look", "every": 10, "when": "served('auth') >= 0",
+                                          "then": {"set_price_factor": {"app": 1}}}]}}, horizon=40.0)
+    result = run(sc)
+    seen = [int(row.values.split("=")[1]) for row in result.rows("look")]
+    assert len(seen) == 4   # windows [0, 10), …, [30, 40): the whole measured window
+    assert sum(seen) == result.record["services"]["auth"]["completed"] > 0

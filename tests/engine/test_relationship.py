@@ -116,3 +116,55 @@ def test_only_the_cells_of_segments_that_can_complain_pay_for_the_hook() -> None
     kinds = {(model.segments[c.segment].id, model.stations[c.station].id): type(c) for c in cells}
     assert kinds[("g", "a")] is RelationCell
     assert kinds[("h", "a")] is not RelationCell and kinds[("g", "desk")] is not RelationCell
+
+
+def _held(auth_staff: int, auth_time: dict, complaints: dict, *, rate: float = 2.0) -> dict:
+    """app (ample, fast) waits for a blocking request to auth for every customer: app's queue
+    plays no part, and a customer's score is decided by the time auth takes."""
+    return run(scenario(
+        [service("app", depends_on=[{"service": "auth", "share": 1.0, "mode": "blocking"}]),
+         service("auth", staff=auth_staff, service_time=auth_time, internal=True, price=0.0)],
+        [segment("g", {"app": 1.0}, rate=rate, customers=10_000, complaints=complaints)],
+        horizon=400.0, warmup=50.0)).record
+
+
+def test_a_customer_held_by_blocking_requests_and_fully_satisfied_never_complains() -> None:
+    """auth is ample and fast: every customer ends with score 5. The re-score at completion
+    (a correction of 0) must not be heard as a new customer scored 1 (it once was: about
+    p × served complaints and their churn)."""
+    record = _held(200, {"dist": "exponential", "mean": 0.01}, {"probability": 0.5, "churn": 0.5})
+    segment_ = record["segments"]["g"]
+    assert segment_["served"] > 0 and segment_["satisfaction"] == 5.0
+    assert segment_["complaints"] == 0 and segment_["churned"] == 0
+
+
+def test_a_held_customer_complains_on_its_final_score() -> None:
+    """auth is an M/M/1 at load 0.75 (sojourn mean 1 h, twice the default tolerance): many customers
+    end below 5 only because of the wait for auth. Complaints are a sum of Bernoulli(p × (5 − s) / 4)
+    over the cohort's final scores s: mean p × (5 × scored − Σ s) / 4, variance below the mean."""
+    p = 0.5
+    record = _held(1, SLOW, {"probability": p, "churn": 0.0}, rate=3.0)
+    segment_ = record["segments"]["g"]
+    scored = segment_["arrivals"]   # ample app: every customer starts service, none is lost
+    expected = p * (5.0 * scored - segment_["satisfaction"] * scored) / 4.0
+    assert expected > 50   # the wait for auth matters (at the start of service every score is 5)
+    assert abs(segment_["complaints"] - expected) <= 4.0 * math.sqrt(expected)
+
+
+@pytest.mark.parametrize("lifecycle", [{"retire": 200.0}, {"status": "pipeline", "launch": 200.0},
+                                       {"status": "retired"}])
+def test_a_complaint_finding_the_desk_not_offered_is_unavailable_there(lifecycle: dict) -> None:
+    """A desk not offered has no staff: a complaint sent there would wait for ever (unfinished,
+    and the drain running to its limit). It is turned away as unavailable instead, so every
+    complaint is either served at the desk or unavailable there."""
+    sc = scenario([service("help", staff=2, service_time=SLOW, queue_capacity=0),
+                   service("desk", staff=1, service_time={"dist": "exponential", "mean": 0.1}, price=0,
+                           **lifecycle)],
+                  [segment("g", {"help": 1.0}, rate=10.0, complaints={"probability": 0.3, "desk": "desk"})],
+                  horizon=400.0, warmup=50.0)
+    record = run(sc).record
+    desk = record["services"]["desk"]
+    assert desk["arrivals"] == record["segments"]["g"]["complaints"] > 0
+    assert desk["unavailable"] > 0 and desk["unfinished"] == 0 == desk["in_system_at_horizon"]
+    assert desk["served"] + desk["unavailable"] == desk["arrivals"]
+    assert desk["complaints"] == 0   # a turned-away complaint is not itself complained about

@@ -113,6 +113,11 @@ class Cell:
         self.churned = 0
         """Complaints of this cohort, and the customers of the base they cost (relationship)."""
 
+    def rescore(self, before: float, after: float) -> None:
+        """Replace a score already added (``before``) by ``after``: a customer held by blocking
+        requests is re-scored at its completion with the time it waited for them."""
+        self.satisfaction_sum += after - before
+
     @property
     def lost(self) -> int:
         """Customers turned away or gone before service."""

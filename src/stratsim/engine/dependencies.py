@@ -4,9 +4,12 @@ Semantics (``docs/model.md``, "Dependencies"):
 
 * **the decision** — every arrival reaching a service A that depends on others (a customer, or a
   request from further up the graph) draws one uniform per outgoing edge, in canonical order
-  (target id), from the edge's own ``DEPENDENCY`` stream; it will send a request on the edge
-  if the uniform is below the edge's ``share``. The draw happens at arrival whatever then
-  happens to the arrival, so draws stay aligned across scenarios (common random numbers);
+  (target id), from the ``DEPENDENCY`` stream of the edge *and the arrival's origin* (the
+  demand pair, the fallback route or complaints desk that sent it, or the upstream edge of a
+  request: :class:`~stratsim.engine.rng.Origin`); it will send a request on the edge if the
+  uniform is below the edge's ``share``. The draw happens at arrival whatever then happens to
+  the arrival, and each origin has its own stream, so the k-th customer of a pair decides alike
+  in every scenario, whatever else reaches A (common random numbers);
 * **the request** — sent when A's service of the arrival ends (only arrivals that A serves
   send). It reaches B at that instant (with the priority of an arrival), in B's
   lowest-priority tier, with a work content drawn from the edge's own ``WORK`` stream. It has
@@ -39,7 +42,7 @@ from stratsim.engine.cells import Account, Cell
 from stratsim.engine.distributions import sampler
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.model import DependencySpec, Model, StationSpec
-from stratsim.engine.rng import Role, batched, make_stream
+from stratsim.engine.rng import Origin, Role, batched, make_origin_stream, make_stream
 from stratsim.engine.station import UNLIMITED, WAITING, Customer, PricedStation, QuotedCustomer, Station
 
 #: The segment index of request cells: no segment, so no segment (nor the portfolio) counts them.
@@ -51,9 +54,10 @@ MINUTES_PER_HOUR = 60.0
 
 
 class Request(QuotedCustomer):
-    """A request sent on a dependency edge; ``parent`` waits for it when the edge is blocking."""
+    """A request sent on a dependency edge; ``parent`` waits for it when the edge is blocking;
+    ``origin`` keys the decisions it draws at its target (:meth:`DependentStation.arrive`)."""
 
-    __slots__ = ("edge", "parent")
+    __slots__ = ("edge", "parent", "origin")
 
 
 class Edge:
@@ -64,8 +68,10 @@ class Edge:
         self.spec = spec
         self.share = spec.share
         self.blocking = spec.blocking
-        self.uniform: Callable[[], float] = batched(
-            make_stream(seed, replication, Role.DEPENDENCY, spec.entity).random).__next__
+        self.seed = seed
+        self.replication = replication
+        self.origin = (Origin.REQUEST, spec.entity)
+        """The origin of the requests sent on this edge, at their target."""
         target = model.stations[spec.target_index]
         self.work: Callable[[], float] = batched(
             sampler(target.service_time, make_stream(seed, replication, Role.WORK, spec.entity))).__next__
@@ -77,6 +83,13 @@ class Edge:
         self.added_sum_h = 0.0
         self.added_n = 0
 
+    def decisions(self, origin: tuple[Origin, int]) -> Callable[[], float]:
+        """The uniforms deciding whether the arrivals of one origin at the source send a request
+        on this edge (stream ``DEPENDENCY``, keyed by the edge and the origin)."""
+        kind, entity = origin
+        return batched(make_origin_stream(self.seed, self.replication, Role.DEPENDENCY,
+                                          self.spec.entity, kind, entity).random).__next__
+
 
 class DependentStation(Station):
     """A station that sends requests (and/or receives blocking ones): draws each arrival's
@@ -85,17 +98,35 @@ class DependentStation(Station):
 
     network: DependencyNetwork
     out_edges: tuple[Edge, ...] = ()
+    sends_blocking = False
+    """Whether any of ``out_edges`` is blocking (then some arrivals' completions are held)."""
 
     def __init__(self, env: Environment, spec: StationSpec, staff: int) -> None:
         super().__init__(env, spec, staff)
         self.ends_in_window = 0
         self.sojourn_sum_h = 0.0
         self.sojourn_n = 0
+        self.deciders: dict[tuple[Origin, int], tuple[tuple[Edge, Callable[[], float]], ...]] = {}
+        self.pair_entities: dict[int, int] = {}
+        """Stream key of each segment's own demand for this service (segment index → entity)."""
 
     def arrive(self, customer: Customer, now: float, balk_at: int) -> bool:
-        edges = self.out_edges
-        customer.sends = tuple([edge for edge in edges if edge.uniform() < edge.share]) if edges else ()
+        if self.out_edges:
+            origin = getattr(customer, "origin", None)
+            if origin is None:  # a customer of a segment's own demand for this service
+                origin = (Origin.DEMAND, self.pair_entities[customer.cell.segment])
+            deciders = self.deciders.get(origin) or self._deciders(origin)
+            customer.sends = tuple([edge for edge, uniform in deciders if uniform() < edge.share])
+        else:
+            customer.sends = ()
         return Station.arrive(self, customer, now, balk_at)
+
+    def _deciders(self, origin: tuple[Origin, int]) -> tuple[tuple[Edge, Callable[[], float]], ...]:
+        """Each out-edge with the decision stream of ``origin``, made at the origin's first arrival
+        (each stream is keyed, so when it is made changes no number)."""
+        deciders = tuple((edge, edge.decisions(origin)) for edge in self.out_edges)
+        self.deciders[origin] = deciders
+        return deciders
 
     def _depart(self, event: Event) -> None:
         customer: Customer = event._value
@@ -112,6 +143,20 @@ class DependentStation(Station):
         else:
             super()._depart(event)
             self.network.finished(customer, self, now)
+
+    def _start(self, customer: Customer, now: float) -> None:
+        """Start service; a customer that will be held by blocking requests is scored now for the
+        KPIs but its relationship does not hear the score: it hears the final one at the
+        customer's completion (:meth:`complete_held`), so the customer complains at most once."""
+        if self.sends_blocking and any(edge.blocking for edge in customer.sends):
+            cell = customer.cell
+            relation = getattr(cell, "relation", None)
+            if relation is not None:
+                cell.relation = None  # type: ignore[attr-defined]
+                Station._start(self, customer, now)
+                cell.relation = relation  # type: ignore[attr-defined]
+                return
+        Station._start(self, customer, now)
 
     def _release(self, now: float) -> None:
         """The server part of a departure (as :meth:`Station._depart`), without the completion."""
@@ -136,8 +181,10 @@ class DependentStation(Station):
         """The last blocking request of a held arrival has finished: complete the arrival.
 
         Its satisfaction is re-scored with the time it waited for its requests added to its
-        wait (the score at the start of service counted only the wait in queue).
+        wait (the score at the start of service counted only the wait in queue); a customer of a
+        segment with a relationship complains (or not) on that final score, now.
         """
+        self.advance(now)  # a churn now must not show in a time-series bin that ended before
         cell = customer.cell
         cell.served += 1
         cell.in_system -= 1
@@ -155,7 +202,7 @@ class DependentStation(Station):
         tolerance = cell.tolerance_h
         queued = service_end_h - customer.arrival_h - customer.work_h
         experienced = now - customer.arrival_h - customer.work_h
-        cell.satisfaction_sum += _score(experienced, tolerance) - _score(queued, tolerance)
+        cell.rescore(_score(queued, tolerance), _score(experienced, tolerance))
         self.network.finished(customer, self, now)
 
 
@@ -196,6 +243,9 @@ class DependencyNetwork:
                 station.network = self
                 station.out_edges = tuple(
                     edge for edge in self.edges if edge.spec.source_index == station.spec.index)
+                station.sends_blocking = any(edge.blocking for edge in station.out_edges)
+                station.pair_entities = {d.segment_index: d.entity for d in model.demands
+                                         if d.station_index == station.spec.index}
 
     def start(self) -> None:
         if self.model.warmup_h > 0:
@@ -220,6 +270,7 @@ class DependencyNetwork:
         request.quote = FREE_QUOTE
         request.edge = edge
         request.parent = parent
+        request.origin = edge.origin
         station = self.stations[edge.spec.target_index]
         if not station.offered:
             cell = request.cell

@@ -26,11 +26,12 @@ from collections.abc import Callable
 
 from simpy.core import Environment
 
+from stratsim.economics.satisfaction import SCORE_LOST
 from stratsim.engine.cells import Cell
 from stratsim.engine.distributions import compile_distribution, sampler
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.model import DemandSpec, LifecycleSpec, RouteSpec, StationSpec
-from stratsim.engine.rng import Role, batched, entity_key, fallback_id, make_stream
+from stratsim.engine.rng import Origin, Role, batched, entity_key, fallback_id, make_stream
 from stratsim.engine.station import QuotedCustomer, Station
 from stratsim.scenario.models import Scenario, Service
 from stratsim.strategy.plan import ActionSpec
@@ -138,13 +139,22 @@ class CohortBook:
         return self.current[segment, station]
 
 
+class RoutedCustomer(QuotedCustomer):
+    """A customer sent by a :class:`Router`; ``origin`` = (:class:`~stratsim.engine.rng.Origin`,
+    the route's entity) keys the random streams it draws at the station (dependency decisions)."""
+
+    __slots__ = ("origin",)
+
+
 class Router:
     """Sends a segment's customer to one station of a route: tier, work, cell, arrival."""
 
     def __init__(self, env: Environment, route: RouteSpec, station: Station, segment: int,
-                 book: CohortBook, seed: int, replication: int, work_role: Role, tier_role: Role) -> None:
+                 book: CohortBook, seed: int, replication: int, work_role: Role, tier_role: Role,
+                 origin: Origin) -> None:
         self.env = env
         self.route = route
+        self.origin = (origin, route.entity)
         self.station = station
         self.segment = segment
         self.book = book
@@ -165,10 +175,27 @@ class Router:
         tier = self._tier()
         station = self.station
         cell = self.book.cells(self.segment, self.route.station_index)[tier]
-        customer = QuotedCustomer(now, self._work(), station.spec.tiers[tier].level, cell)
+        customer = RoutedCustomer(now, self._work(), station.spec.tiers[tier].level, cell)
         customer.quote = (station.price, 1.0)
+        customer.origin = self.origin
         if station.arrive(customer, now, balk_at) and patience is not None:
             Callback(self.env, now + patience, Priority.RENEGE, station.renege, customer)
+        return cell
+
+
+    def turn_away(self, now: float) -> Cell:
+        """One customer finds the route's station not offered: counted there as ``unavailable``
+        (score 1). Its tier and work are drawn all the same, so the route's later customers get
+        the draws they get when the station is offered."""
+        tier = self._tier()
+        self._work()
+        station = self.station
+        station.advance(now)   # the arrival falls in the time series' current bin
+        station.arrivals_total += 1
+        cell = self.book.cells(self.segment, self.route.station_index)[tier]
+        cell.arrivals += 1
+        cell.unavailable += 1
+        cell.satisfaction_sum += SCORE_LOST
         return cell
 
 
@@ -199,5 +226,5 @@ def wire_fallbacks(env: Environment, lifecycle: LifecycleSpec | None, sources: l
         segment = source.spec.segment_index
         source.redirect = Redirect([
             Router(env, route, stations[route.station_index], segment, book, seed, replication,
-                   Role.FALLBACK_WORK, Role.FALLBACK_TIER)
+                   Role.FALLBACK_WORK, Role.FALLBACK_TIER, Origin.FALLBACK)
             for route in chain])

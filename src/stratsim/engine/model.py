@@ -101,8 +101,8 @@ class DependencySpec:
     ``target`` with probability ``share``; ``blocking`` makes its completion wait for it.
 
     ``entity`` is the stream key of the edge (:func:`~stratsim.engine.rng.dependency_id`): the
-    ``DEPENDENCY`` stream decides which arrivals at the source send, the ``WORK`` stream draws
-    the requests' work content at the target.
+    ``DEPENDENCY`` streams (one per origin of the arrivals) decide which arrivals at the source
+    send, the ``WORK`` stream draws the requests' work content at the target.
     """
 
     source: str

@@ -5,7 +5,8 @@ Semantics (``docs/model.md``, "Relationship"):
 * every customer of a segment with a relationship (``customers`` or ``complaints`` in the file)
   gets a satisfaction score when its outcome is known — at the start of service, or when it is
   blocked, balks, reneges or finds the service unavailable — and complains then with probability
-  :func:`~stratsim.economics.relationship.complaint_probability` of that score;
+  :func:`~stratsim.economics.relationship.complaint_probability` of that score; a customer held
+  by blocking requests (:mod:`stratsim.engine.dependencies`) at its completion, on its final score;
 * a complaint sends one request to the segment's complaints ``desk`` when it has one (an
   arrival of the segment at the desk, at the same instant, after the events already due then);
   desk requests themselves are not complained about;
@@ -37,7 +38,7 @@ from stratsim.engine.cells import Account, Cell
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.lifecycle import CohortBook, Router
 from stratsim.engine.model import Model, RelationshipSpec, RouteSpec, StationSpec
-from stratsim.engine.rng import Role, batched, entity_key, make_stream, pair_id
+from stratsim.engine.rng import Origin, Role, batched, entity_key, make_stream, pair_id
 from stratsim.engine.station import UNLIMITED, Station
 from stratsim.scenario.models import Complaints, Scenario
 
@@ -67,6 +68,16 @@ class RelationCell(Cell):
         if relation is not None:
             relation.scored(self, _snap(value - _SUM.__get__(self, Cell)))
         _SUM.__set__(self, value)
+
+    def rescore(self, before: float, after: float) -> None:
+        """A held customer's final score: ``after`` replaces ``before`` in the sum (a correction,
+        not a new customer), and the customer's complaint is decided on it now. Its start of
+        service was not heard (:meth:`DependentStation._start` mutes it): its outcome is known
+        only at its completion, and it must complain once, on the score it ends with."""
+        _SUM.__set__(self, _SUM.__get__(self, Cell) + (after - before))
+        relation = self.relation
+        if relation is not None:
+            relation.scored(self, after)
 
 
 def _snap(score: float) -> float:
@@ -131,7 +142,7 @@ class Relationship:
             for station in model.stations}
         self._churn = batched(make_stream(seed, replication, Role.CHURN, spec.entity).random).__next__
         self.desk = (Router(env, spec.desk, stations[spec.desk.station_index], spec.segment_index, book,
-                            seed, replication, Role.DESK_WORK, Role.DESK_TIER)
+                            seed, replication, Role.DESK_WORK, Role.DESK_TIER, Origin.DESK)
                      if spec.desk is not None else None)
 
     def scored(self, cell: Cell, score: float) -> None:
@@ -151,7 +162,13 @@ class Relationship:
                     source.set_base_share(share, self.env._now)
 
     def _to_desk(self, event: Event) -> None:
-        self.desk.send(self.env._now, UNLIMITED, None)  # type: ignore[union-attr]
+        """A complaint reaches the desk; one that is not offered (before its launch, after its
+        retirement) turns it away as ``unavailable`` (it would wait for staff that never come)."""
+        desk = self.desk
+        if desk.station.offered:  # type: ignore[union-attr]
+            desk.send(self.env._now, UNLIMITED, None)  # type: ignore[union-attr]
+        else:
+            desk.turn_away(self.env._now)  # type: ignore[union-attr]
 
 
 def start_relationships(env: Environment, model: Model, sources: list, stations: list[Station],

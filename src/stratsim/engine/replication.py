@@ -123,7 +123,8 @@ class Replication:
         ]
         self.strategy = (
             StrategyRuntime(self.env, model, self.stations, self.sources,
-                            _cells_by_station(warm, self.measured, self.drain_cells), rule_sink)
+                            _with_requests(_cells_by_station(warm, self.measured, self.drain_cells),
+                                           self.network), rule_sink)
             if model.strategy is not None else None
         )
         wire_fallbacks(self.env, model.lifecycle, self.sources, self.stations, self.book, seed, replication)
@@ -179,7 +180,7 @@ class Replication:
             record["rules"] = self.strategy.record()
         if self.network is not None or self.months is not None:
             record.update(finance_kpis(model, record, self.network, self.months,
-                                       self.window_start, self.window_end))
+                                       self.window_start, self.window_end, self.strategy))
         return record
 
     def _start_window(self, now: float) -> None:
@@ -228,7 +229,7 @@ def _accounts_by_station(model: Model, cells: list[Cell]) -> list[list[Account]]
 
 def finance_kpis(model: Model, record: KpiRecord, network: DependencyNetwork | None,
                  months: MonthlyCosts | None, window_start: list[StationSums],
-                 window_end: list[StationSums]) -> KpiRecord:
+                 window_end: list[StationSums], strategy: StrategyRuntime | None = None) -> KpiRecord:
     """The dependency flows, the showback and the months' cost against budget of a replication."""
     extra: KpiRecord = {}
     if network is not None:
@@ -237,7 +238,9 @@ def finance_kpis(model: Model, record: KpiRecord, network: DependencyNetwork | N
         requests = {(e.source, e.target): extra["flows"][e.id]["sent"] for e in model.dependencies}
         extra.update(showback_record(record["services"], internal, requests))
     if months is not None:
-        extra["months"] = budget_months(model.budget_per_month, months.record(window_start, window_end))
+        spans = ((strategy.offered_between, strategy.launch_cost_between) if strategy is not None
+                 else (None, None))
+        extra["months"] = budget_months(model.budget_per_month, months.record(window_start, window_end, *spans))
     return extra
 
 
@@ -249,6 +252,17 @@ def _cells_by_station(*groups: dict[PairKey, list[Cell]]) -> dict[int, list[Cell
             for cell in cells:
                 found.setdefault(station, {})[id(cell)] = cell
     return {station: list(cells.values()) for station, cells in found.items()}
+
+
+def _with_requests(cells: dict[int, list[Cell]], network: DependencyNetwork | None) -> dict[int, list[Cell]]:
+    """Add the request cells of every edge and cohort to their targets' cells: what the rules
+    see of a service (``served``, ``wait_mean``, ``margin``…) includes the requests it receives,
+    as its KPIs do."""
+    if network is not None:
+        for edge in network.edges:
+            for cell in edge.cells:
+                cells.setdefault(cell.station, []).append(cell)
+    return cells
 
 
 def run_replication(

@@ -35,7 +35,9 @@ class Role(IntEnum):
     WORK = 1
     PATIENCE = 2
     TIER = 3
-    DEPENDENCY = 4  # which arrivals at a service send a request on a depends_on edge (entity: the edge)
+    DEPENDENCY = 4
+    """Which arrivals at a service send a request on a ``depends_on`` edge: one stream per edge
+    and origin of the arrivals (:func:`make_origin_stream`)."""
     CHOICE = 5
     DEFERRAL = 6
     FALLBACK_WORK = 7
@@ -71,6 +73,30 @@ def dependency_id(source_id: str, target_id: str) -> str:
 def fallback_id(segment_id: str, service_id: str, fallback_service_id: str) -> str:
     """The entity id of a segment's demand for one service redirected to one fallback."""
     return f"{pair_id(segment_id, service_id)}=>{fallback_service_id}"
+
+
+class Origin(IntEnum):
+    """Where an arrival at a service comes from, for the streams keyed by (entity, origin).
+    Append only: never renumber or reuse a value."""
+
+    DEMAND = 0
+    """A segment's own demand for the service (origin entity: the pair)."""
+    FALLBACK = 1
+    """A customer redirected from a service not offered (origin entity: :func:`fallback_id`)."""
+    DESK = 2
+    """A complaint sent to the segment's complaints desk (origin entity: the segment)."""
+    REQUEST = 3
+    """A request sent on an upstream dependency edge (origin entity: the edge)."""
+
+
+def make_origin_stream(seed: int, replication: int, role: Role, entity: int, origin: Origin,
+                       origin_entity: int) -> np.random.Generator:
+    """The generator of the stream of one entity for the arrivals of one origin: its spawn key
+    is ``(replication, role, entity, origin, origin entity)``, so each origin's k-th arrival
+    gets its own k-th number whatever arrives from elsewhere."""
+    sequence = np.random.SeedSequence(
+        seed, spawn_key=(replication, int(role), entity, int(origin), origin_entity))
+    return np.random.Generator(np.random.PCG64(sequence))
 
 
 def make_stream(seed: int, replication: int, role: Role, entity: int) -> np.random.Generator:

@@ -280,6 +280,17 @@ class StrategyRuntime:
             campaigns.append(probe.campaign_cost(horizon) - probe.campaign_cost(warmup))
         return offered, campaigns
 
+    def offered_between(self, i: int, t0: float, t1: float) -> float:
+        """Hours service ``i`` was offered within ``[t0, t1)`` (for the months' fixed cost)."""
+        return self.state[i].offered_h(t0, t1)
+
+    def launch_cost_between(self, i: int, t0: float, t1: float) -> float:
+        """The launch cost of service ``i`` booked within ``[t0, t1)`` (it is booked at its launch,
+        once, when that falls in the measured window)."""
+        launched = self.state[i].launched_at
+        booked = self.launch_cost[i]
+        return booked if booked and launched is not None and t0 <= launched < t1 else 0.0
+
     # -- staff ----------------------------------------------------------------------
     def on_roster(self, i: int, value: int) -> None:
         """A roster change point of station ``i`` (``BASE_STAFF`` = the base staff)."""
