@@ -99,3 +99,18 @@ def test_lifecycle_and_relationship_kpis_are_shown_where_they_can_be_non_zero() 
     assert not {"unavailable", "complaints", "churned"} & zeros["plain"]
     assert "redirected" not in zeros["full"] and "unavailable" in zeros["full"]
     assert {"complaints", "churned"} <= zeros["full"]  # its segments have no relationship
+
+
+@pytest.mark.parametrize("capacity", ["", ", queue_capacity: 2"])
+def test_a_complaints_desk_gets_requests_that_never_balk_or_renege_and_can_be_blocked(capacity: str) -> None:
+    """The calm segment's complaints go to "desk" as requests (no patience, no balking): the
+    desk can block them only with a finite waiting room; nobody of the segments is its customer,
+    so no complaint is made there."""
+    text = SCENARIO.format(plain_capacity="").replace(
+        "segments:", f"  - {{id: desk, staff: 1{capacity}, service_time: {{dist: exponential, mean: 30min}}}}\n"
+                     "segments:").replace(
+        "{id: calm, rate: 1.5, mix: {plain: 1}}",
+        "{id: calm, rate: 1.5, mix: {plain: 1}, complaints: {probability: 1, desk: desk}}")
+    zeros = zero_kpis_by_service(compile_scenario(load_scenario_text(text)))
+    assert {"balked", "reneged", "complaints", "churned"} <= zeros["desk"]
+    assert ("blocked" in zeros["desk"]) == (capacity == "")

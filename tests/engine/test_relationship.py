@@ -9,6 +9,7 @@ from scipy import stats
 from strategy_testkit import run, scenario, segment, service
 
 from stratsim.economics.relationship import complaint_probability
+from stratsim.engine.cells import DRAIN, REQUEST_SEGMENT
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.relationship import RelationCell
 
@@ -108,14 +109,18 @@ def test_complaints_about_a_loss_system_are_a_binomial_share_of_the_blocked_and_
 
 
 def test_only_the_cells_of_segments_that_can_complain_pay_for_the_hook() -> None:
+    """The desk holds no cell of the segment: its complaints arrive there as requests, in plain
+    cells of no segment (a complaint is not complained about)."""
     sc = scenario([service("a"), service("desk")],
                   [segment("g", {"a": 1.0}, complaints={"desk": "desk"}), segment("h", {"a": 1.0})])
     model = compile_scenario(sc)
     one = run(sc)
     cells = one.replication.counted
-    kinds = {(model.segments[c.segment].id, model.stations[c.station].id): type(c) for c in cells}
+    segment_ids = {s.index: s.id for s in model.segments} | {REQUEST_SEGMENT: "requests"}
+    kinds = {(segment_ids[c.segment], model.stations[c.station].id): type(c) for c in cells}
     assert kinds[("g", "a")] is RelationCell
-    assert kinds[("h", "a")] is not RelationCell and kinds[("g", "desk")] is not RelationCell
+    assert kinds[("h", "a")] is not RelationCell and kinds[("requests", "desk")] is not RelationCell
+    assert ("g", "desk") not in kinds
 
 
 def _held(auth_staff: int, auth_time: dict, complaints: dict, *, rate: float = 2.0) -> dict:
@@ -168,3 +173,79 @@ def test_a_complaint_finding_the_desk_not_offered_is_unavailable_there(lifecycle
     assert desk["unavailable"] > 0 and desk["unfinished"] == 0 == desk["in_system_at_horizon"]
     assert desk["served"] + desk["unavailable"] == desk["arrivals"]
     assert desk["complaints"] == 0   # a turned-away complaint is not itself complained about
+
+
+DESK_TIME = {"dist": "exponential", "mean": 0.5}
+DESK_COSTS = {"staff_hour": 20.0, "per_request": 3.0}
+
+
+def _complaining(desk: dict | None, strategy: dict | None = None) -> dict:
+    """help (two servers, impatient customers: many renege and complain) with or without a desk
+    that costs staff and per-request money; complaints never churn."""
+    services = [service("help", staff=2, service_time=SLOW)]
+    complaints: dict = {"probability": 0.8, "churn": 0.0}
+    if desk is not None:
+        services.append(service("desk", staff=1, service_time=DESK_TIME, costs=DESK_COSTS, **desk))
+        complaints["desk"] = "desk"
+    return run(scenario(services, [segment("g", {"help": 1.0}, rate=10.0, complaints=complaints, **PATIENT)],
+                        strategy, horizon=400.0, warmup=50.0)).record
+
+
+CUSTOMER_KPIS = ("arrivals", "served", "reneged", "reneged_share", "wait_mean_min", "wait_p90_min",
+                 "satisfaction", "complaints", "churned", "revenue")
+
+
+@pytest.mark.parametrize("desk, strategy", [
+    ({"price": 0.0}, None),
+    ({"price": 10.0}, None),                                                  # a desk with a price
+    ({"price": 10.0}, {"plan": {"pricing": [{"name": "up", "services": ["desk"], "when": "t >= 0",
+                                             "factor": 1.5}]}}),              # one whose price can change
+    ({"price": 0.0, "internal": True}, None),
+])
+def test_complaints_desk_requests_count_at_the_desk_and_not_as_customers_of_the_segment(
+        desk: dict, strategy: dict | None) -> None:
+    """A complaining customer is counted once, where it complained: the segment's and the
+    portfolio's customer KPIs are those of the same run without a desk (the desk draws from
+    streams of its own), exactly — they once counted every desk request as one more customer of
+    the segment (its renege share fell from help's 0.376 to 0.289). The desk's own KPIs count the
+    requests (arrivals, served, waits, utilisation, staff and per-request cost) at no price."""
+    without = _complaining(None, strategy and {})
+    record = _complaining(desk, strategy)
+    segment_, portfolio, help_ = record["segments"]["g"], record["kpis"], record["services"]["help"]
+    for kpi in CUSTOMER_KPIS:
+        assert segment_[kpi] == portfolio[kpi] == help_[kpi] == without["segments"]["g"][kpi], kpi
+    desk_ = record["services"]["desk"]
+    assert desk_["arrivals"] > 100 and desk_["complaints"] == 0   # a complaint is not complained about
+    assert desk_["served"] + desk_["unfinished"] == desk_["arrivals"]   # no patience, no balking, room
+    assert desk_["wait_mean_min"] > 0.0 and 0.0 < desk_["utilization"] <= 1.0
+    assert desk_["revenue"] == 0.0                                    # a complaint is not a sale
+    assert desk_["cost_requests"] == DESK_COSTS["per_request"] * desk_["completed"] > 0.0
+    assert desk_["cost_staff"] == DESK_COSTS["staff_hour"] * desk_["staffed_hours"] > 0.0
+    assert desk_["profit"] == -desk_["cost"]
+    # the desk's cost is the portfolio's, but no segment's: it is not allocated to customers
+    assert portfolio["cost"] == pytest.approx(help_["cost"] + desk_["cost"], rel=1e-12)
+    assert segment_["cost"] == pytest.approx(help_["cost"], rel=1e-12)
+
+
+def test_a_complaint_made_after_the_horizon_reaches_the_desk_in_the_drain_cohort() -> None:
+    """A desk request belongs to the cohort of its arrival at the desk, like a dependency
+    request. Without a warm-up every complaint made in the window is the window's customers', so
+    the desk's ``arrivals`` are the segment's ``complaints`` less those made during the drain (an
+    impatient customer still waiting at the horizon reneges after it and complains, p = 1). Over
+    all cohorts, every complaint reaches the desk once."""
+    sc = scenario([service("help", staff=1, service_time=SLOW),
+                   service("desk", staff=5, service_time=DESK_TIME, price=0.0)],
+                  [segment("g", {"help": 1.0}, rate=12.0, patience={"dist": "exponential", "mean": 1.0},
+                           complaints={"probability": 1.0, "desk": "desk"})],
+                  horizon=200.0, warmup=0.0)
+    one = run(sc)
+    record, replication = one.record, one.replication
+    help_, desk_ = record["services"]["help"], record["services"]["desk"]
+    assert help_["in_system_at_horizon"] > 0   # an overloaded help: a queue at the horizon
+    assert desk_["arrivals"] < help_["complaints"]
+    customer_cells = [c for cohort in (replication.measured, replication.drain_cells)
+                      for cells in cohort.values() for c in cells]
+    desk_cells = [c for desk in replication.desks.values() for cohort in desk.cohorts for c in cohort]
+    assert sum(c.arrivals for c in desk_cells) == sum(c.complaints for c in customer_cells)
+    drained = sum(c.arrivals for desk in replication.desks.values() for c in desk.cohorts[DRAIN])
+    assert drained >= help_["complaints"] - desk_["arrivals"]

@@ -20,7 +20,8 @@ def zero_kpis_by_service(model: Model) -> dict[str, frozenset[str]]:
 
     * ``blocked``: the waiting room is unlimited (no ``queue_capacity``), or every segment
       sending it demand balks before the room is full (``balk_at`` < ``queue_capacity``: only
-      joining customers make the queue grow, and none joins at ``balk_at`` waiting);
+      joining customers make the queue grow, and none joins at ``balk_at`` waiting) and no
+      requests (dependency, complaints desk), which never balk, reach it;
     * ``balked``: no segment sending it demand has a ``balk_at`` below the waiting room's size
       (blocking is decided first, so a queue as long as the room blocks rather than balks; with
       ``queue_capacity: 0`` every customer finding the servers busy is blocked);
@@ -56,9 +57,17 @@ def _station_zeros(model: Model, station: StationSpec) -> frozenset[str]:
     if capacity == 0 or all(demand.patience is None for demand in demands):
         zeros.add("reneged")
     if any(index == station.index for _, index in model.extra_pairs):
-        zeros -= {"blocked", "balked", "reneged"}  # fallback or desk customers of other segments
+        zeros -= {"blocked", "balked", "reneged"}  # fallback customers of other segments
+    if capacity is not None and _receives_requests(model, station):
+        zeros.discard("blocked")  # requests never balk: a full waiting room blocks them
     zeros |= _lifecycle_zeros(model, station) | _relationship_zeros(model, demands)
     return frozenset(zeros)
+
+
+def _receives_requests(model: Model, station: StationSpec) -> bool:
+    """Whether requests reach the station: it is a dependency's target or a complaints desk."""
+    return (any(edge.target_index == station.index for edge in model.dependencies)
+            or any(r.desk is not None and r.desk.station_index == station.index for r in model.relationships))
 
 
 def _lifecycle_zeros(model: Model, station: StationSpec) -> set[str]:

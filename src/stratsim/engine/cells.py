@@ -26,6 +26,14 @@ from stratsim.engine.histogram import WaitHistogram
 Quote = tuple[float, float]
 """The price a customer was quoted at arrival: ``(service price, 1 − promotion discount)``."""
 
+#: The segment index of request cells (dependency requests, complaints-desk requests): no
+#: segment, so no segment (nor the portfolio) counts them; only the service they reach does.
+REQUEST_SEGMENT = -1
+#: Requests carry no price: a quote of 0 with no discount.
+FREE_QUOTE: Quote = (0.0, 1.0)
+#: The arrival cohorts, by index: warm-up, measured window ``[warmup, horizon)``, drain.
+WARM, MEASURED, DRAIN = 0, 1, 2
+
 
 class Account:
     """Services of one (segment, service, tier) completed within the measured window.

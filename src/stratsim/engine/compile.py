@@ -26,7 +26,7 @@ from stratsim.engine.lifecycle import (
     fallback_pairs,
     lifecycle_actions,
 )
-from stratsim.engine.relationship import compile_relationships, desk_pairs
+from stratsim.engine.relationship import compile_relationships
 from stratsim.engine.rng import dependency_id, entity_key, fallback_id, pair_id
 from stratsim.errors import Issue, ScenarioError
 from stratsim.scenario.models import Scenario, Segment, Service
@@ -200,7 +200,7 @@ def compile_scenario(scenario: Scenario) -> Model:
     lifecycle = compile_lifecycle(scenario, stations, demands, tiers_at, retirable)
     relationships = compile_relationships(scenario, stations, tiers_at)
     own = {(d.segment_index, d.station_index) for d in demands}
-    extra = sorted((fallback_pairs(lifecycle, demands) | desk_pairs(relationships)) - own)
+    extra = sorted(fallback_pairs(lifecycle, demands) - own)
     return Model(
         name=scenario.name,
         horizon_h=scenario.horizon,

@@ -38,18 +38,13 @@ from simpy.core import Environment
 from simpy.events import Event
 
 from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
-from stratsim.engine.cells import Account, Cell
+from stratsim.engine.cells import DRAIN, FREE_QUOTE, MEASURED, REQUEST_SEGMENT, WARM, Account, Cell
 from stratsim.engine.distributions import sampler
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.model import DependencySpec, Model, StationSpec
 from stratsim.engine.rng import Origin, Role, batched, make_origin_stream, make_stream
 from stratsim.engine.station import UNLIMITED, WAITING, Customer, PricedStation, QuotedCustomer, Station
 
-#: The segment index of request cells: no segment, so no segment (nor the portfolio) counts them.
-REQUEST_SEGMENT = -1
-#: Requests carry no price: a quote of 0 with no discount.
-FREE_QUOTE = (0.0, 1.0)
-WARM, MEASURED, DRAIN = 0, 1, 2
 MINUTES_PER_HOUR = 60.0
 
 

@@ -23,11 +23,12 @@ own customers see the same draws whether or not anybody is redirected to it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from simpy.core import Environment
 
 from stratsim.economics.satisfaction import SCORE_LOST
-from stratsim.engine.cells import Cell
+from stratsim.engine.cells import FREE_QUOTE, Cell
 from stratsim.engine.distributions import compile_distribution, sampler
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.model import DemandSpec, LifecycleSpec, RouteSpec, StationSpec
@@ -127,13 +128,20 @@ def fallback_pairs(lifecycle: LifecycleSpec | None, demands: tuple[DemandSpec, .
 class CohortBook:
     """Which cohort's cells arrivals are counted in now: warm-up, measured, or drain.
 
-    The replication switches ``current`` at the end of the warm-up and at the horizon, so a
-    customer sent to another station (a fallback, a complaints desk) lands in the cells of the
-    same cohort as the demand sources' own customers.
+    The replication switches it (:meth:`switch`) at the end of the warm-up and at the horizon,
+    so a customer sent to another station (a fallback) lands in the cells of the same cohort as
+    the demand sources' own customers, and a complaints-desk request in its desk's request cells
+    of that cohort (``cohort``: :data:`~stratsim.engine.cells.WARM`, ``MEASURED`` or ``DRAIN``).
     """
 
-    def __init__(self, current: dict[PairKey, list[Cell]]) -> None:
+    def __init__(self, current: dict[PairKey, list[Cell]], cohort: int) -> None:
         self.current = current
+        self.cohort = cohort
+
+    def switch(self, current: dict[PairKey, list[Cell]], cohort: int) -> None:
+        """From now on, arrivals count in ``current`` (the cells of cohort ``cohort``)."""
+        self.current = current
+        self.cohort = cohort
 
     def cells(self, segment: int, station: int) -> list[Cell]:
         return self.current[segment, station]
@@ -146,14 +154,24 @@ class RoutedCustomer(QuotedCustomer):
     __slots__ = ("origin",)
 
 
+class CellBook(Protocol):
+    """Where a :class:`Router` finds the cells of the current cohort at a station."""
+
+    def cells(self, segment: int, station: int) -> list[Cell]: ...
+
+
 class Router:
-    """Sends a segment's customer to one station of a route: tier, work, cell, arrival."""
+    """Sends a segment's customer to one station of a route: tier, work, cell, arrival.
+
+    ``free``: what it sends is a request, not a sale (a complaint to the desk): quoted no price.
+    """
 
     def __init__(self, env: Environment, route: RouteSpec, station: Station, segment: int,
-                 book: CohortBook, seed: int, replication: int, work_role: Role, tier_role: Role,
-                 origin: Origin) -> None:
+                 book: CellBook, seed: int, replication: int, work_role: Role, tier_role: Role,
+                 origin: Origin, *, free: bool = False) -> None:
         self.env = env
         self.route = route
+        self.free = free
         self.origin = (origin, route.entity)
         self.station = station
         self.segment = segment
@@ -176,7 +194,7 @@ class Router:
         station = self.station
         cell = self.book.cells(self.segment, self.route.station_index)[tier]
         customer = RoutedCustomer(now, self._work(), station.spec.tiers[tier].level, cell)
-        customer.quote = (station.price, 1.0)
+        customer.quote = FREE_QUOTE if self.free else (station.price, 1.0)
         customer.origin = self.origin
         if station.arrive(customer, now, balk_at) and patience is not None:
             Callback(self.env, now + patience, Priority.RENEGE, station.renege, customer)

@@ -194,7 +194,8 @@ class Model:
     """Complaints and churn of the segments that declare ``customers`` or ``complaints``."""
     extra_pairs: tuple[tuple[int, int], ...] = ()
     """(segment, station) pairs without demand of their own that still receive the segment's
-    customers (fallbacks, complaints desks): they get cells like the demand pairs."""
+    customers (fallbacks): they get cells like the demand pairs. A complaints desk receives
+    requests, not customers: its request cells are made at run time (``engine.relationship``)."""
 
     @property
     def dynamic_demands(self) -> frozenset[int]:

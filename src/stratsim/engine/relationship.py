@@ -8,13 +8,18 @@ Semantics (``docs/model.md``, "Relationship"):
   :func:`~stratsim.economics.relationship.complaint_probability` of that score; a customer held
   by blocking requests (:mod:`stratsim.engine.dependencies`) at its completion, on its final score;
 * a complaint sends one request to the segment's complaints ``desk`` when it has one (an
-  arrival of the segment at the desk, at the same instant, after the events already due then);
-  desk requests themselves are not complained about;
+  arrival at the desk, at the same instant, after the events already due then, in the
+  segment's tier mix there, with no price, no patience and no balking). Like a dependency
+  request (:mod:`stratsim.engine.dependencies`) it belongs to the cohort of its arrival at the
+  desk, and its cells (:class:`DeskRequests`, segment ``REQUEST_SEGMENT``) count in the desk's
+  service and tier KPIs only, never in a segment's nor the portfolio's customer KPIs: the
+  complaining customer is counted once, where it complained. Desk requests are plain cells, so
+  they are not themselves complained about;
 * with a customer base, a complaint costs the segment one customer with probability ``churn``;
   the segment's arrival rate, at every service, is then its rate × remaining / initial base from
   that instant on (an exact re-timing of the pending arrivals, as for a price change).
 
-Hook: the cells of such a segment are :class:`RelationCell`\\ s, whose ``satisfaction_sum`` is a
+Hook: the customer cells of such a segment are :class:`RelationCell`\\ s, whose ``satisfaction_sum`` is a
 property: every score the stations add to it is also handed to the segment's
 :class:`Relationship`. Stations are untouched, and every other cell is a plain
 :class:`~stratsim.engine.cells.Cell` with no cost at all.
@@ -34,7 +39,7 @@ from simpy.events import Event
 
 from stratsim.economics.relationship import complaint_probability
 from stratsim.economics.satisfaction import BEST, SCORE_LOST
-from stratsim.engine.cells import Account, Cell
+from stratsim.engine.cells import DRAIN, MEASURED, REQUEST_SEGMENT, WARM, Account, Cell
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.lifecycle import CohortBook, Router
 from stratsim.engine.model import Model, RelationshipSpec, RouteSpec, StationSpec
@@ -111,25 +116,63 @@ def compile_relationships(
     return tuple(specs)
 
 
-def desk_pairs(model_relationships: Iterable[RelationshipSpec]) -> set[tuple[int, int]]:
-    """The (segment, desk station) pairs complaints are counted in."""
-    return {(r.segment_index, r.desk.station_index) for r in model_relationships if r.desk is not None}
-
-
 def cell_class(model: Model, segment: int, station: int) -> type[Cell]:
-    """:class:`RelationCell` for the cells whose customers may complain, else :class:`Cell`."""
+    """:class:`RelationCell` for the customer cells of a segment that may complain, else
+    :class:`Cell` (a segment's complaints-desk requests are not customer cells at all)."""
     for relation in model.relationships:
         if relation.segment_index == segment:
-            desk = relation.desk.station_index if relation.desk is not None else None
-            return RelationCell if station != desk and relation.complaint_probability > 0 else Cell
+            return RelationCell if relation.complaint_probability > 0 else Cell
     return Cell
+
+
+class DeskRequests:
+    """The cells of one segment's complaints-desk requests: one per cohort and desk tier.
+
+    Their segment is ``REQUEST_SEGMENT``, so the requests count in the desk's service and tier
+    KPIs (arrivals, waits, served, utilisation, cost) and not as the segment's customers. One
+    account per tier, shared by the cohorts, books the window's completions (per-request cost,
+    allocation) at no price: a complaint is not a sale. :meth:`cells` is the Router's view: the
+    cells of the cohort the replication's :class:`CohortBook` is in (bound by :meth:`follow`).
+    """
+
+    def __init__(self, desk: StationSpec, priced: bool) -> None:
+        accounts = [Account(0.0, tier.price_factor, priced) for tier in desk.tiers]
+        self.cohorts = tuple(
+            [Cell(REQUEST_SEGMENT, desk.index, t, accounts[t], tier.sla_wait_h) for t, tier in enumerate(desk.tiers)]
+            for _ in (WARM, MEASURED, DRAIN))
+        self.book: CohortBook | None = None
+
+    def follow(self, book: CohortBook) -> DeskRequests:
+        """Take the cohort from ``book`` from now on."""
+        self.book = book
+        return self
+
+    def cells(self, segment: int, station: int) -> list[Cell]:
+        return self.cohorts[self.book.cohort]  # type: ignore[union-attr]
+
+    @property
+    def measured(self) -> list[Cell]:
+        """The cells of the measured cohort (reported at the desk, drained)."""
+        return self.cohorts[MEASURED]
+
+    @property
+    def all_cells(self) -> list[Cell]:
+        """Every cohort's cells (what rules see of the desk)."""
+        return [cell for cohort in self.cohorts for cell in cohort]
+
+
+def desk_requests(model: Model, priced: frozenset[int]) -> dict[int, DeskRequests]:
+    """The desk request cells of each segment with a complaints desk, by segment index."""
+    return {r.segment_index: DeskRequests(model.stations[r.desk.station_index], r.desk.station_index in priced)
+            for r in model.relationships if r.desk is not None}
 
 
 class Relationship:
     """The complaints and customer base of one segment during one replication."""
 
     def __init__(self, env: Environment, spec: RelationshipSpec, model: Model, sources: list,
-                 stations: list[Station], book: CohortBook, seed: int, replication: int) -> None:
+                 stations: list[Station], book: CohortBook, seed: int, replication: int,
+                 desk_cells: DeskRequests | None) -> None:
         self.env = env
         self.spec = spec
         self.remaining = spec.customers
@@ -141,9 +184,12 @@ class Relationship:
                                                entity_key(pair_id(segment_id, station.id))).random).__next__
             for station in model.stations}
         self._churn = batched(make_stream(seed, replication, Role.CHURN, spec.entity).random).__next__
-        self.desk = (Router(env, spec.desk, stations[spec.desk.station_index], spec.segment_index, book,
-                            seed, replication, Role.DESK_WORK, Role.DESK_TIER, Origin.DESK)
-                     if spec.desk is not None else None)
+        self.desk: Router | None = None
+        if spec.desk is not None:
+            assert desk_cells is not None, "a desk's requests are counted in the cells desk_requests made"
+            self.desk = Router(env, spec.desk, stations[spec.desk.station_index], REQUEST_SEGMENT,
+                               desk_cells.follow(book), seed, replication, Role.DESK_WORK, Role.DESK_TIER,
+                               Origin.DESK, free=True)
 
     def scored(self, cell: Cell, score: float) -> None:
         """A customer of ``cell`` got ``score``: it may complain, be heard, and churn."""
@@ -172,10 +218,12 @@ class Relationship:
 
 
 def start_relationships(env: Environment, model: Model, sources: list, stations: list[Station],
-                        cells: Iterable[Cell], book: CohortBook, seed: int,
-                        replication: int) -> dict[int, Relationship]:
-    """One :class:`Relationship` per segment that has one, bound to its cells."""
-    relations = {spec.segment_index: Relationship(env, spec, model, sources, stations, book, seed, replication)
+                        cells: Iterable[Cell], book: CohortBook, seed: int, replication: int,
+                        desks: dict[int, DeskRequests]) -> dict[int, Relationship]:
+    """One :class:`Relationship` per segment that has one, bound to its customer cells; its
+    complaints go to ``desks[segment]`` (:func:`desk_requests`: the replication counts them)."""
+    relations = {spec.segment_index: Relationship(env, spec, model, sources, stations, book, seed, replication,
+                                                  desks.get(spec.segment_index))
                  for spec in model.relationships}
     for cell in cells:
         if isinstance(cell, RelationCell):

@@ -31,7 +31,7 @@ import simpy
 from simpy.events import Event
 
 from stratsim.economics.finance import budget_months, showback_record
-from stratsim.engine.cells import Account, Cell
+from stratsim.engine.cells import DRAIN, MEASURED, WARM, Account, Cell
 from stratsim.engine.demand import DemandSource, DynamicDemandSource
 from stratsim.engine.dependencies import DependencyNetwork, station_class
 from stratsim.engine.lifecycle import CohortBook, wire_fallbacks
@@ -40,7 +40,8 @@ from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
 from stratsim.engine.months import MonthlyCosts
 from stratsim.engine.recording import BinRecorder, BinRow, StationSums
-from stratsim.engine.relationship import cell_class, customer_base, start_relationships
+from stratsim.engine.relationship import (DeskRequests, cell_class, customer_base, desk_requests,
+                                          start_relationships)
 from stratsim.engine.staffing import RosterDriver
 from stratsim.engine.station import PricedStation, Station
 from stratsim.engine.strategy import RuleRow, StrategyRuntime
@@ -56,7 +57,7 @@ def _priced(model: Model) -> frozenset[int]:
 
 def _accounts_for(model: Model) -> dict[PairKey, list[Account]]:
     """One period account per tier of each (segment, station) pair, indexed like the tiers: the
-    demand pairs, and the pairs only fallbacks and complaints desks send customers to."""
+    demand pairs, and the pairs only fallbacks send customers to."""
     priced = _priced(model)
     pairs = [(demand.segment_index, demand.station_index) for demand in model.demands]
     return {
@@ -107,12 +108,15 @@ class Replication:
                         if model.dependencies else None)
         if self.network is not None:
             self.counted += self.network.measured_cells()
+        self.desks = desk_requests(model, priced)
+        for desk in self.desks.values():
+            self.counted += desk.measured
         self.months = (MonthlyCosts(self.env, model, self.stations, _accounts_by_station(model, self.counted))
                        if model.dependencies or model.budget_per_month is not None else None)
         self.drain_cells = _cells_for(model, accounts)
         warm = _cells_for(model, accounts) if model.warmup_h > 0 else self.measured
         dynamic = model.dynamic_demands
-        self.book = CohortBook(warm)
+        self.book = CohortBook(warm, WARM if model.warmup_h > 0 else MEASURED)
         self.sources = [
             (DynamicDemandSource if k in dynamic else DemandSource)(
                 self.env, demand, self.stations[demand.station_index],
@@ -124,14 +128,14 @@ class Replication:
         self.strategy = (
             StrategyRuntime(self.env, model, self.stations, self.sources,
                             _with_requests(_cells_by_station(warm, self.measured, self.drain_cells),
-                                           self.network), rule_sink)
+                                           self.network, self.desks), rule_sink)
             if model.strategy is not None else None
         )
         wire_fallbacks(self.env, model.lifecycle, self.sources, self.stations, self.book, seed, replication)
         relations = start_relationships(
             self.env, model, self.sources, self.stations,
             [cell for group in _cells_by_station(warm, self.measured, self.drain_cells).values() for cell in group],
-            self.book, seed, replication) if model.relationships else {}
+            self.book, seed, replication, self.desks) if model.relationships else {}
         self.rosters = [
             RosterDriver(self.env, station, station.spec.schedule) if self.strategy is None
             else RosterDriver(self.env, station, station.spec.roster,
@@ -190,7 +194,7 @@ class Replication:
 
     def _end_warmup(self, event: Event) -> None:
         self._start_window(self.env._now)
-        self.book.current = self.measured
+        self.book.switch(self.measured, MEASURED)
         for source in self.sources:
             source.use_cells(self.measured[source.spec.segment_index, source.spec.station_index])
 
@@ -207,7 +211,7 @@ class Replication:
 
     def _continue_demand_uncounted(self) -> None:
         """After the horizon, arrivals go on into cells that are never reported."""
-        self.book.current = self.drain_cells
+        self.book.switch(self.drain_cells, DRAIN)
         for source in self.sources:
             source.use_cells(self.drain_cells[source.spec.segment_index, source.spec.station_index])
 
@@ -254,14 +258,15 @@ def _cells_by_station(*groups: dict[PairKey, list[Cell]]) -> dict[int, list[Cell
     return {station: list(cells.values()) for station, cells in found.items()}
 
 
-def _with_requests(cells: dict[int, list[Cell]], network: DependencyNetwork | None) -> dict[int, list[Cell]]:
-    """Add the request cells of every edge and cohort to their targets' cells: what the rules
-    see of a service (``served``, ``wait_mean``, ``margin``…) includes the requests it receives,
-    as its KPIs do."""
-    if network is not None:
-        for edge in network.edges:
-            for cell in edge.cells:
-                cells.setdefault(cell.station, []).append(cell)
+def _with_requests(cells: dict[int, list[Cell]], network: DependencyNetwork | None,
+                   desks: dict[int, DeskRequests]) -> dict[int, list[Cell]]:
+    """Add the request cells of every edge and complaints desk, every cohort, to their targets'
+    cells: what the rules see of a service (``served``, ``wait_mean``, ``margin``…) includes
+    the requests it receives, as its KPIs do."""
+    requests = [cell for edge in network.edges for cell in edge.cells] if network is not None else []
+    requests += [cell for desk in desks.values() for cell in desk.all_cells]
+    for cell in requests:
+        cells.setdefault(cell.station, []).append(cell)
     return cells
 
 

@@ -314,8 +314,9 @@ class Complaints(ScenarioModel):
     complaining customer leaves for good). Unit: probability per complaint."""
     desk: str | None = Field(default=None)
     """Id of the service that handles complaints (a complaints desk with its own staff): each
-    complaint sends it one request, served like any customer of the segment. Absent = complaints
-    are counted, not handled."""
+    complaint sends it one request, served in the segment's tier mix there at no price and counted
+    in the desk's KPIs, not as a customer of the segment. Absent = complaints are counted, not
+    handled."""
 
 
 class Segment(ScenarioModel):
