@@ -45,3 +45,21 @@ def test_the_months_add_up_to_the_windows_cost_less_promotions() -> None:
     total = math.fsum(month["cost"] for month in record["months"].values())
     assert kpis["cost_launch"] == 1000.0
     assert total == pytest.approx(kpis["cost"] - kpis["promotion_cost"], rel=1e-12)
+
+
+def test_the_months_count_the_complaints_desk_requests_completed_in_them() -> None:
+    """The desk's per-request cost is paid on the complaint requests it completed: the months
+    still add up to the window's cost, which holds the desk's requests (a month that missed the
+    desk's request accounts would come short by per_request × its completions)."""
+    slow = {"dist": "exponential", "mean": 0.25}
+    sc = scenario(
+        [service("help", staff=2, service_time=slow, costs={"staff_hour": 3.0, "per_request": 0.5}),
+         service("desk", staff=1, price=0.0, costs={"staff_hour": 2.0, "per_request": 7.0})],
+        [segment("g", {"help": 1.0}, rate=10.0, patience={"dist": "exponential", "mean": 0.2},
+                 complaints={"probability": 0.8, "desk": "desk"})],
+        {"plan": {"budget": {"per_month": 2000.0}}}, horizon=70 * DAY_H, warmup=5 * DAY_H)
+    record = run(sc).record
+    desk = record["services"]["desk"]
+    assert desk["completed"] > 0 and desk["cost_requests"] == 7.0 * desk["completed"]
+    total = math.fsum(month["cost"] for month in record["months"].values())
+    assert total == pytest.approx(record["kpis"]["cost"] - record["kpis"]["promotion_cost"], rel=1e-12)
