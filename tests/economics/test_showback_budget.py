@@ -95,4 +95,18 @@ def test_budget_variance_on_a_hand_checked_case():
 
 def _kpis(revenue: float, cost: float) -> dict[str, float]:
     return {"revenue": revenue, "cost": cost, "cost_staff": cost, "cost_requests": 0.0,
-            "cost_fixed": 0.0}
+            "cost_fixed": 0.0, "cost_launch": 0.0}
+
+
+def test_an_internal_services_launch_cost_is_allocated_with_the_rest_of_its_cost():
+    """identity was launched in the window: its cost (staff 90 + launch 1000) is what showback
+    allocates, so allocated + unallocated = the internal services' cost; leaving the launch out
+    allocated 90 and left 1000 of the portfolio's cost on nobody."""
+    identity = {**_kpis(0.0, 1090.0), "cost_staff": 90.0, "cost_launch": 1000.0}
+    record = showback_record({"app": _kpis(2000.0, 400.0), "shop": _kpis(500.0, 100.0), "identity": identity},
+                             frozenset({"identity"}), {("app", "identity"): 30, ("shop", "identity"): 10})
+    totals = record["showback_totals"]
+    assert totals["internal_cost"] == identity["cost"]
+    assert totals["allocated_cost"] + totals["unallocated_cost"] == 1090.0
+    assert record["showback"]["app"]["allocated_cost"] == pytest.approx(1090.0 * 30 / 40, rel=1e-15)
+    assert record["showback"]["shop"]["margin"] == pytest.approx(500.0 - 100.0 - 1090.0 * 10 / 40, rel=1e-15)

@@ -4,6 +4,7 @@ scenario without dependencies left exactly as it was."""
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 import pytest
@@ -191,3 +192,22 @@ def test_rules_see_the_requests_a_service_serves():
     seen = [int(row.values.split("=")[1]) for row in result.rows("look")]
     assert len(seen) == 4   # windows [0, 10), …, [30, 40): the whole measured window
     assert sum(seen) == result.record["services"]["auth"]["completed"] > 0
+
+
+def test_showback_allocates_an_internal_services_launch_cost():
+    """auth is a pipeline internal service launched inside the window (launch cost 1000), with
+    app, the only service sending it requests: its cost, launch included, is allocated to app, so
+    allocated + unallocated = internal cost = auth's cost (showback once left the launch out)."""
+    launch = 1000.0
+    sc = scenario([service("app", depends_on=[{"service": "auth", "share": 0.5}], status="pipeline", launch=60.0),
+                   service("auth", staff=2, internal=True, price=0.0, status="pipeline", launch=60.0,
+                           costs={"staff_hour": 4.0, "launch": launch})],
+                  [segment("g", {"app": 1.0}, rate=6.0)], horizon=200.0, warmup=20.0)
+    record = run(sc).record
+    auth, totals = record["services"]["auth"], record["showback_totals"]
+    assert auth["cost_launch"] == launch and auth["cost"] > launch
+    assert totals["internal_cost"] == auth["cost"]
+    assert math.fsum((totals["allocated_cost"], totals["unallocated_cost"])) == totals["internal_cost"]
+    assert record["showback"]["app"]["allocated_cost"] == totals["internal_cost"]   # app sent every request
+    assert record["showback"]["app"]["margin"] == pytest.approx(
+        record["services"]["app"]["profit"] - auth["cost"], rel=1e-12)

@@ -20,12 +20,12 @@ def showback_record(services: Mapping[str, Mapping[str, Any]], internal: frozens
     """``showback`` (per customer-facing service: allocated cost, margin after allocation) and
     ``showback_totals`` (internal cost, allocated, unallocated) of one replication.
 
-    ``services`` are the replication's service KPIs (``revenue``, ``cost``, ``cost_staff``,
-    ``cost_requests``, ``cost_fixed``); an internal service's cost to allocate is its staff,
-    per-request and fixed cost.
+    ``services`` are the replication's service KPIs (``revenue``, ``cost``); an internal
+    service's cost to allocate is its whole ``cost`` over the window: staff, per-request and
+    fixed cost and its launch cost when it was launched in the window (a pipeline service built
+    for the services that use it), so that allocated + unallocated = the internal services' cost.
     """
-    own = {sid: math.fsum((kpis["cost_staff"], kpis["cost_requests"], kpis["cost_fixed"]))
-           for sid, kpis in services.items() if sid in internal}
+    own = {sid: kpis["cost"] for sid, kpis in services.items() if sid in internal}
     result = allocate_showback(own, internal, requests)
     per_service: dict[str, Any] = {}
     for sid, kpis in services.items():
