@@ -272,3 +272,17 @@ def test_churned_counts_the_cohorts_complaints_during_the_drain_and_the_time_ser
     lost_after_horizon = at_horizon - relation.remaining               # by every cohort
     drain_cohort_churned = sum(c.churned for c in drain_cohort)        # all after the horizon
     assert record["churned"] - (base - at_horizon) == lost_after_horizon - drain_cohort_churned > 0
+
+
+def test_rules_see_the_complaints_a_desk_serves() -> None:
+    """The desk serves only complaint requests: a rule's served('desk') over its windows adds up
+    to the desk's completions of the window (the rules' cells include the desk's request cells)."""
+    sc = scenario([service("help", staff=2, service_time=SLOW),
+                   service("desk", staff=2, service_time=DESK_TIME, price=0.0)],
+                  [segment("g", {"help": 1.0}, rate=10.0, complaints={"probability": 0.8, "desk": "desk"}, **PATIENT)],
+                  {"pattern": {"rules": [{"name": "look", "every": 10, "when": "served('desk') >= 0",
+                                          "then": {"set_price_factor": {"help": 1}}}]}}, horizon=40.0)
+    result = run(sc)
+    seen = [int(row.values.split("=")[1]) for row in result.rows("look")]
+    assert len(seen) == 4   # windows [0, 10), …, [30, 40): the whole measured window
+    assert sum(seen) == result.record["services"]["desk"]["completed"] > 0
