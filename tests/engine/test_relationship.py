@@ -116,3 +116,19 @@ def test_only_the_cells_of_segments_that_can_complain_pay_for_the_hook() -> None
     kinds = {(model.segments[c.segment].id, model.stations[c.station].id): type(c) for c in cells}
     assert kinds[("g", "a")] is RelationCell
     assert kinds[("h", "a")] is not RelationCell and kinds[("g", "desk")] is not RelationCell
+
+
+def test_a_held_customer_re_scored_at_completion_does_not_complain_again() -> None:
+    """A customer of a blocking dependency is scored at the start of its service and re-scored
+    when its requests finish; the re-score corrects that outcome and is not a second one. With
+    ample staff everyone is served at once (score 5), so nobody may complain, blocking or not."""
+    def portfolio(mode: str):
+        return scenario([service("shop", depends_on=[{"service": "identity", "share": 1.0, "mode": mode}]),
+                         service("identity", internal=True, price=0.0)],
+                        [segment("g", {"shop": 1.0}, rate=5.0, customers=1000,
+                                 complaints={"probability": 0.2, "churn": 0.0})])
+    for mode in ("async", "blocking"):
+        record = run(portfolio(mode)).record
+        assert record["segments"]["g"]["served"] > 1000, mode
+        assert record["segments"]["g"]["satisfaction"] == 5.0, mode
+        assert record["segments"]["g"]["complaints"] == 0, mode

@@ -113,6 +113,11 @@ class Cell:
         self.churned = 0
         """Complaints of this cohort, and the customers of the base they cost (relationship)."""
 
+    def rescore(self, delta: float) -> None:
+        """Correct a customer's satisfaction score already counted by ``delta`` (a held customer
+        of a blocking dependency, re-scored at its completion): the same outcome, not a new one."""
+        self.satisfaction_sum += delta
+
     @property
     def lost(self) -> int:
         """Customers turned away or gone before service."""

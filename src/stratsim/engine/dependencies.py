@@ -155,7 +155,7 @@ class DependentStation(Station):
         tolerance = cell.tolerance_h
         queued = service_end_h - customer.arrival_h - customer.work_h
         experienced = now - customer.arrival_h - customer.work_h
-        cell.satisfaction_sum += _score(experienced, tolerance) - _score(queued, tolerance)
+        cell.rescore(_score(experienced, tolerance) - _score(queued, tolerance))
         self.network.finished(customer, self, now)
 
 

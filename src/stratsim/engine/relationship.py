@@ -69,6 +69,12 @@ class RelationCell(Cell):
         _SUM.__set__(self, value)
 
 
+    def rescore(self, delta: float) -> None:
+        """A re-score corrects an outcome already heard, so it is not heard again: a complaint is
+        decided once, when the outcome is known (a held customer's at the start of its service)."""
+        _SUM.__set__(self, _SUM.__get__(self, Cell) + delta)
+
+
 def _snap(score: float) -> float:
     """A score recovered from a running sum, with the sum's rounding removed at the ends of the
     scale (a fully satisfied customer must never complain)."""
