@@ -38,7 +38,7 @@ from stratsim.engine.lifecycle import CohortBook, wire_fallbacks
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
-from stratsim.engine.months import MonthlyCosts
+from stratsim.engine.months import LifecycleMoney, MonthlyCosts
 from stratsim.engine.recording import BinRecorder, BinRow, StationSums
 from stratsim.engine.relationship import cell_class, customer_base, start_relationships
 from stratsim.engine.staffing import RosterDriver
@@ -178,8 +178,9 @@ class Replication:
                                       self.strategy.launch_cost)
             record["rules"] = self.strategy.record()
         if self.network is not None or self.months is not None:
+            lifecycle = self.strategy.money_between if self.strategy is not None else None
             record.update(finance_kpis(model, record, self.network, self.months,
-                                       self.window_start, self.window_end))
+                                       self.window_start, self.window_end, lifecycle))
         return record
 
     def _start_window(self, now: float) -> None:
@@ -228,8 +229,9 @@ def _accounts_by_station(model: Model, cells: list[Cell]) -> list[list[Account]]
 
 def finance_kpis(model: Model, record: KpiRecord, network: DependencyNetwork | None,
                  months: MonthlyCosts | None, window_start: list[StationSums],
-                 window_end: list[StationSums]) -> KpiRecord:
-    """The dependency flows, the showback and the months' cost against budget of a replication."""
+                 window_end: list[StationSums], lifecycle: LifecycleMoney | None = None) -> KpiRecord:
+    """The dependency flows, the showback and the months' cost against budget of a replication
+    (``lifecycle``: when each service was offered and launched, from the strategy runtime)."""
     extra: KpiRecord = {}
     if network is not None:
         extra.update(network.record())
@@ -237,7 +239,8 @@ def finance_kpis(model: Model, record: KpiRecord, network: DependencyNetwork | N
         requests = {(e.source, e.target): extra["flows"][e.id]["sent"] for e in model.dependencies}
         extra.update(showback_record(record["services"], internal, requests))
     if months is not None:
-        extra["months"] = budget_months(model.budget_per_month, months.record(window_start, window_end))
+        extra["months"] = budget_months(model.budget_per_month,
+                                        months.record(window_start, window_end, lifecycle))
     return extra
 
 

@@ -271,6 +271,13 @@ class StrategyRuntime:
                              for p in promotions)
         return campaign
 
+    def money_between(self, i: int, t0: float, t1: float) -> tuple[float, float]:
+        """Station ``i``'s hours offered within ``[t0, t1)`` and the launch cost booked in it (a
+        month of the budget): the window's launch cost if the launch fell in that span."""
+        launched = self.state[i].launched_at
+        booked = self.launch_cost[i] if launched is not None and t0 <= launched < t1 else 0.0
+        return self.state[i].offered_h(t0, t1), booked
+
     def window_money(self) -> tuple[list[float], list[float]]:
         """Per station: hours offered in the window, and campaign cost accrued in it."""
         warmup, horizon = self.model.warmup_h, self.model.horizon_h
