@@ -148,3 +148,12 @@ def test_a_short_run_launches_once_and_sends_demand_to_the_fallbacks(baseline: S
     assert fired[f"{pipeline.id}.launch"]["fired"] == 1
     (retiring,) = [s for s in baseline.services if s.retire is not None]
     assert fired[f"{retiring.id}.retire"]["fired"] == 1
+
+
+def test_a_short_run_s_budget_months_add_up_to_its_cost(baseline: Scenario, short_run) -> None:
+    """With a launch and a retirement inside the window, the months still add up to the cost."""
+    record, summary = short_run
+    months = [record["months"][str(k)]["cost"] for k in range(1, len(record["months"]) + 1)]
+    assert len(months) == math.ceil((SHORT_WEEKS * HOURS_PER_WEEK - baseline.warmup) / (30 * 24))   # 30-day months
+    assert math.fsum(months) == pytest.approx(record["kpis"]["cost"] - record["kpis"]["promotion_cost"], rel=1e-12)
+    assert [m["month"] for m in summary["finance"]["budget"]["months"]] == list(range(1, len(months) + 1))
