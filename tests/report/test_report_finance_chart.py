@@ -5,6 +5,8 @@ from __future__ import annotations
 from PIL import Image
 
 from stratsim.report import finance_charts, style
+from stratsim.report.charts import chart_functions
+from stratsim.report.results import COMPARE, CompareResults
 
 
 def stat(mean: float, half: float = 1.0) -> dict:
@@ -55,3 +57,19 @@ def test_budget_only_draws_one_panel():
     figure = finance_charts.finance_figure({"budget": FINANCE["budget"]}, SERVICES)
     assert len(figure.axes) == 1
     assert style.finding_of(figure).startswith("1 of 2 months over budget")
+
+
+def test_a_comparison_draws_one_finance_chart_per_scenario_with_finance(tmp_path):
+    class Run:
+        def __init__(self, summary: dict) -> None:
+            self.summary = summary
+    comparison = {"baseline": "base", "scenarios": {"base": {}, "plain": {}, "more-staff": {}}}
+    runs = {"base": Run({"services": SERVICES, "finance": FINANCE}), "plain": Run({"services": SERVICES}),
+            "more-staff": Run({"services": SERVICES, "finance": {"budget": FINANCE["budget"]}})}
+    with style.chart_style():
+        drawings = finance_charts.compare_finance(CompareResults(tmp_path, comparison, None, runs))  # type: ignore[arg-type]
+    assert [d.name for d in drawings] == ["finance-1", "finance-3"]   # numbered by place, "plain" has none
+    assert style.finding_of(drawings[0].figure).startswith("base: 1 of 2 months over budget")
+    assert style.finding_of(drawings[1].figure).startswith("more-staff: ")
+    assert [len(d.figure.axes) for d in drawings] == [2, 1]
+    assert finance_charts.compare_finance in chart_functions(COMPARE)

@@ -1,4 +1,5 @@
-"""The finance chart of one run: budget against actual cost month by month, and showback.
+"""The finance chart of a run (one per scenario in a comparison): budget against actual cost
+month by month, and showback.
 
 Drawn from ``summary.json``'s ``finance`` section (a scenario with dependencies or a budget):
 the left panel shows each month's actual operating cost (95 % CI) against its budget, the
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 from stratsim.report import style
 from stratsim.report.charts import Drawing, register_chart
 from stratsim.report.labels import number
-from stratsim.report.results import RUN, RunResults
+from stratsim.report.results import COMPARE, RUN, CompareResults, RunResults
 
 
 def _mean(stat: Any) -> float:
@@ -120,14 +121,32 @@ def _showback_panel(ax, showback: Mapping[str, Mapping[str, Any]],
     ax.yaxis.set_major_formatter(lambda value, _: number(value))
 
 
+CAPTION = ("Left: each 30-day month's actual operating cost (staff, per request, fixed; "
+           "95 % CI) against the budget prorated to the month, labelled with the variance "
+           "(budget − actual). Right: each customer-facing service's own cost, the internal "
+           "services' cost allocated to it in proportion to the requests it sent, and its "
+           "margin after allocation (revenue − own cost − allocated).")
+
+
 @register_chart(RUN, order=65)
 def run_finance(results: RunResults) -> list[Drawing]:
     finance = results.summary.get("finance")
     if not finance:
         return []
-    return [Drawing("finance", finance_figure(finance, results.summary["services"]),
-                    "Left: each 30-day month's actual operating cost (staff, per request, fixed; "
-                    "95 % CI) against the budget prorated to the month, labelled with the variance "
-                    "(budget − actual). Right: each customer-facing service's own cost, the internal "
-                    "services' cost allocated to it in proportion to the requests it sent, and its "
-                    "margin after allocation (revenue − own cost − allocated).")]
+    return [Drawing("finance", finance_figure(finance, results.summary["services"]), CAPTION)]
+
+
+@register_chart(COMPARE, order=95)
+def compare_finance(results: CompareResults) -> list[Drawing]:
+    """One finance chart per compared scenario that has a finance section, baseline first,
+    numbered like the portfolio pictures (``finance-1`` is the first scenario), so a planner
+    sees each strategy's budget months and margins after showback side by side."""
+    drawings = []
+    for index, name in enumerate(results.names):
+        run = results.runs.get(name)
+        finance = run.summary.get("finance") if run is not None else None
+        if finance:
+            figure = finance_figure(finance, run.summary["services"])
+            style.set_finding(figure, f"{name}: {style.finding_of(figure)}")
+            drawings.append(Drawing(f"finance-{index + 1}", figure, f"Scenario {name}. " + CAPTION))
+    return drawings
