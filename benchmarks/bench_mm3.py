@@ -474,10 +474,21 @@ def stratsim_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "stratsim.cli"]
 
 
+def user_environment() -> dict[str, str]:
+    """The environment of a whole-process run: this one, with Python's bytecode cache on, as on
+    a user's machine (a sandbox may set ``PYTHONDONTWRITEBYTECODE``; then every start of an
+    editable install would compile its modules again, which no user pays twice)."""
+    import os
+
+    environment = dict(os.environ)
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    return environment
+
+
 def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     """Run ``command`` to its exit; the wall seconds and the finished process."""
     began = time.perf_counter()
-    child = subprocess.run(command, capture_output=True, text=True, check=False)
+    child = subprocess.run(command, capture_output=True, text=True, check=False, env=user_environment())
     seconds = time.perf_counter() - began
     if child.returncode != 0:
         tail = "\n".join(child.stderr.strip().splitlines()[-6:])
@@ -487,6 +498,9 @@ def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
 
 #: Seconds of rest before each whole-process run of ``--cli`` (see :func:`measure_cli`).
 PAUSE_S = 2.0
+
+#: Customers of the untimed warm-up runs of ``--cli``, which fill the bytecode caches.
+WARM_UP_CUSTOMERS = 2000
 
 
 def run_stratsim_cli(customers: int, seed: int, folder: Path, *options: str) -> ProcessRun:
@@ -533,6 +547,9 @@ def measure_cli(customers: int, seed: int, repeat: int) -> dict[str, list]:
              lambda: run_stratsim_cli(customers, seed, Path(folder), "--no-report")),
             ("help", help_seconds),
         ]
+        print("  warm-up (bytecode caches, disk): a short run of each ...", file=sys.stderr, flush=True)
+        run_ciw_process(WARM_UP_CUSTOMERS, seed)
+        run_stratsim_cli(WARM_UP_CUSTOMERS, seed, Path(folder))
         for index in range(repeat):
             shift = index % len(steps)
             print(f"  round {index + 1}/{repeat}:", end="", file=sys.stderr, flush=True)
