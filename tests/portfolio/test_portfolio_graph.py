@@ -8,6 +8,7 @@ from stratsim.portfolio.graph import (
     dependencies_of,
     has_portfolio_structure,
     portfolio_graph,
+    staff_text,
     window_of,
 )
 from stratsim.portfolio.lifecycle import OfferedWindow, offered_window
@@ -20,7 +21,8 @@ def test_nodes_and_edges_carry_the_portfolio():
     graph = portfolio_graph(load_scenario_text(PORTFOLIO_YAML))
     assert sorted(graph.nodes) == ["helpdesk", "identity", "network", "portal", "storage"]
     assert graph.nodes["identity"] == {"name": "identity", "status": "catalogue", "internal": True,
-                                       "launch_h": None, "retire_h": None, "fallback": None, "staff": 2}
+                                       "launch_h": None, "retire_h": None, "fallback": None, "staff": 2,
+                                       "staff_min": 2, "staff_max": 2}
     assert graph.edges["portal", "identity"] == {"share": 0.5, "mode": "blocking"}
     assert graph.edges["portal", "storage"] == {"share": 0.3, "mode": "async"}
     assert dependencies_of(graph, "portal") == [("identity", 0.5, "blocking"), ("storage", 0.3, "async")]
@@ -63,3 +65,16 @@ def test_a_plain_portfolio_has_no_structure_to_draw():
         item.pop("depends_on", None)
     assert not has_portfolio_structure(validated(data))
     assert has_portfolio_structure(validated(portfolio_data()))
+
+
+def test_a_rostered_service_shows_its_fewest_and_most_staff_over_the_week():
+    """Base staff 0 with a day roster of 3 is "staff 0–3", not "staff 0"."""
+    data = portfolio_data()
+    service(data, "storage")["staff"] = 0
+    data["strategy"] = {"pattern": {"rosters": {"storage": [
+        {"days": "mon-fri", "from": "08:00", "to": "18:00", "staff": 3},
+        {"days": "sat-sun", "from": "10:00", "to": "14:00", "staff": 1}]}}}
+    graph = portfolio_graph(validated(data))
+    assert (graph.nodes["storage"]["staff_min"], graph.nodes["storage"]["staff_max"]) == (0, 3)
+    assert staff_text(graph.nodes["storage"]) == "staff 0–3"
+    assert staff_text(graph.nodes["identity"]) == "staff 2"

@@ -172,3 +172,24 @@ def test_the_quick_look_at_a_scenario_copy_never_misses_a_portfolio():
     for scenario in scenarios:
         quick = portfolio_charts._may_have_portfolio(scenario_yaml(scenario))
         assert quick == has_portfolio_structure(scenario), scenario.name
+
+
+def test_no_two_service_boxes_overlap_on_a_wide_portfolio():
+    """The cloud example puts eight services on its top row: every second one moves down."""
+    from pathlib import Path
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from stratsim.scenario import load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "cloud-portfolio.yaml")
+    wide = portfolio_graph(scenario)
+    figure = portfolio_figure(wide, {s: 0.5 for s in wide.nodes})
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    boxes = {t.get_text().split("\n")[0]: t.get_bbox_patch().get_window_extent(renderer)
+             for t in figure.axes[0].texts
+             if t.get_bbox_patch() is not None and t.get_text().split("\n")[0] in wide.nodes}
+    assert sorted(boxes) == sorted(wide.nodes)
+    overlapping = [(a, b) for a, b in itertools.combinations(sorted(boxes), 2) if boxes[a].overlaps(boxes[b])]
+    assert overlapping == []

@@ -23,7 +23,8 @@ if TYPE_CHECKING:   # the models import the scenario checks, which import the po
 ASYNC, BLOCKING = "async", "blocking"
 
 
-def _node_attributes(service: Service) -> dict[str, object]:
+def _node_attributes(scenario: Scenario, service: Service) -> dict[str, object]:
+    low, high = staff_range(scenario, service)
     return {
         "name": service.name or service.id,
         "status": service.status,
@@ -32,7 +33,25 @@ def _node_attributes(service: Service) -> dict[str, object]:
         "retire_h": service.retire,
         "fallback": service.fallback,
         "staff": service.staff,
+        "staff_min": low,
+        "staff_max": high,
     }
+
+
+def staff_range(scenario: Scenario, service: Service) -> tuple[int, int]:
+    """The fewest and the most staff on duty over the week under the service's roster (its base
+    staff twice without one): a rostered team's base staff alone says little."""
+    from stratsim.engine.compile import compile_station
+
+    spec = compile_station(scenario, service, 0)
+    levels = [staff for _, staff in spec.schedule.changes] or [spec.base_staff]
+    return min(levels), max(levels)
+
+
+def staff_text(node: dict[str, object]) -> str:
+    """``staff 3``, or ``staff 1–6`` for a roster that changes it over the week."""
+    low, high = node["staff_min"], node["staff_max"]
+    return f"staff {low}" if low == high else f"staff {low}–{high}"
 
 
 def portfolio_graph(scenario: Scenario) -> nx.DiGraph:
@@ -40,13 +59,14 @@ def portfolio_graph(scenario: Scenario) -> nx.DiGraph:
 
     Node attributes: ``name`` (display name, else the id), ``status`` (catalogue, pipeline or
     retired), ``internal`` (bool), ``launch_h`` and ``retire_h`` (hours, or None), ``fallback``
-    (a service id or None) and ``staff`` (base servers). Edge ``A → B`` for each entry of A's
+    (a service id or None), ``staff`` (base servers) and ``staff_min``/``staff_max`` (the fewest
+    and the most on duty over the week, under its roster). Edge ``A → B`` for each entry of A's
     ``depends_on``, with ``share`` (probability a customer of A sends a request to B) and
     ``mode`` (``async`` or ``blocking``).
     """
     graph = nx.DiGraph(name=scenario.name)
     for service in sorted(scenario.services, key=lambda s: s.id):
-        graph.add_node(service.id, **_node_attributes(service))
+        graph.add_node(service.id, **_node_attributes(scenario, service))
     for service in sorted(scenario.services, key=lambda s: s.id):
         for dependency in sorted(service.depends_on, key=lambda d: d.service):
             graph.add_edge(service.id, dependency.service, share=dependency.share,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 from dataclasses import dataclass
 
 import networkx as nx
@@ -31,7 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from stratsim.errors import StratsimError
-from stratsim.portfolio.graph import BLOCKING, has_portfolio_structure, portfolio_graph
+from stratsim.portfolio.graph import BLOCKING, has_portfolio_structure, portfolio_graph, staff_text
 from stratsim.portfolio.impact import dependents
 from stratsim.portfolio.lifecycle import CATALOGUE, PIPELINE, RETIRED
 from stratsim.report import style
@@ -102,7 +103,7 @@ def _days(hours: float) -> str:
 def node_label(graph: nx.DiGraph, service: str, value_text: str | None = None) -> str:
     """The text in a service's box: its id, then its staff, lifecycle and value if any."""
     node = graph.nodes[service]
-    lines = [service, f"staff {node['staff']}"]
+    lines = [service, staff_text(node)]
     if node["status"] == PIPELINE:
         launch = node["launch_h"]
         lines.append("pipeline" + (f", from {_days(launch)}" if launch is not None else ""))
@@ -186,12 +187,13 @@ def _edge_label(share: float, mode: str, with_mode: bool) -> str:
 
 
 def _draw_edges(ax: Axes, graph: nx.DiGraph, positions: Mapping[str, tuple[float, float]],
-                boxes: dict, scale: _Scale) -> None:
+                boxes: dict, scale: _Scale, node_extents: list[tuple[float, ...]]) -> None:
     """Arrows from each service to those it depends on, each labelled where its label overlaps
-    the node boxes and the labels already placed least (tried along the arrow, middle first)."""
+    the node boxes (``node_extents``, as drawn) and the labels already placed least (tried
+    along the arrow, middle first)."""
     rows = layers(graph)
     with_mode = graph.number_of_edges() <= MODE_IN_LABEL_MAX_EDGES
-    taken = [scale.box(x, y, boxes[s].get_text(), pad_in=0.12) for s, (x, y) in positions.items()]
+    taken = list(node_extents)
     for source, target, data in sorted(graph.edges(data=True)):
         p0, p2 = positions[source], positions[target]
         skips = abs(rows[source] - rows[target]) > 1 or rows[source] == rows[target]
@@ -288,6 +290,52 @@ def portfolio_finding(graph: nx.DiGraph, values: Mapping[str, float] | None = No
             f"a shortfall there reaches {names}")
 
 
+#: The gap (in rows) kept between a moved box and its neighbours, the room (in rows) left
+#: between it and the row below for the arrows' labels, and the height (inches) a figure gains
+#: when a row is staggered.
+STAGGER_GAP, LABEL_ROOM, STAGGER_EXTRA_IN = 0.05, 0.2, 1.6
+
+
+def stagger_crowded_rows(figure: Figure, ax: Axes, boxes: Mapping[str, Any],
+                         positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Move every second service of a row down where two neighbouring boxes of that row overlap
+    (a wide portfolio on one row): just clear of its neighbours, leaving room for the arrows'
+    labels above the row below (the figure grows taller to make it). Measured on the laid-out
+    figure, so the boxes are their drawn size; the moved boxes are repositioned and the new
+    positions returned."""
+    rows = sorted({y for _, y in positions.values()})
+    members = {y: sorted((x, s) for s, (x, yy) in positions.items() if yy == y) for y in rows}
+    extent = _drawn_extents(figure, ax, boxes)
+    crowded = [y for y in rows if any(extent[a].x1 + STAGGER_GAP / 2 > extent[b].x0
+                                      for (_, a), (_, b) in zip(members[y], members[y][1:]))]
+    if not crowded:
+        return positions
+    width_in, height_in = figure.get_size_inches()
+    figure.set_size_inches(width_in, height_in + STAGGER_EXTRA_IN)
+    extent = _drawn_extents(figure, ax, boxes)
+    moved = dict(positions)
+    for y in crowded:
+        row = members[y]
+        needed = max(extent[a].height + extent[b].height for (_, a), (_, b) in zip(row, row[1:])) / 2
+        below = [extent[s].height for _, s in members.get(y - 1.0, [])]
+        room = 1.0 - (max(extent[s].height for _, s in row) + max(below, default=0.0)) / 2 - LABEL_ROOM
+        drop = max(0.0, min(needed + STAGGER_GAP, room))
+        for i, (x, service) in enumerate(row):
+            if i % 2:
+                moved[service] = (x, y - drop)
+                boxes[service].set_position(moved[service])
+    return moved
+
+
+def _drawn_extents(figure: Figure, ax: Axes, boxes: Mapping[str, Any]) -> dict[str, Any]:
+    """Each service box's extent as drawn, in data units (after the figure's layout)."""
+    figure.draw_without_rendering()
+    renderer = figure._get_renderer()  # type: ignore[attr-defined]
+    to_data = ax.transData.inverted()
+    return {s: box.get_bbox_patch().get_window_extent(renderer).transformed(to_data)
+            for s, box in boxes.items()}
+
+
 def portfolio_figure(graph: nx.DiGraph, values: Mapping[str, float] | None = None,
                      kpi: str = "utilization", finding: str | None = None) -> Figure:
     """The portfolio as a layered graph; ``values`` (per service, of ``kpi``) colour the boxes."""
@@ -304,8 +352,6 @@ def portfolio_figure(graph: nx.DiGraph, values: Mapping[str, float] | None = Non
     scale = _Scale(width / (style.WIDTH_IN - (1.5 if values is not None else 0.5)),
                    (rows + 0.1) / max(height_in - 3.2, 1.0))
     boxes = _draw_nodes(ax, graph, positions, values, kpi, norm)
-    _draw_edges(ax, graph, positions, boxes, scale)
-    _draw_fallbacks(ax, graph, positions, boxes)
     ax.axis("off")
     if values is not None:
         bar = figure.colorbar(ScalarMappable(norm, colormaps[style.HEATMAP]), ax=ax,
@@ -315,6 +361,10 @@ def portfolio_figure(graph: nx.DiGraph, values: Mapping[str, float] | None = Non
             bar.ax.yaxis.set_major_formatter(lambda v, _: f"{v * 100:.0f} %")
     _legend(figure, ax, graph, values is not None)
     style.set_finding(figure, finding or portfolio_finding(graph, values, kpi))
+    positions = stagger_crowded_rows(figure, ax, boxes, positions)   # once laid out: drawn sizes
+    drawn = [(e.x0, e.x1, e.y0, e.y1) for e in _drawn_extents(figure, ax, boxes).values()]
+    _draw_edges(ax, graph, positions, boxes, scale, drawn)
+    _draw_fallbacks(ax, graph, positions, boxes)
     return figure
 
 

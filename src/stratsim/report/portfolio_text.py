@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from stratsim.portfolio.graph import dependencies_of
+from stratsim.portfolio.graph import dependencies_of, staff_text
 from stratsim.portfolio.impact import RetirementImpact, ServiceLoad, StaffLossImpact
 from stratsim.portfolio.lifecycle import PIPELINE, RETIRED
 from stratsim.portfolio.overview import PortfolioOverview
@@ -47,7 +47,7 @@ def service_lines(overview: PortfolioOverview) -> list[str]:
         kind = "internal" if node["internal"] else "customer-facing"
         deps = ", ".join(f"{t} {share * 100:g} % {mode}" for t, share, mode in dependencies_of(graph, service))
         value = _value(overview.kpi, (overview.values or {}).get(service))
-        lines.append(f"  {service}: {kind}, {_status(node)}, staff {node['staff']}{value}; "
+        lines.append(f"  {service}: {kind}, {_status(node)}, {staff_text(node)}{value}; "
                      f"depends on {deps or 'nothing'}")
     return lines
 
