@@ -56,3 +56,36 @@ def write(folder: Path, name: str, text: str) -> Path:
 @pytest.fixture
 def small_scenario(tmp_path: Path) -> Path:
     return write(tmp_path, "small.yaml", SMALL_SCENARIO)
+
+
+def _interrupts_at_default() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def start_in_own_group():
+    """Start a command in its own process group, as a terminal would: Ctrl-C at its default
+    action even when these tests run where SIGINT is ignored (a shell's background job passes
+    that on to every child, and Python then never turns Ctrl-C into KeyboardInterrupt). Every
+    group still alive when the test ends is killed, so a failing test leaves no run behind."""
+    import os
+    import signal
+    import subprocess
+
+    started: list[subprocess.Popen] = []
+
+    def start(command: list[str], cwd: Path) -> subprocess.Popen:
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, start_new_session=True, preexec_fn=_interrupts_at_default)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.communicate()

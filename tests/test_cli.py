@@ -167,15 +167,14 @@ def test_console_script_reports_without_traceback(tmp_path):
 
 
 @pytest.mark.parametrize("jobs, signal_name", [("1", "SIGINT"), ("2", "SIGINT"), ("1", "SIGTERM")])
-def test_interrupted_run_stops_at_once_and_leaves_nothing(tmp_path, jobs, signal_name):
+def test_interrupted_run_stops_at_once_and_leaves_nothing(tmp_path, jobs, signal_name, start_in_own_group):
     import signal
     import time
 
     long_run = SMALL_SCENARIO.replace("horizon: 8d", "horizon: 2000w").replace("replications: 3", "replications: 50")
     path = write(tmp_path, "long.yaml", long_run)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "stratsim.cli", "run", str(path), "--out", "o", "--jobs", jobs],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = start_in_own_group(
+        [sys.executable, "-m", "stratsim.cli", "run", str(path), "--out", "o", "--jobs", jobs], tmp_path)
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob("o/.stratsim-partial-*")) and time.monotonic() < deadline:
         time.sleep(0.1)

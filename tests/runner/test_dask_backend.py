@@ -149,18 +149,17 @@ def test_a_caller_running_threads_gets_the_standard_forkserver(monkeypatch):
 
 
 @pytest.mark.parametrize("moment, delay_s", [("while the cluster starts", 0.3), ("while it runs", 6.0)])
-def test_ctrl_c_stops_a_dask_run_and_leaves_nothing(tmp_path, moment, delay_s):
+def test_ctrl_c_stops_a_dask_run_and_leaves_nothing(tmp_path, moment, delay_s, start_in_own_group):
     import signal
-    import subprocess
     import time
 
     from tests.conftest import write
 
     long_run = SMALL_SCENARIO.replace("horizon: 8d", "horizon: 2000w").replace("replications: 3", "replications: 50")
     path = write(tmp_path, "long.yaml", long_run)
-    process = subprocess.Popen(
+    process = start_in_own_group(
         [sys.executable, "-m", "stratsim.cli", "run", str(path), "--out", "o", "--jobs", "2", "--backend", "dask"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        tmp_path)
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob("o/.stratsim-partial-*")) and time.monotonic() < deadline:
         time.sleep(0.1)
