@@ -141,3 +141,51 @@ def write_sweep_folder(folder: Path, params: list[str], points: list[list[Any]],
         "points": len(points), "command": ["stratsim", "sweep", "scenarios/helpdesk-baseline.yaml"]}),
         encoding="utf-8")
     return folder
+
+
+def laid_out(figure: Any) -> Any:
+    """Draw ``figure`` (layout included) as it is saved; the renderer, to measure its text."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    return renderer
+
+
+def overlapping_texts(texts: list[Any], renderer: Any) -> list[tuple[str, str]]:
+    """Pairs of non-empty texts whose drawn extents overlap (by their strings)."""
+    import itertools
+
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_text()]
+    return [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2) if box_a.overlaps(box_b)]
+
+
+def overlapping_slanted_texts(texts: list[Any], renderer: Any) -> list[tuple[str, str]]:
+    """Pairs of non-empty texts drawn at one slant (``rotation_mode="anchor"``, as slanted tick
+    labels are) whose rotated boxes overlap: their axis-aligned extents overlap even when the
+    letters are far apart, so each box is measured upright and compared in the slanted frame."""
+    import itertools
+    import math
+
+    shapes = []
+    for text in (t for t in texts if t.get_text()):
+        angle = math.radians(text.get_rotation())
+        anchor = text.get_transform().transform(text.get_unitless_position())
+        rotation = text.get_rotation()
+        text.set_rotation(0)
+        upright = text.get_window_extent(renderer)
+        text.set_rotation(rotation)
+        width, height = upright.width, upright.height
+        left = {"left": 0.0, "center": -width / 2, "right": -width}[text.get_horizontalalignment()]
+        low = {"bottom": 0.0, "baseline": 0.0, "center": -height / 2, "center_baseline": -height / 2,
+               "top": -height}[text.get_verticalalignment()]
+        shapes.append((text.get_text(), angle, anchor, (left, left + width), (low, low + height)))
+    overlapping = []
+    for (a, angle, anchor_a, across_a, up_a), (b, _, anchor_b, across_b, up_b) in itertools.combinations(shapes, 2):
+        dx, dy = anchor_b - anchor_a
+        along = dx * math.cos(angle) + dy * math.sin(angle)      # b's anchor in a's slanted frame
+        normal = -dx * math.sin(angle) + dy * math.cos(angle)
+        if (across_b[0] + along < across_a[1] and across_a[0] < across_b[1] + along
+                and up_b[0] + normal < up_a[1] and up_a[0] < up_b[1] + normal):
+            overlapping.append((a, b))
+    return overlapping

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from matplotlib.colors import to_hex
 from PIL import Image
+from report_testkit import laid_out, overlapping_slanted_texts, overlapping_texts
 
 from stratsim.report import finance_charts, style
 from stratsim.report.charts import chart_functions
@@ -73,3 +75,65 @@ def test_a_comparison_draws_one_finance_chart_per_scenario_with_finance(tmp_path
     assert style.finding_of(drawings[1].figure).startswith("more-staff: ")
     assert [len(d.figure.axes) for d in drawings] == [2, 1]
     assert finance_charts.compare_finance in chart_functions(COMPARE)
+
+
+# A year of months whose variances are six-digit numbers, and six customer-facing services with
+# long names using three internal services: as crowded as the cloud example's finance chart.
+MONTHS_IN_A_YEAR = 13
+BUSY_SERVICES = ("compute", "managed-db", "kubernetes", "backup", "support", "legacy-hosting")
+INTERNAL = ("identity", "network", "storage")
+BUSY_FINANCE = {
+    "budget": {"per_month": 1_050_000.0, "months": [
+        {"month": m + 1, "start_hours": 720.0 * m, "hours": 720.0, "budget": 1_050_000.0,
+         "cost": stat(950_000.0 + 1_000.0 * m, 5_000.0), "variance": stat(100_000.0 - 1_000.0 * m - 0.5)}
+        for m in range(MONTHS_IN_A_YEAR)]},
+    "showback": {"internal_cost": stat(3e6), "allocated_cost": stat(3e6), "unallocated_cost": stat(0.0),
+                 "services": {name: {"allocated_cost": stat(3e5), "margin": stat(1_584_169.0 - 9e5 * (i % 2)),
+                                     "allocated_from": {source: stat(1e5) for source in INTERNAL}}
+                              for i, name in enumerate(BUSY_SERVICES)}},
+}
+BUSY_COSTS = {name: {"cost": stat(2_000_000.0)} for name in BUSY_SERVICES}
+
+
+def busy_figure():
+    """The crowded finance chart, drawn and laid out in the report's style (its font sizes);
+    the figure and the renderer that measured it."""
+    with style.chart_style():
+        figure = finance_charts.finance_figure(BUSY_FINANCE, BUSY_COSTS)
+        return figure, laid_out(figure)
+
+
+def test_variance_labels_neither_overlap_nor_leave_their_panel():
+    figure, renderer = busy_figure()
+    for ax in figure.axes:
+        assert len(ax.texts) == (MONTHS_IN_A_YEAR if ax is figure.axes[0] else len(BUSY_SERVICES))
+        assert overlapping_texts(ax.texts, renderer) == []
+        top = ax.get_window_extent(renderer).y1
+        assert [t.get_text() for t in ax.texts if t.get_window_extent(renderer).y1 > top] == []
+
+
+def test_service_names_on_the_showback_axis_do_not_overlap():
+    figure, renderer = busy_figure()
+    showback_ax = figure.axes[1]
+    assert [t.get_text() for t in showback_ax.get_xticklabels()] == list(BUSY_SERVICES)
+    assert overlapping_slanted_texts(showback_ax.get_xticklabels(), renderer) == []
+
+
+def test_every_part_of_a_stack_has_its_own_palette_colour():
+    figure, _ = busy_figure()
+    (legend,) = figure.legends
+    colours = {text.get_text(): to_hex(handle.get_facecolor())
+               for text, handle in zip(legend.get_texts(), legend.legend_handles)
+               if text.get_text() != "budget (prorated)"}   # a line, not a bar
+    parts = ["own cost", *(f"allocated from {s}" for s in INTERNAL), "margin after allocation", "actual cost"]
+    assert sorted(colours) == sorted(parts)
+    assert len(set(colours.values())) == len(parts)
+    palette = {c.lower() for c in (*style.SERIES, style.GREY, style.LIGHT_GREY, *style.COST_COLOURS)}
+    assert set(colours.values()) <= palette
+
+
+def test_the_legend_lies_inside_the_figure():
+    figure, renderer = busy_figure()
+    (legend,) = figure.legends
+    inside, box = figure.bbox, legend.get_window_extent(renderer)
+    assert inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0

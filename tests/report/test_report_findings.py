@@ -143,3 +143,18 @@ def test_sweep_findings():
         "3 of 5 points are on the front of profit and SLA attainment: no other point is better on both")
     assert findings.score_finding({"a": 0.7, "b": 0.9}, {"b": False}) == (
         "a scores best among the feasible scenarios (0.7); 1 breaches a constraint")
+
+
+def test_money_finding_after_showback_judges_customer_facing_services_on_their_margin():
+    """Internal services earn nothing by design: their negative profit is no loss to report;
+    a customer-facing service with a positive profit can still lose money after showback."""
+    profit = {"compute": 2_668_711.0, "backup": 166_905.0, "storage": -1_392_825.0, "network": -1_263_037.0}
+    margins = {"compute": 846_077.0, "backup": -9_507.0}
+    text = findings.money_finding(profit, 2_864_935.0, 364.0, margins)
+    assert text == "Portfolio profit 2,864,935 over 364 days; after showback backup runs at a loss (−9,507)"
+    assert "storage" not in text and "network" not in text
+    assert findings.money_finding(profit, 1.0, 7.0, {"compute": 5.0, "backup": -1.0, "shop": -3.0}) == (
+        "Portfolio profit 1 over 7 days; after showback 2 customer-facing services run at a loss, most shop (−3)")
+    assert findings.money_finding(profit, 1.0, 7.0, {"compute": 5.0, "backup": 2.0}) == (
+        "Portfolio profit 1 over 7 days; after showback every customer-facing service keeps a margin, "
+        "lowest backup (2)")

@@ -210,3 +210,52 @@ def test_without_model_json_staff_comes_from_the_time_series(run_copy):
     assert np.allclose(line(desk, "staff on duty").get_ydata()[:-1], staffed["desk"].mean(axis=0))
     assert not [ln for ln in desk.get_lines() if ln.get_label().startswith("offered load")]
     assert not math.isnan(line(desk, "busy servers (simulated)").get_ydata()[0])
+
+
+def money_level(revenue: float, cost: float) -> dict:
+    """A service's money KPIs as the summary holds them (cost split staff 60 %, requests 10 %, fixed 30 %)."""
+    def stat(mean: float) -> dict:
+        return {"mean": mean, "ci95": [mean - 0.01 * abs(mean), mean + 0.01 * abs(mean)]}
+    return {"revenue": stat(revenue), "cost": stat(cost), "profit": stat(revenue - cost),
+            "cost_staff": stat(0.6 * cost), "cost_requests": stat(0.1 * cost), "cost_fixed": stat(0.3 * cost)}
+
+
+# The cloud example's money chart: six customer-facing and four internal services (no revenue),
+# seven-digit money, long names.
+CUSTOMER_FACING = {"compute": (5_336_593.0, 2_667_882.0), "managed-db": (4_054_220.0, 1_921_110.0),
+                   "kubernetes": (2_489_263.0, 1_418_259.0), "backup": (847_110.0, 680_205.0),
+                   "support": (1_537_206.0, 908_581.0), "legacy-hosting": (698_707.0, 800_147.0)}
+INTERNAL_SERVICES = {"identity": 973_154.0, "network": 1_263_037.0, "storage": 1_392_825.0,
+                     "customer-relations": 72_962.0}
+CLOUD_LEVELS = {**{name: money_level(*money) for name, money in CUSTOMER_FACING.items()},
+                **{name: money_level(0.0, cost) for name, cost in INTERNAL_SERVICES.items()},
+                "portfolio": money_level(14_963_099.0, 12_098_164.0)}
+MARGINS = {"compute": 846_077.0, "managed-db": 1_584_169.0, "kubernetes": 343_240.0, "backup": -9_507.0,
+           "support": 374_000.0, "legacy-hosting": -200_082.0}
+
+
+def test_money_labels_and_service_names_do_not_overlap_on_a_wide_portfolio():
+    from report_testkit import laid_out, overlapping_slanted_texts, overlapping_texts
+
+    with style.chart_style():   # the report's font sizes
+        figure = run_charts.money_figure(CLOUD_LEVELS, 364.0, MARGINS)
+        renderer = laid_out(figure)
+    (ax,) = panels(figure)
+    labels_per_service = 3 * len(CUSTOMER_FACING) + len(INTERNAL_SERVICES) + 3   # revenue, cost, profit
+    assert len(ax.texts) == labels_per_service
+    assert overlapping_texts(ax.texts, renderer) == []
+    top = ax.get_window_extent(renderer).y1
+    assert [t.get_text() for t in ax.texts if t.get_window_extent(renderer).y1 > top] == []
+    assert overlapping_slanted_texts(ax.get_xticklabels(), renderer) == []
+
+
+def test_internal_services_have_no_profit_bar_and_the_title_judges_margins():
+    figure = run_charts.money_figure(CLOUD_LEVELS, 364.0, MARGINS)
+    (ax,) = panels(figure)
+    bars_per_level = 5   # revenue, three cost parts, profit
+    assert len(ax.patches) == bars_per_level * (len(CLOUD_LEVELS)) - len(INTERNAL_SERVICES)
+    names = [t.get_text() for t in ax.get_xticklabels()]
+    assert [n for n in names if n.endswith("(internal)")] == [f"{n} (internal)" for n in INTERNAL_SERVICES]
+    finding = style.finding_of(figure)
+    assert "2 customer-facing services run at a loss, most legacy-hosting (−200,082)" in finding
+    assert not any(name in finding for name in INTERNAL_SERVICES)

@@ -34,6 +34,13 @@ def _error(stat: Any) -> list[list[float]]:
     return [[stat["mean"] - low], [high - stat["mean"]]]
 
 
+def _high(stat: Any) -> float:
+    """The top of a statistic's whisker (its mean when it has no interval): where its label goes."""
+    if isinstance(stat, Mapping) and stat.get("ci95"):
+        return float(stat["ci95"][1])
+    return _mean(stat)
+
+
 def finance_finding(months: Sequence[Mapping[str, Any]], margins: Mapping[str, float]) -> str:
     """Title of the finance chart: the budget's verdict, then the lowest margin after showback."""
     parts = []
@@ -62,10 +69,24 @@ def finance_figure(finance: Mapping[str, Any], services: Mapping[str, Mapping[st
             _budget_panel(ax, months)
         else:
             _showback_panel(ax, showback, services)
-    style.figure_legend(figure, axes, 5)
+    style.figure_legend(figure, axes, LEGEND_COLUMNS)
     margins = {s: _mean(v["margin"]) for s, v in showback.items()}
     style.set_finding(figure, finance_finding(months, margins))
+    style.fit_value_labels(figure)
     return figure
+
+
+#: Legend columns: three of the longest entries ("allocated from <service>") fit the width.
+LEGEND_COLUMNS = 3
+
+
+def allocation_colours(sources: Sequence[str]) -> dict[str, str]:
+    """A colour per internal service whose cost is allocated: from the palette, none of them
+    the colour of own cost, of the margin (profit or loss) or of the budget panel's actual
+    cost, so every part of a stack and every legend entry can be told apart."""
+    taken = {style.COST_COLOURS[0], style.PROFIT_COLOUR, style.LOSS_COLOUR, style.SKY_BLUE}
+    free = [c for c in (*style.SERIES, style.GREY, style.LIGHT_GREY) if c not in taken]
+    return {source: free[i % len(free)] for i, source in enumerate(sources)}
 
 
 def _budget_panel(ax, months: Sequence[Mapping[str, Any]]) -> None:
@@ -77,10 +98,8 @@ def _budget_panel(ax, months: Sequence[Mapping[str, Any]]) -> None:
             ax.hlines(month["budget"], x[i] - 0.4, x[i] + 0.4, color=style.BLACK, linewidth=2.5,
                       label="budget (prorated)" if i == 0 else None)
             variance = _mean(month["variance"])
-            ax.annotate(number(variance), (x[i], max(_mean(month["cost"]), month["budget"])),
-                        xytext=(0, 4), textcoords="offset points", ha="center", va="bottom",
-                        fontsize=style.NOTE_PT,
-                        color=style.WORSE_COLOUR if variance < 0 else style.BETTER_COLOUR)
+            style.value_label(ax, number(variance), x[i], max(_high(month["cost"]), month["budget"]),
+                              color=style.WORSE_COLOUR if variance < 0 else style.BETTER_COLOUR)
     labels = [f"{m['month']}" + ("" if m["hours"] >= 720 else f"\n({number(m['hours'] / 24, 3)} d)")
               for m in months]
     ax.set_xticks(x, labels)
@@ -96,7 +115,7 @@ def _showback_panel(ax, showback: Mapping[str, Mapping[str, Any]],
     names = list(showback)
     x = np.arange(len(names))
     sources = sorted({s for v in showback.values() for s in v["allocated_from"]})
-    colours = dict(zip(sources, style.SERIES[1:]))
+    colours = allocation_colours(sources)
     for i, name in enumerate(names):
         own = _mean(services.get(name, {}).get("cost"))
         ax.bar(x[i] - 0.2, own, 0.4, color=style.COST_COLOURS[0], label="own cost" if i == 0 else None)
@@ -111,10 +130,10 @@ def _showback_panel(ax, showback: Mapping[str, Mapping[str, Any]],
         value = _mean(margin)
         ax.bar(x[i] + 0.2, value, 0.4, color=style.PROFIT_COLOUR if value >= 0 else style.LOSS_COLOUR,
                yerr=_error(margin), capsize=4, label="margin after allocation")
-        ax.annotate(number(value), (x[i] + 0.2, max(value, 0.0)), xytext=(0, 4),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=style.NOTE_PT)
+        style.value_label(ax, number(value), x[i] + 0.2, max(_high(margin), 0.0))
     ax.axhline(0, color=style.BLACK, linewidth=1.0)
     ax.set_xticks(x, names)
+    style.slant_tick_labels(ax)
     ax.grid(False, axis="x")
     ax.set_ylabel("money over the window (currency)")
     ax.set_title("showback per customer-facing service")

@@ -209,9 +209,17 @@ def sla_finding(results: Sequence[SlaResult]) -> str:
     return f"{met} of {len(results)} SLA targets met; missed: {' and '.join(named)}"
 
 
-def money_finding(profit: Mapping[str, float], portfolio_profit: float, window_days: float) -> str:
-    """Title of the money chart; ``profit``: service → mean profit over the window."""
+def money_finding(profit: Mapping[str, float], portfolio_profit: float, window_days: float,
+                  margins: Mapping[str, float] | None = None) -> str:
+    """Title of the money chart; ``profit``: service → mean profit over the window.
+
+    With ``margins`` (customer-facing service → mean margin after showback) the services are
+    judged on those margins: internal services earn no revenue by design, so their negative
+    profit is not a loss to report.
+    """
     period = f"over {number(window_days, 3)} days"
+    if margins is not None:
+        return f"Portfolio profit {number(portfolio_profit)} {period}" + _margin_verdict(margins)
     losses = [s for s, p in profit.items() if p < 0]
     text = f"Portfolio profit {number(portfolio_profit)} {period}"
     if losses:
@@ -222,6 +230,21 @@ def money_finding(profit: Mapping[str, float], portfolio_profit: float, window_d
         best = max(profit, key=lambda s: profit[s])
         text += f"; every service is profitable, {best} most ({number(profit[best])})"
     return text
+
+
+def _margin_verdict(margins: Mapping[str, float]) -> str:
+    """``"; after showback, backup runs at a loss (−9,507)"`` and the like."""
+    losses = [s for s, m in margins.items() if m < 0]
+    if losses:
+        worst = min(losses, key=lambda s: margins[s])
+        return (f"; after showback {worst} runs at a loss ({number(margins[worst])})" if len(losses) == 1 else
+                f"; after showback {len(losses)} customer-facing services run at a loss, most {worst} "
+                f"({number(margins[worst])})")
+    if not margins:
+        return ""
+    lowest = min(margins, key=lambda s: margins[s])
+    return (f"; after showback every customer-facing service keeps a margin, lowest {lowest} "
+            f"({number(margins[lowest])})")
 
 
 def arrivals_finding(arrivals: Mapping[str, Sequence[float]]) -> str:

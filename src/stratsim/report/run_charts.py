@@ -346,10 +346,15 @@ def run_wait_distribution(results: RunResults) -> list[Drawing]:
 COST_PARTS = (("cost_staff", "staff cost"), ("cost_requests", "per-request cost"), ("cost_fixed", "fixed cost"))
 
 
-def money_figure(levels: Mapping[str, Mapping[str, Mapping[str, object]]], window_days: float) -> Figure:
+def money_figure(levels: Mapping[str, Mapping[str, Mapping[str, object]]], window_days: float,
+                 margins: Mapping[str, float] | None = None) -> Figure:
     """Revenue, cost by category and profit per service (and the portfolio), with 95 % CIs.
 
-    ``levels``: name → KPI → summary statistic (``{"mean", "ci95"}``).
+    ``levels``: name → KPI → summary statistic (``{"mean", "ci95"}``). ``margins``: each
+    customer-facing service's margin after showback, when the run has showback; the services
+    not in it (and not the portfolio) are then internal: they earn no revenue by design, so
+    they get no profit bar (their cost reaches the customer-facing services' margins) and the
+    title judges the customer-facing services on their margins.
     """
     figure, (ax,) = style.new_figure()
     names = list(levels)
@@ -359,6 +364,10 @@ def money_figure(levels: Mapping[str, Mapping[str, Mapping[str, object]]], windo
 
     def mean(level, kpi):
         return (level.get(kpi) or {}).get("mean") or 0.0
+
+    def high(level, kpi):
+        ci = (level.get(kpi) or {}).get("ci95")
+        return ci[1] if ci else mean(level, kpi)
 
     def error(level, kpi):
         stat = level.get(kpi) or {}
@@ -381,25 +390,29 @@ def money_figure(levels: Mapping[str, Mapping[str, Mapping[str, object]]], windo
         else:
             ax.bar(x[i], mean(level, "cost"), width, color=style.COST_COLOURS[0], yerr=error(level, "cost"),
                    capsize=4, label="cost" if i == 0 else None)
+        internal = margins is not None and name != "portfolio" and name not in margins
+        for offset, kpi in ((0.0, "cost"),) if internal else ((-width, "revenue"), (0.0, "cost"), (width, "profit")):
+            style.value_label(ax, number(mean(level, kpi)), x[i] + offset, max(high(level, kpi), 0.0))
+        if internal:
+            continue
         profit = mean(level, "profit")
         ax.bar(x[i] + width, profit, width, color=style.PROFIT_COLOUR if profit >= 0 else style.LOSS_COLOUR,
                yerr=error(level, "profit"), capsize=4,
                label=("profit" if profit >= 0 else "loss") if ("profit" if profit >= 0 else "loss")
                not in labelled else None)
         labelled.add("profit" if profit >= 0 else "loss")
-        for offset, kpi in ((-width, "revenue"), (0.0, "cost"), (width, "profit")):
-            value = mean(level, kpi)
-            ax.annotate(number(value), (x[i] + offset, max(value, 0.0)), xytext=(0, 4),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=style.NOTE_PT)
     ax.axhline(0, color=style.BLACK, linewidth=1.0)
-    ax.set_xticks(x, names)
+    ax.set_xticks(x, [n if margins is None or n == "portfolio" or n in margins else f"{n} (internal)"
+                      for n in names])
+    style.slant_tick_labels(ax)
     ax.grid(False, axis="x")
     ax.set_ylabel(f"money over the {number(window_days, 3)}-day window (currency)")
     ax.yaxis.set_major_formatter(lambda value, _: number(value))
     style.figure_legend(figure, [ax], 6)
     profits = {n: mean(levels[n], "profit") for n in names if n != "portfolio"}
     total = mean(levels["portfolio"], "profit") if "portfolio" in levels else sum(profits.values())
-    style.set_finding(figure, findings.money_finding(profits, total, window_days))
+    style.set_finding(figure, findings.money_finding(profits, total, window_days, margins))
+    style.fit_value_labels(figure)
     return figure
 
 
@@ -414,7 +427,14 @@ def run_money(results: RunResults) -> list[Drawing]:
     levels = dict(services)
     if len(services) > 1:
         levels["portfolio"] = results.summary["kpis"]
-    return [Drawing("money", money_figure(levels, results.window_h / 24.0),
+    showback = ((results.summary.get("finance") or {}).get("showback") or {}).get("services")
+    margins = ({s: (v.get("margin") or {}).get("mean") or 0.0 for s, v in showback.items()}
+               if showback else None)
+    return [Drawing("money", money_figure(levels, results.window_h / 24.0, margins),
                     "Revenue, cost by category (staff hours, per request completed, fixed per day) "
                     "and profit over the measured window, per service and for the portfolio; "
-                    "whiskers: 95 % confidence intervals over the replications.")]
+                    "whiskers: 95 % confidence intervals over the replications."
+                    + (" Internal services earn no revenue by design and have no profit bar: their "
+                       "cost is allocated to the customer-facing services that use them, and the "
+                       "title judges those on their margin after that allocation (finance chart)."
+                       if margins is not None else ""))]

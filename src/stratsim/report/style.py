@@ -139,6 +139,55 @@ def figure_legend(figure: Figure, axes: list[Axes], columns: int = 4) -> None:
                       ncols=min(columns, len(entries)))
 
 
+def slant_tick_labels(ax: Axes) -> None:
+    """Slant the x tick labels 30° (right end at the tick) so that long category names
+    (services, scenarios) side by side do not run into each other."""
+    for text in ax.get_xticklabels():
+        text.set_rotation(30)
+        text.set_horizontalalignment("right")
+        text.set_rotation_mode("anchor")
+
+
+def value_label(ax: Axes, text: str, x: float, y: float, **kwargs: object) -> None:
+    """A bar's value written upwards above ``(x, y)``: upright text is narrow, so the labels
+    of bars side by side never overlap however long the numbers are."""
+    ax.annotate(text, (x, y), xytext=(0, 4), textcoords="offset points", ha="center", va="bottom",
+                rotation=90, fontsize=NOTE_PT, **kwargs)
+
+
+def fit_value_labels(figure: Figure, attempts: int = 4) -> None:
+    """Raise each panel's top until its upright value labels end inside it (they would
+    otherwise run into the panel's title): measured on the laid-out figure, since a label's
+    height in data units depends on the panel's height in pixels."""
+    for _ in range(attempts):
+        figure.draw_without_rendering()
+        changed = False
+        for ax in figure.axes:
+            changed |= _raise_top(ax)
+        if not changed:
+            return
+
+
+def _raise_top(ax: Axes) -> bool:
+    """Set the top of ``ax`` so that every upright value label fits below it; whether it moved."""
+    box = ax.get_window_extent()
+    bottom, top = ax.get_ylim()
+    needed = top
+    for text in ax.texts:
+        if text.get_rotation() != 90 or not hasattr(text, "xy"):
+            continue
+        extent = text.get_window_extent()
+        if extent.y1 <= box.y1:
+            continue
+        anchor_px = ax.transData.transform(text.xy)[1]
+        share = min((extent.y1 - anchor_px + 2) / box.height, 0.9)   # of the panel's height
+        needed = max(needed, (text.xy[1] - share * bottom) / (1 - share))
+    if needed <= top:
+        return False
+    ax.set_ylim(bottom, needed)
+    return True
+
+
 def save(figure: Figure, folder: Path, name: str) -> tuple[Path, Path]:
     """Save ``figure`` as ``folder/name.png`` and ``folder/name.svg``; return both paths."""
     folder.mkdir(parents=True, exist_ok=True)
