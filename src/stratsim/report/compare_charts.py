@@ -253,10 +253,11 @@ def compare_scores(results: CompareResults) -> list[Drawing]:
 
 
 def wait_comparison_figure(waits: Mapping[str, Mapping[str, np.ndarray]], sla_min: Mapping[str, float | None],
-                           names: Sequence[str]) -> Figure:
+                           names: Sequence[str], bin_h: float = 1.0) -> Figure:
     """Mean wait per hour of the week per service, a line per scenario, against the SLA.
 
-    ``waits``: service → scenario → mean wait per hour (minutes, ``nan`` where nobody started).
+    ``waits``: service → scenario → mean wait per hour (minutes, ``nan`` where nobody started);
+    ``bin_h``: the longest time-series bin (the finding names whole bins).
     """
     services = list(waits)
     figure, axes = style.new_figure(style.stacked_height(len(services)), rows=len(services), sharex=True)
@@ -280,7 +281,7 @@ def wait_comparison_figure(waits: Mapping[str, Mapping[str, np.ndarray]], sla_mi
         ax.set_ylabel("mean wait (min)")
         week_axis(ax, label=ax is axes[-1])
     style.figure_legend(figure, axes, 4)
-    style.set_finding(figure, findings.wait_change_finding(waits, names[0]))
+    style.set_finding(figure, findings.wait_change_finding(waits, names[0], bin_h))
     return figure
 
 
@@ -294,7 +295,8 @@ def compare_waits(results: CompareResults) -> list[Drawing]:
     waits = {s: {n: band(p.wait_mean_min[:, p.index(s)]).mean for n, p in profiles.items() if s in p.services}
              for s in services}
     sla = {s: results.runs[results.baseline].service_model(s).get("sla_wait_min") for s in services}
-    return [Drawing("wait-by-hour-compare", wait_comparison_figure(waits, sla, results.names),
+    return [Drawing("wait-by-hour-compare", wait_comparison_figure(waits, sla, results.names,
+                                                                   max(p.bin_h for p in profiles.values())),
                     "Mean wait of the customers starting service in each hour of the week, per "
                     "service, one line per scenario (means over the replications); dashed: the "
                     "baseline's SLA wait.")]
