@@ -343,8 +343,16 @@ def best_scenario_finding(kpi: str, means: Mapping[str, float]) -> str:
     return f"{best} does best on {name_in_text(kpi)}: {value_text(kpi, means[best])} ({others})"
 
 
-def kpi_means_finding(best: Mapping[str, str], names: Sequence[str]) -> str:
-    """Title of the KPI means chart; ``best``: KPI → the scenario with the best mean."""
+def kpi_means_finding(best: Mapping[str, str], names: Sequence[str],
+                      undecided: Sequence[str] | None = None) -> str:
+    """Title of the KPI means chart; ``best``: KPI → the scenario with the best mean.
+
+    ``undecided``: KPIs on which no scenario is significantly best (``None``: significance
+    unknown, ``best`` is then the best mean). Given it, ``best`` must hold only real leads,
+    and the title says "significantly better", never "best" on a tie.
+    """
+    if undecided is not None:
+        return _significant_means_text(best, names, undecided)
     if not best:
         return "No KPI to compare"
     wins = {name: [k for k, b in best.items() if b == name] for name in names}
@@ -353,6 +361,23 @@ def kpi_means_finding(best: Mapping[str, str], names: Sequence[str]) -> str:
     if len(wins[leader]) == len(best):
         return f"{leader} has the best mean on every KPI shown ({kpis})"
     return f"{leader} has the best mean on {len(wins[leader])} of {len(best)} KPIs ({kpis})"
+
+
+def _significant_means_text(best: Mapping[str, str], names: Sequence[str], undecided: Sequence[str]) -> str:
+    if not best:
+        return ("No scenario is significantly better on any KPI shown" if undecided else "No KPI to compare")
+    wins = {name: [k for k, b in best.items() if b == name] for name in names}
+    leader = max(names, key=lambda n: len(wins[n]))
+    kpis = ", ".join(name_in_text(k) for k in wins[leader])
+    total = len(best) + len(undecided)
+    text = f"{leader} is significantly better on {len(wins[leader])} of {total} KPIs ({kpis})"
+    others = [f"{name} on {', '.join(name_in_text(k) for k in wins[name])}" for name in names
+              if name != leader and wins[name]]
+    if others:
+        text += f"; {'; '.join(others)}"
+    if undecided:
+        text += f"; no significant difference on {', '.join(name_in_text(k) for k in undecided)}"
+    return text
 
 
 def wait_change_finding(waits: Mapping[str, Mapping[str, Sequence[float]]], baseline: str,
