@@ -210,3 +210,38 @@ def test_without_model_json_staff_comes_from_the_time_series(run_copy):
     assert np.allclose(line(desk, "staff on duty").get_ydata()[:-1], staffed["desk"].mean(axis=0))
     assert not [ln for ln in desk.get_lines() if ln.get_label().startswith("offered load")]
     assert not math.isnan(line(desk, "busy servers (simulated)").get_ydata()[0])
+
+
+def test_an_hour_staffed_only_by_overrun_is_hatched_not_shown_as_fully_busy():
+    # the roster ends at 24:00; in Monday's first hour one server is still finishing its last
+    # customer, so busy / staffed is 1 there by construction: hatched, out of colour and title
+    from stratsim.report.profiles import WeekProfile
+
+    hours = 168
+    rostered = [1.0 if 8 <= h % 24 < 24 else 0.0 for h in range(hours)]
+    staffed = np.array(rostered)
+    staffed[0] = 0.3                                # overrun after Sunday's shift
+    busy = staffed * 0.6
+    busy[0] = staffed[0]                            # the overrunning server is busy until it leaves
+    shape = (1, 1, hours)
+    profile = WeekProfile(("desk",), np.ones(shape), np.zeros(shape), busy.reshape(shape),
+                          staffed.reshape(shape), None, None)
+    assert run_charts.overrun_only_hours(staffed, rostered).tolist() == [h == 0 for h in range(hours)]
+    figure = run_charts.utilisation_figure(profile, None, {"desk": rostered})
+    (image,) = figure.axes[0].get_images()
+    assert np.ma.is_masked(image.get_array()[0, 0])
+    hatched = [p for p in figure.axes[0].patches if p.get_hatch()]
+    assert [p.get_xy() for p in hatched] == [(0, 0)]
+    assert "100" not in figure.get_suptitle() and "Mon 00:00" not in figure.get_suptitle()
+    without_roster = run_charts.utilisation_figure(profile)
+    assert without_roster.axes[0].get_images()[0].get_array()[0, 0] == pytest.approx(1.0)
+
+
+def test_a_four_hour_bin_with_one_rostered_hour_is_real_duty():
+    rostered = [0.0] * 168
+    rostered[3] = 1.0
+    staffed = np.zeros(168)
+    staffed[0:4] = 0.25
+    overrun = run_charts.overrun_only_hours(staffed, rostered, bin_h=4.0)
+    assert not overrun[:4].any()
+    assert run_charts.overrun_only_hours(staffed, rostered, bin_h=1.0)[:3].all()

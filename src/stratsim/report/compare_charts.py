@@ -44,8 +44,15 @@ class CompactTickFormatter(Formatter):
     ``850 k``, with just the decimals that tell neighbouring ticks apart (``12,120,000`` three
     times in a third of a page ran together)."""
 
+    def __init__(self) -> None:
+        self.tick_values: list[float] = []
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        """Keep the ticks being labelled: their spacing sets the decimals."""
+        self.tick_values = [float(loc) for loc in locs]
+
     def __call__(self, value: float, pos: int | None = None) -> str:
-        locs = [loc for loc in self.locs] if self.locs is not None else []
+        locs = self.tick_values
         top = max((abs(loc) for loc in locs), default=abs(value))
         scale, suffix = (1e6, " M") if top >= 1e6 else (1e3, " k") if top >= 1e5 else (1.0, "")
         if scale == 1.0:
