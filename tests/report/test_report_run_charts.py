@@ -245,3 +245,19 @@ def test_a_four_hour_bin_with_one_rostered_hour_is_real_duty():
     overrun = run_charts.overrun_only_hours(staffed, rostered, bin_h=4.0)
     assert not overrun[:4].any()
     assert run_charts.overrun_only_hours(staffed, rostered, bin_h=1.0)[:3].all()
+
+
+def test_the_busiest_outline_covers_the_whole_four_hour_bin():
+    from stratsim.report.profiles import WeekProfile
+
+    bin_h = 4.0
+    staffed = np.ones(168)
+    busy = np.full(168, 0.5)
+    busy[8:12] = 0.9                                 # one 4 h bin, its hours one value
+    shape = (1, 1, 168)
+    profile = WeekProfile(("desk",), np.ones(shape), np.zeros(shape), busy.reshape(shape),
+                          staffed.reshape(shape), None, None, bin_h=bin_h)
+    figure = run_charts.utilisation_figure(profile)
+    (outline,) = [p for p in figure.axes[0].patches if not p.get_hatch()]
+    assert outline.get_xy() == (8, 0) and outline.get_width() == bin_h
+    assert "Mon 08:00–12:00" in figure.get_suptitle()

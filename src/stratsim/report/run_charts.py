@@ -241,7 +241,8 @@ def utilisation_figure(profile: WeekProfile, overall: Mapping[str, float | None]
                     va="center", fontsize=style.NOTE_PT, color=style.BLACK)
         peak = int(np.nanargmax(values)) if np.isfinite(values).any() else None
         if peak is not None:
-            ax.add_patch(Rectangle((peak % 24, peak // 24), 1, 1, fill=False,
+            first, end = findings.bin_span(peak, profile.bin_h)   # the whole bin the title names
+            ax.add_patch(Rectangle((first % 24, first // 24), end - first, 1, fill=False,
                                    edgecolor=style.VERMILLION, linewidth=2.5))
     axes[-1].set_xlabel("hour of the day")
     if image is not None:
@@ -264,7 +265,8 @@ def run_utilisation(results: RunResults) -> list[Drawing]:
                     "Share of the staffed server time that was busy, per service, day of the week "
                     "and hour, averaged over weeks and replications; grey: nobody on duty; "
                     "hatched: nobody rostered, only staff finishing work after their shift (busy "
-                    "by definition, so not coloured); outlined: the busiest hour; numbers: hours "
+                    "by definition, so not coloured); outlined: the busiest hour (its whole time bin "
+                    "when bins are longer than an hour); numbers: hours "
                     "at 80 % or more.")]
 
 
