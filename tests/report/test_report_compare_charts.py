@@ -70,7 +70,8 @@ def test_kpi_means_chart_holds_each_scenarios_mean_and_interval(results, compari
             (whisker,) = container.lines[2]
             low, high = whisker.get_segments()[0][:, 0]
             assert (low, high) == pytest.approx((scaled(kpi, stat["ci95"][0]), scaled(kpi, stat["ci95"][1])))
-    assert figure.get_suptitle().count("best mean") == 1
+    # the fixture's flags: the title speaks of significant leads, never a bare "best mean"
+    assert figure.get_suptitle().count("significantly better") == 1 and "best" not in figure.get_suptitle()
 
 
 def test_forest_plot_marks_significant_differences(results, comparison_folder):
@@ -163,3 +164,31 @@ def test_forest_money_is_per_week_as_in_the_verdict(tmp_path):
         stat = data["differences"]["helpdesk-early-shift"]["kpis"][kpi]
         expected = difference_text(kpi, stat["mean"] / weeks) + "/week"
         assert any(t.startswith(expected) for t in texts), (expected, texts)
+
+
+def test_best_is_claimed_only_for_a_significant_lead():
+    two = ["base", "alt"]
+    assert compare_charts.real_best("cost", {"base": 10.0, "alt": 12.0}, two, {"alt": True}) == "base"
+    assert compare_charts.real_best("cost", {"base": 10.0, "alt": 12.0}, two, {"alt": False}) is None
+    assert compare_charts.real_best("profit", {"base": 10.0, "alt": 12.0}, two, {"alt": True}) == "alt"
+    assert compare_charts.real_best("profit", {"base": 10.0, "alt": 10.0}, two, {"alt": False}) is None
+    # a third scenario: the lead of one non-baseline over another was never tested
+    three = {"base": 10.0, "alt": 12.0, "other": 11.0}
+    assert compare_charts.real_best("profit", three, ["base", "alt", "other"], {"alt": True, "other": True}) is None
+
+
+def test_identical_scenarios_get_no_best_in_the_title():
+    stat = {"mean": 5.0, "ci95": [4.0, 6.0]}
+    means = {"wait_mean_min": {"a": stat, "b": stat}, "cost": {"a": stat, "b": stat}}
+    figure = compare_charts.kpi_means_figure(means, ["a", "b"], {k: {"b": False} for k in means})
+    title = figure.get_suptitle()
+    assert "best" not in title and "No scenario is significantly better" in title
+
+
+def test_millions_get_short_distinct_tick_labels():
+    formatter = compare_charts.CompactTickFormatter()
+    ticks = [12_120_000.0, 12_180_000.0, 12_240_000.0]
+    formatter.set_locs(ticks)
+    assert [formatter(t) for t in ticks] == ["12.12 M", "12.18 M", "12.24 M"]
+    formatter.set_locs([28.5, 30.0, 31.5])
+    assert formatter(30.0) == "30"

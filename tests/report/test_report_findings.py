@@ -158,3 +158,40 @@ def test_money_finding_after_showback_judges_customer_facing_services_on_their_m
     assert findings.money_finding(profit, 1.0, 7.0, {"compute": 5.0, "backup": 2.0}) == (
         "Portfolio profit 1 over 7 days; after showback every customer-facing service keeps a margin, "
         "lowest backup (2)")
+
+
+FOUR_HOUR_BINS_H = 4.0
+
+
+def test_a_finding_from_four_hour_bins_names_the_whole_bin_not_one_hour():
+    # Sunday 08:00 is hour 6 * 24 + 8 of the week; a 4 h bin from it covers 08:00–12:00,
+    # and the profile gives its four hours one value, even if only one of them is above the SLA
+    sunday_8 = 6 * 24 + 8
+    waits = {"desk": (week({sunday_8: 30.0}, 5.0), 20.0)}
+    assert plain(findings.wait_finding(waits)).startswith("Sun 08:00–09:00 is the only time")
+    assert plain(findings.wait_finding(waits, FOUR_HOUR_BINS_H)).startswith("Sun 08:00–12:00 is the only time")
+    assert findings.bin_span(sunday_8 + 3, FOUR_HOUR_BINS_H) == (sunday_8, sunday_8 + 4)
+    calm = {"desk": (week({sunday_8 + 1: 15.0}, 5.0), 20.0)}
+    assert "on Sun 08:00–12:00, 15 min against 20 min" in plain(findings.wait_finding(calm, FOUR_HOUR_BINS_H))
+    busy = {"desk": week({sunday_8 + 2: 0.95}, 0.5)}
+    assert plain(findings.utilisation_finding(busy, bin_h=FOUR_HOUR_BINS_H)).startswith(
+        "desk is busiest on Sun 08:00–12:00: 95 %")
+    assert "Sun 08:00–12:00" in plain(findings.arrivals_finding({"desk": week({sunday_8: 9.0}, 1.0)},
+                                                                 FOUR_HOUR_BINS_H))
+
+
+def test_bins_that_do_not_tile_the_week_are_named_as_such():
+    # 168 h is not a whole number of 5 h bins: hours blend bins, so the title says the bin length
+    assert findings.bin_step_h(5.0) == 1 and findings.bin_step_h(4.0) == 4 and findings.bin_step_h(0.5) == 1
+    text = plain(findings.wait_finding({"desk": (week({10: 30.0}, 5.0), 20.0)}, 5.0))
+    assert text.endswith("(from 5 h bins)")
+
+
+def test_kpi_means_with_significance_claims_only_real_leads():
+    best = {"cost": "a"}
+    text = plain(findings.kpi_means_finding(best, ["a", "b"], ["wait_mean_min", "profit"]))
+    assert text == ("a is significantly better on 1 of 3 KPIs (cost); "
+                    "no significant difference on mean wait, profit")
+    assert "best" not in text
+    assert findings.kpi_means_finding({}, ["a", "b"], ["cost"]) == (
+        "No scenario is significantly better on any KPI shown")

@@ -259,3 +259,54 @@ def test_internal_services_have_no_profit_bar_and_the_title_judges_margins():
     finding = style.finding_of(figure)
     assert "2 customer-facing services run at a loss, most legacy-hosting (−200,082)" in finding
     assert not any(name in finding for name in INTERNAL_SERVICES)
+
+
+def test_an_hour_staffed_only_by_overrun_is_hatched_not_shown_as_fully_busy():
+    # the roster ends at 24:00; in Monday's first hour one server is still finishing its last
+    # customer, so busy / staffed is 1 there by construction: hatched, out of colour and title
+    from stratsim.report.profiles import WeekProfile
+
+    hours = 168
+    rostered = [1.0 if 8 <= h % 24 < 24 else 0.0 for h in range(hours)]
+    staffed = np.array(rostered)
+    staffed[0] = 0.3                                # overrun after Sunday's shift
+    busy = staffed * 0.6
+    busy[0] = staffed[0]                            # the overrunning server is busy until it leaves
+    shape = (1, 1, hours)
+    profile = WeekProfile(("desk",), np.ones(shape), np.zeros(shape), busy.reshape(shape),
+                          staffed.reshape(shape), None, None)
+    assert run_charts.overrun_only_hours(staffed, rostered).tolist() == [h == 0 for h in range(hours)]
+    figure = run_charts.utilisation_figure(profile, None, {"desk": rostered})
+    (image,) = figure.axes[0].get_images()
+    assert np.ma.is_masked(image.get_array()[0, 0])
+    hatched = [p for p in figure.axes[0].patches if p.get_hatch()]
+    assert [p.get_xy() for p in hatched] == [(0, 0)]
+    assert "100" not in figure.get_suptitle() and "Mon 00:00" not in figure.get_suptitle()
+    without_roster = run_charts.utilisation_figure(profile)
+    assert without_roster.axes[0].get_images()[0].get_array()[0, 0] == pytest.approx(1.0)
+
+
+def test_a_four_hour_bin_with_one_rostered_hour_is_real_duty():
+    rostered = [0.0] * 168
+    rostered[3] = 1.0
+    staffed = np.zeros(168)
+    staffed[0:4] = 0.25
+    overrun = run_charts.overrun_only_hours(staffed, rostered, bin_h=4.0)
+    assert not overrun[:4].any()
+    assert run_charts.overrun_only_hours(staffed, rostered, bin_h=1.0)[:3].all()
+
+
+def test_the_busiest_outline_covers_the_whole_four_hour_bin():
+    from stratsim.report.profiles import WeekProfile
+
+    bin_h = 4.0
+    staffed = np.ones(168)
+    busy = np.full(168, 0.5)
+    busy[8:12] = 0.9                                 # one 4 h bin, its hours one value
+    shape = (1, 1, 168)
+    profile = WeekProfile(("desk",), np.ones(shape), np.zeros(shape), busy.reshape(shape),
+                          staffed.reshape(shape), None, None, bin_h=bin_h)
+    figure = run_charts.utilisation_figure(profile)
+    (outline,) = [p for p in figure.axes[0].patches if not p.get_hatch()]
+    assert outline.get_xy() == (8, 0) and outline.get_width() == bin_h
+    assert "Mon 08:00–12:00" in figure.get_suptitle()

@@ -173,3 +173,21 @@ def test_a_long_horizon_is_ticked_by_week():
         [], {"desk": (True, False)}, horizon_h=696.0, warmup_h=24.0, finding="x")
     labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
     assert labels == ["week 1", "week 2", "week 3", "week 4", "week 5"]
+
+
+@pytest.mark.parametrize("weeks, step", [(4, 1), (20, 2), (52, 4), (53, 4), (104, 13), (520, 52)])
+def test_week_ticks_thin_out_with_the_run_length(weeks, step):
+    assert strategy_charts.week_tick_step(weeks * 168.0) == step
+
+
+def test_a_year_is_ticked_every_four_weeks_and_no_two_labels_overlap():
+    horizon_h = 365 * 24.0
+    figure = strategy_charts.timeline_figure(
+        {"desk": strategy_charts.ServiceLine([0.0], [horizon_h], [1.0], [2], [0])},
+        [], {"desk": (True, False)}, horizon_h=horizon_h, warmup_h=24.0, finding="x")
+    ax = figure.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[:3] == ["week 1", "week 5", "week 9"]
+    figure.draw_without_rendering()
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()]
+    assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:]))

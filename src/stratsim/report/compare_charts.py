@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from stratsim.report import findings, style
 from stratsim.report.charts import Drawing, register_chart, week_axis
@@ -35,6 +35,51 @@ from stratsim.report.results import COMPARE, CompareResults
 #: KPIs of the means chart, in panel order (those the comparison holds).
 MEANS_KPIS = ("wait_mean_min", "sla_attainment", "satisfaction", "reneged_share", "profit", "cost")
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+#: Labelled ticks per KPI panel: a third of a page wide holds three "12.24 M" labels apart.
+MEANS_TICKS = 3
+
+
+class CompactTickFormatter(Formatter):
+    """Tick labels short enough for a narrow panel: millions as ``12.18 M``, thousands as
+    ``850 k``, with just the decimals that tell neighbouring ticks apart (``12,120,000`` three
+    times in a third of a page ran together)."""
+
+    def __init__(self) -> None:
+        self.tick_values: list[float] = []
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        """Keep the ticks being labelled: their spacing sets the decimals."""
+        self.tick_values = [float(loc) for loc in locs]
+
+    def __call__(self, value: float, pos: int | None = None) -> str:
+        locs = self.tick_values
+        top = max((abs(loc) for loc in locs), default=abs(value))
+        scale, suffix = (1e6, " M") if top >= 1e6 else (1e3, " k") if top >= 1e5 else (1.0, "")
+        if scale == 1.0:
+            return number(value)
+        step = min((abs(b - a) for a, b in zip(locs, locs[1:]) if b != a), default=scale) / scale
+        decimals = max(0, -int(np.floor(np.log10(step)))) if step > 0 else 0
+        return f"{value / scale:,.{decimals}f}{suffix}".replace("-", "−")
+
+
+def real_best(kpi: str, means: Mapping[str, float], names: Sequence[str],
+              significant: Mapping[str, bool | None]) -> str | None:
+    """The scenario whose mean is best on ``kpi`` when that lead is real, else ``None``.
+
+    ``significant``: scenario → the comparison's ``significant`` flag of its paired difference
+    from the baseline (``names[0]``). The baseline is best only when every other scenario
+    differs from it significantly; another scenario only when its difference from the
+    baseline is significant and it is the only other scenario (with more, its lead over the
+    others was not tested).
+    """
+    if not means:
+        return None
+    higher = HIGHER_IS_BETTER.get(kpi, True)
+    best = (max if higher else min)(means, key=lambda n: means[n])
+    others = [n for n in means if n != best]
+    if best == names[0]:
+        return best if others and all(significant.get(n) for n in others) else None
+    return best if significant.get(best) and len(means) == 2 else None
 
 
 def scenario_colours(names: Sequence[str]) -> dict[str, str]:
@@ -45,10 +90,14 @@ def scenario_colours(names: Sequence[str]) -> dict[str, str]:
 # -- KPI means -----------------------------------------------------------------------------
 
 
-def kpi_means_figure(means: Mapping[str, Mapping[str, Mapping[str, Any]]], names: Sequence[str]) -> Figure:
+def kpi_means_figure(means: Mapping[str, Mapping[str, Mapping[str, Any]]], names: Sequence[str],
+                     significance: Mapping[str, Mapping[str, bool | None]] | None = None) -> Figure:
     """KPI means with 95 % CI bars, a panel per KPI, a row per scenario.
 
-    ``means``: KPI → scenario → summary statistic (``{"mean", "ci95"}``).
+    ``means``: KPI → scenario → summary statistic (``{"mean", "ci95"}``); ``significance``:
+    KPI → scenario → the ``significant`` flag of its difference from the baseline in
+    ``comparison.json``. With it the title names a best scenario only where the lead is real
+    (see :func:`real_best`); without it, the best mean.
     """
     kpis = list(means)
     columns = min(3, len(kpis))
@@ -71,20 +120,23 @@ def kpi_means_figure(means: Mapping[str, Mapping[str, Mapping[str, Any]]], names
             ax.annotate(value_text(kpi, stat["mean"]), (mean, y), xytext=(0, 9), textcoords="offset points",
                         ha="center", va="bottom", fontsize=style.NOTE_PT, color=colours[name])
         ax.set_yticks(positions, names if ax in axes[::columns] else [""] * len(names))
-        ax.xaxis.set_major_locator(MaxNLocator(4))
-        ax.xaxis.set_major_formatter(lambda value, _: number(value))
+        ax.xaxis.set_major_locator(MaxNLocator(MEANS_TICKS))
+        ax.xaxis.set_major_formatter(CompactTickFormatter())
         ax.margins(x=0.12)
         ax.set_ylim(-0.6, len(names) - 0.3)
         ax.set_title(label(kpi).name)
         ax.set_xlabel(label(kpi).unit or "")
         ax.grid(False, axis="y")
         defined = {n: s["mean"] for n, s in stats.items() if s and s.get("mean") is not None}
-        if defined:
+        if defined and significance is None:
             higher = HIGHER_IS_BETTER.get(kpi, True)
             best[kpi] = (max if higher else min)(defined, key=lambda n: defined[n])
+        elif defined and (winner := real_best(kpi, defined, names, significance.get(kpi) or {})):
+            best[kpi] = winner
     for ax in axes[len(kpis):]:
         ax.set_visible(False)
-    style.set_finding(figure, findings.kpi_means_finding(best, names))
+    undecided = None if significance is None else [k for k in kpis if k not in best]
+    style.set_finding(figure, findings.kpi_means_finding(best, names, undecided))
     return figure
 
 
@@ -96,10 +148,14 @@ def compare_means(results: CompareResults) -> list[Drawing]:
     if not kpis:
         return []
     means = {k: {n: levels[n].get(k) for n in names} for k in kpis}
-    return [Drawing("kpi-means", kpi_means_figure(means, names),
+    significance = {k: {n: ((results.difference(n).get("kpis") or {}).get(k) or {}).get("significant")
+                        for n in names[1:]} for k in kpis}
+    return [Drawing("kpi-means", kpi_means_figure(means, names, significance),
                     "Portfolio KPIs per scenario: mean over the replications with its 95 % confidence "
                     "interval. Overlapping intervals do not mean “no difference”: scenarios share "
-                    "random streams, and the paired differences in the next chart are sharper.")]
+                    "random streams, and the paired differences in the next chart are sharper. The "
+                    "title calls a scenario best on a KPI only where that paired difference is "
+                    "significant (after the comparison's multiple-comparison correction).")]
 
 
 # -- forest plot -----------------------------------------------------------------------------
@@ -253,10 +309,11 @@ def compare_scores(results: CompareResults) -> list[Drawing]:
 
 
 def wait_comparison_figure(waits: Mapping[str, Mapping[str, np.ndarray]], sla_min: Mapping[str, float | None],
-                           names: Sequence[str]) -> Figure:
+                           names: Sequence[str], bin_h: float = 1.0) -> Figure:
     """Mean wait per hour of the week per service, a line per scenario, against the SLA.
 
-    ``waits``: service → scenario → mean wait per hour (minutes, ``nan`` where nobody started).
+    ``waits``: service → scenario → mean wait per hour (minutes, ``nan`` where nobody started);
+    ``bin_h``: the longest time-series bin (the finding names whole bins).
     """
     services = list(waits)
     figure, axes = style.new_figure(style.stacked_height(len(services)), rows=len(services), sharex=True)
@@ -280,7 +337,7 @@ def wait_comparison_figure(waits: Mapping[str, Mapping[str, np.ndarray]], sla_mi
         ax.set_ylabel("mean wait (min)")
         week_axis(ax, label=ax is axes[-1])
     style.figure_legend(figure, axes, 4)
-    style.set_finding(figure, findings.wait_change_finding(waits, names[0]))
+    style.set_finding(figure, findings.wait_change_finding(waits, names[0], bin_h))
     return figure
 
 
@@ -294,7 +351,8 @@ def compare_waits(results: CompareResults) -> list[Drawing]:
     waits = {s: {n: band(p.wait_mean_min[:, p.index(s)]).mean for n, p in profiles.items() if s in p.services}
              for s in services}
     sla = {s: results.runs[results.baseline].service_model(s).get("sla_wait_min") for s in services}
-    return [Drawing("wait-by-hour-compare", wait_comparison_figure(waits, sla, results.names),
+    return [Drawing("wait-by-hour-compare", wait_comparison_figure(waits, sla, results.names,
+                                                                   max(p.bin_h for p in profiles.values())),
                     "Mean wait of the customers starting service in each hour of the week, per "
                     "service, one line per scenario (means over the replications); dashed: the "
                     "baseline's SLA wait.")]

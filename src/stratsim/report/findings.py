@@ -54,6 +54,43 @@ def range_label(first: int, end: int) -> str:
     return f"{hour_label(first)}–{hour_label(end)}"
 
 
+def bin_step_h(bin_h: float) -> int:
+    """Whole hours per time-series bin when the bins tile every week alike (a whole number of
+    hours dividing 168, bins starting at Monday 00:00), else 1 (then the by-hour values blend
+    neighbouring bins and :func:`resolution_note` says so)."""
+    if bin_h > 1 and float(bin_h).is_integer() and HOURS_PER_WEEK % int(bin_h) == 0:
+        return int(bin_h)
+    return 1
+
+
+def bin_span(hour: int, bin_h: float = 1.0) -> tuple[int, int]:
+    """``(first, end)`` hours of the week of the time-series bin holding ``hour``.
+
+    A week profile folded from 4-hour bins has one value per bin, spread over its four hours:
+    a finding then names the bin (``Sun 08:00–12:00``), never one hour of it.
+    """
+    step = bin_step_h(bin_h)
+    first = hour - hour % step
+    return first, first + step
+
+
+def widen_to_bins(hours: Iterable[int], bin_h: float = 1.0) -> list[int]:
+    """Every hour of the bins holding ``hours`` (so a period never starts or ends inside a bin)."""
+    return sorted({h for hour in hours for h in range(*bin_span(hour, bin_h))})
+
+
+def span_label(hour: int, bin_h: float = 1.0) -> str:
+    """The time a by-hour value stands for: ``"Sun 08:00"`` for hourly bins, the bin's whole
+    span (``"Sun 08:00–12:00"``) for longer ones."""
+    first, end = bin_span(hour, bin_h)
+    return hour_label(first) if end - first == 1 else range_label(first, end)
+
+
+def resolution_note(bin_h: float) -> str:
+    """`` (from 5 h bins)`` when the bins do not tile the week, so hours blend several bins."""
+    return f" (from {number(bin_h, 3)}{NBSP}h bins)" if bin_h > 1 and bin_step_h(bin_h) == 1 else ""
+
+
 def hours_text(hours: Iterable[int], limit: int = 3) -> str:
     """Hours of the week as readable periods: ``"Mon 09:00–12:00 and Tue 10:00–11:00"``."""
     ranges = hour_ranges(hours)
@@ -80,16 +117,21 @@ def percent_text(share: float, digits: int = 3) -> str:
     return f"{number(share * 100, digits)}{NBSP}%"
 
 
-def wait_finding(waits: Mapping[str, tuple[Sequence[float], float | None]]) -> str:
+def wait_finding(waits: Mapping[str, tuple[Sequence[float], float | None]], bin_h: float = 1.0) -> str:
     """Title of the wait-by-hour chart.
 
     ``waits``: service → (mean wait in minutes per hour of the week, ``nan`` where nobody
-    started service; the SLA wait in minutes or ``None``).
+    started service; the SLA wait in minutes or ``None``); ``bin_h``: the time series' bin
+    length, so times are named as whole bins (see :func:`bin_span`).
     """
+    return _wait_text(waits, bin_h) + resolution_note(bin_h)
+
+
+def _wait_text(waits: Mapping[str, tuple[Sequence[float], float | None]], bin_h: float) -> str:
     breaches = {}
     for service, (by_hour, sla) in waits.items():
         if sla is not None:
-            above = [h for h in _defined(by_hour) if by_hour[h] > sla]
+            above = widen_to_bins((h for h in _defined(by_hour) if by_hour[h] > sla), bin_h)
             if above:
                 breaches[service] = (above, sla)
     if not breaches:
@@ -100,9 +142,9 @@ def wait_finding(waits: Mapping[str, tuple[Sequence[float], float | None]]) -> s
         if judged:
             service, hour, wait, sla = max(judged, key=lambda item: item[2] / item[3])
             return (f"Mean waits stay within the SLA in every hour of the week; closest: {service} "
-                    f"on {hour_label(hour)}, {minutes_text(wait)} against {minutes_text(sla)}")
+                    f"on {span_label(hour, bin_h)}, {minutes_text(wait)} against {minutes_text(sla)}")
         service, hour, wait, _ = max(hours, key=lambda item: item[2])
-        return f"Waits are longest at {service} on {hour_label(hour)}: {minutes_text(wait)} on average"
+        return f"Waits are longest at {service} on {span_label(hour, bin_h)}: {minutes_text(wait)} on average"
     parts = []
     for service, (above, sla) in breaches.items():
         periods = hour_ranges(above)
@@ -112,9 +154,10 @@ def wait_finding(waits: Mapping[str, tuple[Sequence[float], float | None]]) -> s
             parts.append(f"{hours_text(above)} {verb} {only} {service}'s mean wait exceeds its "
                          f"{minutes_text(sla)} SLA")
         else:
-            worst = max(above, key=lambda h: waits[service][0][h])
+            worst = max((h for h in above if not math.isnan(waits[service][0][h])),
+                        key=lambda h: waits[service][0][h])
             parts.append(f"{service}'s mean wait exceeds its {minutes_text(sla)} SLA in {len(above)} hours "
-                         f"of the week, longest at {hour_label(worst)} "
+                         f"of the week, longest at {span_label(worst, bin_h)} "
                          f"({minutes_text(waits[service][0][worst])})")
     return "; ".join(parts)   # a service id keeps its case, even first
 
@@ -140,21 +183,22 @@ def capacity_finding(capacity: Mapping[str, tuple[Sequence[float], Sequence[floa
 
 
 def utilisation_finding(utilisation: Mapping[str, Sequence[float]],
-                        overall: Mapping[str, float | None] | None = None) -> str:
+                        overall: Mapping[str, float | None] | None = None, bin_h: float = 1.0) -> str:
     """Title of the utilisation heatmap; ``utilisation``: service → share busy per hour (nan:
-    nobody staffed); ``overall``: service → utilisation over the whole window (the KPI)."""
+    nobody staffed); ``overall``: service → utilisation over the whole window (the KPI);
+    ``bin_h``: the time series' bin length (the peak is named as its whole bin)."""
     peaks = [(s, h, u[h]) for s, u in utilisation.items() for h in _defined(u)]
     if not peaks:
         return "No service was staffed in the measured window"
     service, hour, peak = max(peaks, key=lambda item: item[2])
-    text = f"{service} is busiest on {range_label(hour, hour + 1)}: {percent_text(peak, 2)} of staffed time busy"
+    text = f"{service} is busiest on {range_label(*bin_span(hour, bin_h))}: {percent_text(peak, 2)} of staffed time busy"
     whole = (overall or {}).get(service)
     if whole is not None:
         text += f" ({percent_text(whole, 2)} over the whole window)"
     high = sum(1 for s, u in utilisation.items() for h in _defined(u) if u[h] >= 0.9)
     if high > 1:
         text += f"; {high} service-hours of the week run at 90 % or more"
-    return text
+    return text + resolution_note(bin_h)
 
 
 @dataclass(frozen=True)
@@ -247,20 +291,21 @@ def _margin_verdict(margins: Mapping[str, float]) -> str:
             f"({number(margins[lowest])})")
 
 
-def arrivals_finding(arrivals: Mapping[str, Sequence[float]]) -> str:
-    """Title of the arrivals chart; ``arrivals``: service → arrivals per hour, by hour of the week."""
+def arrivals_finding(arrivals: Mapping[str, Sequence[float]], bin_h: float = 1.0) -> str:
+    """Title of the arrivals chart; ``arrivals``: service → arrivals per hour, by hour of the
+    week; ``bin_h``: the time series' bin length (the peak is named as its whole bin)."""
     peaks = [(s, h, a[h]) for s, a in arrivals.items() for h in _defined(a)]
     if not peaks:
         return "No arrivals in the measured window"
     service, hour, peak = max(peaks, key=lambda item: item[2])
-    text = f"Demand peaks on {range_label(hour, hour + 1)} at {number(peak, 3)} arrivals per hour ({service})"
+    text = f"Demand peaks on {range_label(*bin_span(hour, bin_h))} at {number(peak, 3)} arrivals per hour ({service})"
     days = [sum(arrivals[service][h] for h in _defined(arrivals[service]) if h // 24 == d)
             for d in range(7)]
     busiest, quietest = max(range(7), key=lambda d: days[d]), min(range(7), key=lambda d: days[d])
     if days[busiest] > 0 and days[quietest] < days[busiest]:
         text += (f"; {DAY_NAMES[quietest]} brings {percent_text(days[quietest] / days[busiest], 2)} "
                  f"of {DAY_NAMES[busiest]}'s customers")
-    return text
+    return text + resolution_note(bin_h)
 
 
 # -- comparisons and sweeps ------------------------------------------------------------
@@ -321,8 +366,16 @@ def best_scenario_finding(kpi: str, means: Mapping[str, float]) -> str:
     return f"{best} does best on {name_in_text(kpi)}: {value_text(kpi, means[best])} ({others})"
 
 
-def kpi_means_finding(best: Mapping[str, str], names: Sequence[str]) -> str:
-    """Title of the KPI means chart; ``best``: KPI → the scenario with the best mean."""
+def kpi_means_finding(best: Mapping[str, str], names: Sequence[str],
+                      undecided: Sequence[str] | None = None) -> str:
+    """Title of the KPI means chart; ``best``: KPI → the scenario with the best mean.
+
+    ``undecided``: KPIs on which no scenario is significantly best (``None``: significance
+    unknown, ``best`` is then the best mean). Given it, ``best`` must hold only real leads,
+    and the title says "significantly better", never "best" on a tie.
+    """
+    if undecided is not None:
+        return _significant_means_text(best, names, undecided)
     if not best:
         return "No KPI to compare"
     wins = {name: [k for k, b in best.items() if b == name] for name in names}
@@ -333,7 +386,25 @@ def kpi_means_finding(best: Mapping[str, str], names: Sequence[str]) -> str:
     return f"{leader} has the best mean on {len(wins[leader])} of {len(best)} KPIs ({kpis})"
 
 
-def wait_change_finding(waits: Mapping[str, Mapping[str, Sequence[float]]], baseline: str) -> str:
+def _significant_means_text(best: Mapping[str, str], names: Sequence[str], undecided: Sequence[str]) -> str:
+    if not best:
+        return ("No scenario is significantly better on any KPI shown" if undecided else "No KPI to compare")
+    wins = {name: [k for k, b in best.items() if b == name] for name in names}
+    leader = max(names, key=lambda n: len(wins[n]))
+    kpis = ", ".join(name_in_text(k) for k in wins[leader])
+    total = len(best) + len(undecided)
+    text = f"{leader} is significantly better on {len(wins[leader])} of {total} KPIs ({kpis})"
+    others = [f"{name} on {', '.join(name_in_text(k) for k in wins[name])}" for name in names
+              if name != leader and wins[name]]
+    if others:
+        text += f"; {'; '.join(others)}"
+    if undecided:
+        text += f"; no significant difference on {', '.join(name_in_text(k) for k in undecided)}"
+    return text
+
+
+def wait_change_finding(waits: Mapping[str, Mapping[str, Sequence[float]]], baseline: str,
+                        bin_h: float = 1.0) -> str:
     """Title of the week's waits by scenario: the hour whose mean wait changed most.
 
     ``waits``: service → scenario → mean wait per hour of the week (minutes, nan: nobody served).
@@ -354,7 +425,7 @@ def wait_change_finding(waits: Mapping[str, Mapping[str, Sequence[float]]], base
         return f"The week's waits are the same in every scenario as in {baseline}"
     change, service, name, hour, before, after = best
     verb = "cuts" if change < 0 else "raises"
-    return (f"The largest change: {name} {verb} {service}'s mean wait on {range_label(hour, hour + 1)} "
+    return (f"The largest change: {name} {verb} {service}'s mean wait on {range_label(*bin_span(hour, bin_h))} "
             f"from {minutes_text(before)} to {minutes_text(after)}")
 
 

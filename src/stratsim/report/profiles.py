@@ -43,6 +43,9 @@ class WeekProfile:
     staffed_mean: np.ndarray
     started_per_h: np.ndarray | None
     wait_mean_min: np.ndarray | None
+    #: The longest bin folded (hours): a 4 h bin gives its four hours one value, so a finding
+    #: names the whole bin, not one hour of it.
+    bin_h: float = 1.0
 
     @property
     def replications(self) -> int:
@@ -123,6 +126,7 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
     wait_sum = np.zeros(slots)
     service_index = {service: i for i, service in enumerate(services)}
     has_waits = False
+    longest_bin_h = 0.0
     try:
         for header, rows in _chunks(path):
             col = {name: header.index(name) for name in
@@ -143,6 +147,7 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
             if has_waits:
                 starts = _float_column(known, header.index("started"))
                 waits = np.nan_to_num(_float_column(known, header.index("wait_mean_min")))
+            longest_bin_h = max(longest_bin_h, float(np.nanmax(length)))
             base = (rep * len(services) + svc) * HOURS_PER_WEEK
             first_hour = np.floor(start)
             for k in range(int(np.ceil(length.max())) + 1):
@@ -178,4 +183,5 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
             started_per_h=per_hour(started) if has_waits else None,
             wait_mean_min=np.where(started > 0, wait_sum / np.where(started > 0, started, 1), np.nan).reshape(shape)
             if has_waits else None,
+            bin_h=max(longest_bin_h, 1.0),
         )

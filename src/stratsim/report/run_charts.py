@@ -61,7 +61,7 @@ def arrivals_figure(profile: WeekProfile, expected: Mapping[str, Sequence[float]
         ax.set_ylabel("arrivals per hour")
         ax.set_ylim(bottom=0)
     style.figure_legend(figure, axes, 3)
-    style.set_finding(figure, findings.arrivals_finding(means))
+    style.set_finding(figure, findings.arrivals_finding(means, profile.bin_h))
     return figure
 
 
@@ -107,7 +107,8 @@ def capacity_figure(profile: WeekProfile, load: Mapping[str, Sequence[float]],
     capacity = {s: (load[s], staff[s]) for s in profile.services if s in load and s in staff}
     style.set_finding(figure, findings.capacity_finding(capacity) if capacity else
                       findings.utilisation_finding(
-                          {s: band(profile.utilization[:, profile.index(s)]).mean for s in profile.services}))
+                          {s: band(profile.utilization[:, profile.index(s)]).mean for s in profile.services},
+                          bin_h=profile.bin_h))
     return figure
 
 
@@ -150,7 +151,7 @@ def wait_by_hour_figure(profile: WeekProfile, sla_min: Mapping[str, float | None
         ax.set_ylim(0, max(top * 1.15, 1.0))
         ax.set_ylabel("mean wait (min)")
     style.figure_legend(figure, axes, 3)
-    style.set_finding(figure, findings.wait_finding(waits))
+    style.set_finding(figure, findings.wait_finding(waits, profile.bin_h))
     return figure
 
 
@@ -167,7 +168,7 @@ def queue_by_hour_figure(profile: WeekProfile) -> Figure:
     style.figure_legend(figure, axes, 3)
     service, hour = max(((s, int(np.nanargmax(v))) for s, v in peaks.items() if np.isfinite(v).any()),
                         key=lambda item: peaks[item[0]][item[1]], default=(profile.services[0], 0))
-    style.set_finding(figure, f"Queues are longest at {service} on {findings.range_label(hour, hour + 1)}: "
+    style.set_finding(figure, f"Queues are longest at {service} on {findings.range_label(*findings.bin_span(hour, profile.bin_h))}: "
                               f"{number(float(peaks[service][hour]))} customers waiting on average")
     return figure
 
@@ -191,9 +192,28 @@ def run_waits_by_hour(results: RunResults) -> list[Drawing]:
 # -- utilisation heatmap ----------------------------------------------------------------
 
 
-def utilisation_figure(profile: WeekProfile, overall: Mapping[str, float | None] | None = None) -> Figure:
+def overrun_only_hours(staffed: np.ndarray, rostered: Sequence[float] | None, bin_h: float = 1.0) -> np.ndarray:
+    """Hours of the week (bool per hour) whose staffed time is only staff finishing work after
+    their shift: someone was on duty (``staffed`` > 0) though the roster has nobody in the
+    whole time-series bin holding the hour (a 4 h bin with one rostered hour is real duty).
+
+    Busy over staffed is then 100 % by construction (an overrunning server is busy until it
+    leaves), which says nothing about how loaded the rostered staff were.
+    """
+    if rostered is None or len(rostered) != len(staffed):
+        return np.zeros(len(staffed), dtype=bool)
+    roster = np.asarray(rostered, dtype=float)
+    unrostered = np.array([not np.any(roster[slice(*findings.bin_span(hour, bin_h))] > 0)
+                           for hour in range(len(roster))])
+    return unrostered & (np.nan_to_num(staffed) > 0)
+
+
+def utilisation_figure(profile: WeekProfile, overall: Mapping[str, float | None] | None = None,
+                       rostered: Mapping[str, Sequence[float]] | None = None) -> Figure:
     """Utilisation per service as a day × hour grid (grey: nobody staffed); ``overall``: the
-    utilisation KPI per service, for the title."""
+    utilisation KPI per service, for the title; ``rostered``: service → rostered staff per hour
+    of the week (``model.json``), to hatch the hours staffed only by overrun (see
+    :func:`overrun_only_hours`), which are left out of the colours and the finding."""
     services = profile.services
     figure, axes = style.new_figure(style.stacked_height(len(services), panel_in=2.9, extra_in=1.3),
                                     rows=len(services), sharex=True)
@@ -202,6 +222,9 @@ def utilisation_figure(profile: WeekProfile, overall: Mapping[str, float | None]
     image = None
     for ax, service in zip(axes, services):
         values = band(profile.utilization[:, profile.index(service)]).mean
+        overrun = overrun_only_hours(band(profile.staffed_mean[:, profile.index(service)]).mean,
+                                     (rostered or {}).get(service), profile.bin_h)
+        values = np.where(overrun, np.nan, values)
         means[service] = values
         grid = np.ma.masked_invalid(values.reshape(7, 24))
         image = ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, aspect="auto",
@@ -210,19 +233,23 @@ def utilisation_figure(profile: WeekProfile, overall: Mapping[str, float | None]
         ax.set_yticks(np.arange(7) + 0.5, findings.WEEKDAYS)
         ax.set_xticks(range(0, 25, 3), [f"{h:02d}:00" for h in range(0, 25, 3)])
         ax.grid(False)
+        for hour in np.flatnonzero(overrun):
+            ax.add_patch(Rectangle((hour % 24, hour // 24), 1, 1, fill=False, hatch="///",
+                                   edgecolor=style.BLACK, linewidth=0))
         for hour in np.flatnonzero(np.nan_to_num(values) >= HIGH_UTILISATION):
             ax.text(hour % 24 + 0.5, hour // 24 + 0.5, f"{values[hour] * 100:.0f}", ha="center",
                     va="center", fontsize=style.NOTE_PT, color=style.BLACK)
         peak = int(np.nanargmax(values)) if np.isfinite(values).any() else None
         if peak is not None:
-            ax.add_patch(Rectangle((peak % 24, peak // 24), 1, 1, fill=False,
+            first, end = findings.bin_span(peak, profile.bin_h)   # the whole bin the title names
+            ax.add_patch(Rectangle((first % 24, first // 24), end - first, 1, fill=False,
                                    edgecolor=style.VERMILLION, linewidth=2.5))
     axes[-1].set_xlabel("hour of the day")
     if image is not None:
         bar = figure.colorbar(image, ax=axes, shrink=0.9, pad=0.01)
         bar.set_label("busy share of staffed time (%)")
         bar.set_ticks([0, 0.25, 0.5, 0.75, 1.0], labels=["0", "25", "50", "75", "100"])
-    style.set_finding(figure, findings.utilisation_finding(means, overall))
+    style.set_finding(figure, findings.utilisation_finding(means, overall, profile.bin_h))
     return figure
 
 
@@ -232,10 +259,15 @@ def run_utilisation(results: RunResults) -> list[Drawing]:
     if profile is None:
         return []
     overall = {s: (k.get("utilization") or {}).get("mean") for s, k in results.summary["services"].items()}
-    return [Drawing("utilisation-heatmap", utilisation_figure(profile, overall),
+    rostered = {s: results.service_model(s)["staff"] for s in profile.services
+                if "staff" in results.service_model(s)}
+    return [Drawing("utilisation-heatmap", utilisation_figure(profile, overall, rostered),
                     "Share of the staffed server time that was busy, per service, day of the week "
                     "and hour, averaged over weeks and replications; grey: nobody on duty; "
-                    "outlined: the busiest hour; numbers: hours at 80 % or more.")]
+                    "hatched: nobody rostered, only staff finishing work after their shift (busy "
+                    "by definition, so not coloured); outlined: the busiest hour (its whole time bin "
+                    "when bins are longer than an hour); numbers: hours "
+                    "at 80 % or more.")]
 
 
 # -- wait distribution ------------------------------------------------------------------

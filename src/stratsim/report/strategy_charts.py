@@ -35,6 +35,13 @@ FIRED, REFUSED, ENDED = "applied", "refused", "ended"
 TOP_REASONS = 2
 #: Beyond this many days the x axis is ticked by week (days as minor ticks).
 DAY_TICKS_UP_TO_DAYS = 15
+#: At most this many labelled ticks on a weeks axis: "week 49" is about 0.6 in wide at the
+#: tick font, so 15 of them (a year ticked every 4 weeks) fill 9 in of the 10 in timeline.
+MAX_WEEK_TICKS = 15
+#: Spacings of week ticks tried in turn (weeks): every week, fortnight, 4 weeks, quarter, half year.
+WEEK_TICK_STEPS = (1, 2, 4, 13, 26, 52)
+#: Beyond this many weeks the minor ticks mark weeks, not days (days would grey the axis).
+DAY_MINOR_TICKS_UP_TO_WEEKS = 9
 #: The narrowest a surge is drawn, as a share of the time axis.
 MIN_SURGE_WIDTH = 0.004
 
@@ -144,6 +151,18 @@ def strategy_services(lines: Mapping[str, ServiceLine],
 # -- the timeline -----------------------------------------------------------------------
 
 
+def week_tick_step(horizon_h: float) -> int:
+    """Weeks between labelled ticks: the first of :data:`WEEK_TICK_STEPS` that leaves at most
+    :data:`MAX_WEEK_TICKS` labels, so a year's labels (every 4 weeks) never run together."""
+    weeks = horizon_h / 168.0
+    return next((step for step in WEEK_TICK_STEPS if weeks / step + 1 <= MAX_WEEK_TICKS), WEEK_TICK_STEPS[-1])
+
+
+def minor_ticks_are_days(horizon_h: float) -> bool:
+    """Days as minor ticks up to :data:`DAY_MINOR_TICKS_UP_TO_WEEKS` weeks, weeks beyond."""
+    return horizon_h / 168.0 <= DAY_MINOR_TICKS_UP_TO_WEEKS
+
+
 def time_axis(ax: Axes, horizon_h: float, warmup_h: float) -> None:
     """Hours from time 0 (Monday 00:00) ticked by day (``Mon 1``…) for a short horizon, by
     week (days as minor ticks) for a long one; the warm-up shaded."""
@@ -153,9 +172,10 @@ def time_axis(ax: Axes, horizon_h: float, warmup_h: float) -> None:
         ticks = np.arange(0, horizon_h + 1e-9, 24.0)
         ax.set_xticks(ticks, [f"{findings.WEEKDAYS[int(t // 24) % 7]} {int(t // 24) + 1}" for t in ticks])
     else:
-        ticks = np.arange(0, horizon_h + 1e-9, 168.0)
+        step = week_tick_step(horizon_h)
+        ticks = np.arange(0, horizon_h + 1e-9, 168.0 * step)
         ax.set_xticks(ticks, [f"week {int(t // 168) + 1}" for t in ticks])
-        ax.xaxis.set_minor_locator(MultipleLocator(24.0))
+        ax.xaxis.set_minor_locator(MultipleLocator(24.0 if minor_ticks_are_days(horizon_h) else 168.0))
         ax.grid(True, axis="x", which="minor", color="#F0F0F0", linewidth=0.6)
     if warmup_h > 0:
         ax.axvspan(0, warmup_h, color=style.LIGHT_GREY, alpha=0.5, linewidth=0,
@@ -237,7 +257,8 @@ def timeline_figure(lines: Mapping[str, ServiceLine], events: Sequence[StrategyE
             ax.set_title(f"{service}: staff on duty (replication {replication})")
         _mark(ax, line, series, mine, colours)
     axes[-1].set_xlabel("time from the start (each tick a day)" if horizon_h / 24 <= DAY_TICKS_UP_TO_DAYS
-                        else "time from the start (minor ticks: days)")
+                        else "time from the start (minor ticks: days)" if minor_ticks_are_days(horizon_h)
+                        else "time from the start (minor ticks: weeks)")
     style.figure_legend(figure, axes, 3)
     style.set_finding(figure, finding)
     return figure
