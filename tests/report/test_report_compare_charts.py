@@ -32,9 +32,9 @@ def comparison(folder):
 
 def test_compare_charts_of_scenarios_with_a_perspective(results):
     # the example baseline has a perspective: each scenario's summary holds its score
-    # ... and a budget: each scenario's finance chart, baseline first
+    # ... and a budget over a four-week window, no dependencies: one finance chart across them
     assert [d.name for d in draw_all(results)] == ["kpi-means", "differences", "scores",
-                                                   "wait-by-hour-compare", "finance-1", "finance-2"]
+                                                   "wait-by-hour-compare", "finance"]
 
 
 def test_the_score_chart_reads_each_scenarios_perspective(results, comparison_folder):
@@ -51,7 +51,7 @@ def test_compare_charts_without_scores(comparison_folder, tmp_path):
         summary.pop("perspective", None)
     (folder / "comparison.json").write_text(json.dumps(data))
     assert [d.name for d in draw_all(CompareResults.load(folder))] == [
-        "kpi-means", "differences", "wait-by-hour-compare", "finance-1", "finance-2"]
+        "kpi-means", "differences", "wait-by-hour-compare", "finance"]
 
 
 def test_kpi_means_chart_holds_each_scenarios_mean_and_interval(results, comparison_folder):

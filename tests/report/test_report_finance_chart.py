@@ -77,6 +77,33 @@ def test_a_comparison_draws_one_finance_chart_per_scenario_with_finance(tmp_path
     assert finance_charts.compare_finance in chart_functions(COMPARE)
 
 
+def test_one_month_budgets_without_showback_are_one_chart_across_the_scenarios(tmp_path):
+    """Four weeks each and no dependencies: one bar per scenario beats one chart per scenario."""
+    class Run:
+        def __init__(self, summary: dict) -> None:
+            self.summary = summary
+
+    def one_month(cost: float) -> dict:
+        return {"budget": {"per_month": 30000.0, "months": [
+            {"month": 1, "start_hours": 24.0, "hours": 672.0, "budget": 28000.0, "cost": stat(cost),
+             "variance": stat(28000.0 - cost)}]}}
+
+    comparison = {"baseline": "base", "scenarios": {"base": {}, "plain": {}, "more-staff": {}}}
+    runs = {"base": Run({"services": SERVICES, "finance": one_month(27000.0)}),
+            "plain": Run({"services": SERVICES}),
+            "more-staff": Run({"services": SERVICES, "finance": one_month(29500.0)})}
+    results = CompareResults(tmp_path, comparison, None, runs)  # type: ignore[arg-type]
+    with style.chart_style():
+        (drawing,) = finance_charts.compare_finance(results)
+    (ax,) = drawing.figure.axes
+    assert drawing.name == "finance" and [bar.get_height() for bar in ax.patches] == [27000.0, 29500.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["base", "more-staff"]
+    assert style.finding_of(drawing.figure) == ("1 of 2 scenarios over budget (more-staff); most left: "
+                                                "base (1,000)")
+    runs["base"] = Run({"services": SERVICES, "finance": FINANCE})   # months and showback: one each
+    assert finance_charts.single_month_budgets(results) is None
+
+
 # A year of months whose variances are six-digit numbers, and six customer-facing services with
 # long names using three internal services: as crowded as the cloud example's finance chart.
 MONTHS_IN_A_YEAR = 13

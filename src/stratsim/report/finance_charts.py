@@ -89,7 +89,9 @@ def allocation_colours(sources: Sequence[str]) -> dict[str, str]:
     return {source: free[i % len(free)] for i, source in enumerate(sources)}
 
 
-def _budget_panel(ax, months: Sequence[Mapping[str, Any]]) -> None:
+def _budget_panel(ax, months: Sequence[Mapping[str, Any]], names: Sequence[str] | None = None) -> None:
+    """Actual cost against the prorated budget, one bar per month — or, with ``names``, one bar
+    per compared scenario, each its window's single budget month."""
     x = np.arange(len(months))
     for i, month in enumerate(months):
         ax.bar(x[i], _mean(month["cost"]), 0.6, color=style.SKY_BLUE, yerr=_error(month["cost"]),
@@ -100,11 +102,17 @@ def _budget_panel(ax, months: Sequence[Mapping[str, Any]]) -> None:
             variance = _mean(month["variance"])
             style.value_label(ax, number(variance), x[i], max(_high(month["cost"]), month["budget"]),
                               color=style.WORSE_COLOUR if variance < 0 else style.BETTER_COLOUR)
-    labels = [f"{m['month']}" + ("" if m["hours"] >= 720 else f"\n({number(m['hours'] / 24, 3)} d)")
-              for m in months]
-    ax.set_xticks(x, labels)
+    if names is None:
+        labels = [f"{m['month']}" + ("" if m["hours"] >= 720 else f"\n({number(m['hours'] / 24, 3)} d)")
+                  for m in months]
+        ax.set_xticks(x, labels)
+        ax.set_xlabel("month of the measured window (30 days)")
+    else:
+        ax.set_xticks(x, list(names))
+        style.slant_tick_labels(ax)
+        days = number(months[0]["hours"] / 24, 3) if months else "0"
+        ax.set_xlabel(f"scenario (its measured window: one budget month of {days} days)")
     ax.grid(False, axis="x")
-    ax.set_xlabel("month of the measured window (30 days)")
     ax.set_ylabel("cost per month (currency)")
     ax.set_title("budget against actual (labels: variance)")
     ax.yaxis.set_major_formatter(lambda value, _: number(value))
@@ -155,11 +163,51 @@ def run_finance(results: RunResults) -> list[Drawing]:
     return [Drawing("finance", finance_figure(finance, results.summary["services"]), CAPTION)]
 
 
+def single_month_budgets(results: CompareResults) -> list[tuple[str, Mapping[str, Any]]] | None:
+    """``(scenario, its budget month)`` when every compared scenario with a finance section has
+    a budget over a window of one month and no showback (then one chart across the scenarios
+    says all that one chart each would); None otherwise."""
+    entries = []
+    for name in results.names:
+        run = results.runs.get(name)
+        finance = run.summary.get("finance") if run is not None else None
+        if not finance:
+            continue
+        months = (finance.get("budget") or {}).get("months") or []
+        if (finance.get("showback") or {}).get("services") or len(months) != 1:
+            return None
+        entries.append((name, months[0]))
+    return entries if len(entries) > 1 else None
+
+
+def budget_across_scenarios(entries: Sequence[tuple[str, Mapping[str, Any]]]) -> Figure:
+    """Each compared scenario's actual cost against its prorated budget, side by side."""
+    figure, (ax,) = style.new_figure()
+    _budget_panel(ax, [month for _, month in entries], [name for name, _ in entries])
+    style.figure_legend(figure, [ax], LEGEND_COLUMNS)
+    over = [name for name, month in entries if _mean(month["variance"]) < 0]
+    most = max(entries, key=lambda entry: _mean(entry[1]["variance"]))
+    head = ("Every scenario within budget" if not over else
+            f"{len(over)} of {len(entries)} scenarios over budget ({', '.join(over)})")
+    style.set_finding(figure, f"{head}; most left: {most[0]} ({number(_mean(most[1]['variance']))})")
+    style.fit_value_labels(figure)
+    return figure
+
+
+ACROSS_CAPTION = ("Each scenario's actual operating cost over its measured window (staff, per "
+                  "request, fixed; 95 % CI) against the budget prorated to the window, labelled "
+                  "with the variance (budget − actual).")
+
+
 @register_chart(COMPARE, order=95)
 def compare_finance(results: CompareResults) -> list[Drawing]:
-    """One finance chart per compared scenario that has a finance section, baseline first,
-    numbered like the portfolio pictures (``finance-1`` is the first scenario), so a planner
-    sees each strategy's budget months and margins after showback side by side."""
+    """The compared scenarios' finance: one chart across them when each has a one-month budget
+    and no showback; else one finance chart per scenario that has a finance section, baseline
+    first, numbered like the portfolio pictures (``finance-1`` is the first scenario), so a
+    planner sees each strategy's budget months and margins after showback side by side."""
+    across = single_month_budgets(results)
+    if across is not None:
+        return [Drawing("finance", budget_across_scenarios(across), ACROSS_CAPTION)]
     drawings = []
     for index, name in enumerate(results.names):
         run = results.runs.get(name)
