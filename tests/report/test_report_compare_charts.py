@@ -191,4 +191,8 @@ def test_millions_get_short_distinct_tick_labels():
     formatter.set_locs(ticks)
     assert [formatter(t) for t in ticks] == ["12.12 M", "12.18 M", "12.24 M"]
     formatter.set_locs([28.5, 30.0, 31.5])
-    assert formatter(30.0) == "30"
+    assert [formatter(t) for t in (28.5, 30.0, 31.5)] == ["28.5", "30.0", "31.5"]
+    formatter.set_locs([93.2, 93.25, 93.3])   # a narrow range: never the same label twice
+    assert [formatter(t) for t in (93.2, 93.25, 93.3)] == ["93.20", "93.25", "93.30"]
+    formatter.set_locs([0.0, 500.0, 1000.0])
+    assert [formatter(t) for t in (0.0, 500.0, 1000.0)] == ["0", "500", "1,000"]

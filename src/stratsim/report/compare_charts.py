@@ -25,7 +25,6 @@ from stratsim.report.labels import (
     HIGHER_IS_BETTER,
     difference_text,
     label,
-    number,
     scaled,
     value_text,
 )
@@ -42,7 +41,7 @@ MEANS_TICKS = 3
 class CompactTickFormatter(Formatter):
     """Tick labels short enough for a narrow panel: millions as ``12.18 M``, thousands as
     ``850 k``, with just the decimals that tell neighbouring ticks apart (``12,120,000`` three
-    times in a third of a page ran together)."""
+    times in a third of a page ran together; ``93.2`` twice for ticks 0.05 apart said nothing)."""
 
     def __init__(self) -> None:
         self.tick_values: list[float] = []
@@ -55,11 +54,16 @@ class CompactTickFormatter(Formatter):
         locs = self.tick_values
         top = max((abs(loc) for loc in locs), default=abs(value))
         scale, suffix = (1e6, " M") if top >= 1e6 else (1e3, " k") if top >= 1e5 else (1.0, "")
-        if scale == 1.0:
-            return number(value)
-        step = min((abs(b - a) for a, b in zip(locs, locs[1:]) if b != a), default=scale) / scale
-        decimals = max(0, -int(np.floor(np.log10(step)))) if step > 0 else 0
-        return f"{value / scale:,.{decimals}f}{suffix}".replace("-", "−")
+        return f"{value / scale:,.{_exact_decimals([loc / scale for loc in locs])}f}{suffix}".replace("-", "−")
+
+
+def _exact_decimals(values: Sequence[float], most: int = 6) -> int:
+    """The fewest decimals that write every tick exactly (ticks are round numbers: 28.5, 30,
+    31.5 need one; 12.12, 12.18, 12.24 two)."""
+    for decimals in range(most):
+        if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in values):
+            return decimals
+    return most
 
 
 def real_best(kpi: str, means: Mapping[str, float], names: Sequence[str],
