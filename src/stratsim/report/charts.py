@@ -96,6 +96,21 @@ def chart_workers() -> int:
     return max(1, min(cores, MAX_CHART_WORKERS))
 
 
+def per_scenario(results: Any, name: str, caption: str,
+                 figure_of: Callable[[Any], Figure | None]) -> list[Drawing]:
+    """One chart per compared scenario whose run files give one (``figure_of(run)``, ``None``
+    where not), baseline first: titled with the scenario's name, its file named by the
+    scenario's place (``name-1`` is the baseline's), so that charts of a run sit side by side."""
+    drawings = []
+    for index, scenario in enumerate(results.names):
+        run = results.runs.get(scenario)
+        figure = figure_of(run) if run is not None else None
+        if figure is not None:
+            style.set_finding(figure, f"{scenario}: {style.finding_of(figure)}")
+            drawings.append(Drawing(f"{name}-{index + 1}", figure, f"Scenario {scenario}. " + caption))
+    return drawings
+
+
 _SHARED: Any = None
 """The results the forked chart workers of :func:`draw_and_save` draw from (set while they run)."""
 

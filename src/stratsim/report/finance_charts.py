@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from stratsim.report import style
-from stratsim.report.charts import Drawing, register_chart
+from stratsim.report.charts import Drawing, per_scenario, register_chart
 from stratsim.report.labels import number
 from stratsim.report.results import COMPARE, RUN, CompareResults, RunResults
 
@@ -208,12 +208,8 @@ def compare_finance(results: CompareResults) -> list[Drawing]:
     across = single_month_budgets(results)
     if across is not None:
         return [Drawing("finance", budget_across_scenarios(across), ACROSS_CAPTION)]
-    drawings = []
-    for index, name in enumerate(results.names):
-        run = results.runs.get(name)
-        finance = run.summary.get("finance") if run is not None else None
-        if finance:
-            figure = finance_figure(finance, run.summary["services"])
-            style.set_finding(figure, f"{name}: {style.finding_of(figure)}")
-            drawings.append(Drawing(f"finance-{index + 1}", figure, f"Scenario {name}. " + CAPTION))
-    return drawings
+    def figure_of(run: RunResults) -> Figure | None:
+        finance = run.summary.get("finance")
+        return finance_figure(finance, run.summary["services"]) if finance else None
+
+    return per_scenario(results, "finance", CAPTION, figure_of)

@@ -36,7 +36,7 @@ from stratsim.portfolio.graph import BLOCKING, has_portfolio_structure, portfoli
 from stratsim.portfolio.impact import dependents
 from stratsim.portfolio.lifecycle import CATALOGUE, PIPELINE, RETIRED
 from stratsim.report import style
-from stratsim.report.charts import Drawing, register_chart
+from stratsim.report.charts import Drawing, per_scenario, register_chart
 from stratsim.report.results import COMPARE, RUN, CompareResults, RunResults
 
 STATUS_FILL = {CATALOGUE: "#CDE5F4", PIPELINE: "#FBE3A9", RETIRED: "#EDEDED"}
@@ -429,13 +429,8 @@ def run_portfolio_graph(results: RunResults) -> list[Drawing]:
 
 @register_chart(COMPARE, order=90)
 def compare_portfolio_graphs(results: CompareResults) -> list[Drawing]:
-    drawings = []
-    for index, name in enumerate(results.names):
-        run = results.runs.get(name)
-        graph = _graph_of(run) if run is not None else None
-        if graph is not None:
-            figure = portfolio_figure(graph, node_values(run.summary) or None)
-            style.set_finding(figure, f"{name}: {style.finding_of(figure)}")
-            drawings.append(Drawing(f"portfolio-graph-{index + 1}", figure,
-                                    f"Scenario {name}. " + CAPTION))
-    return drawings
+    def figure_of(run: RunResults) -> Figure | None:
+        graph = _graph_of(run)
+        return portfolio_figure(graph, node_values(run.summary) or None) if graph is not None else None
+
+    return per_scenario(results, "portfolio-graph", CAPTION, figure_of)
