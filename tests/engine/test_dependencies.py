@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from strategy_testkit import run, scenario, segment, service
 
+from stratsim.engine.cells import MEASURED
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.replication import Replication, run_replication
 from stratsim.engine.station import PricedStation, Station
@@ -115,9 +116,10 @@ def test_withdrawing_a_target_releases_the_customers_waiting_for_its_requests():
     data = doc()
     data["services"][1]["service_time"] = {"dist": "exponential", "mean": 2.0}  # auth overloaded
     rep = Replication(model_of(data), seed=5, replication=0, sink=None)
-    for part in (*rep.rosters, *rep.sources, rep.network):
+    for part in (*rep.rosters, *rep.sources):
         part.start()
     rep._start_window(0.0)
+    rep.book.switch(rep.measured, MEASURED)   # measured from time 0, as the window is
     rep.env.run(until=50.0)
     auth = rep.stations[1]
     assert auth.waiting > 0 and rep.network.held

@@ -32,18 +32,21 @@ stations, and the customers never carry ``sends``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simpy.core import Environment
 from simpy.events import Event
 
 from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
-from stratsim.engine.cells import DRAIN, FREE_QUOTE, MEASURED, REQUEST_SEGMENT, WARM, Account, Cell
+from stratsim.engine.cells import FREE_QUOTE, MEASURED, REQUEST_SEGMENT, Account, Cell
 from stratsim.engine.distributions import sampler
 from stratsim.engine.events import Callback, Priority
 from stratsim.engine.model import DependencySpec, Model, StationSpec
 from stratsim.engine.rng import Origin, Role, batched, make_origin_stream, make_stream
 from stratsim.engine.station import UNLIMITED, WAITING, Customer, PricedStation, QuotedCustomer, Station
+
+if TYPE_CHECKING:
+    from stratsim.engine.lifecycle import CohortBook
 
 MINUTES_PER_HOUR = 60.0
 
@@ -225,13 +228,13 @@ class DependencyNetwork:
     """
 
     def __init__(self, env: Environment, model: Model, stations: Sequence[Station], seed: int,
-                 replication: int, priced: frozenset[int]) -> None:
+                 replication: int, priced: frozenset[int], book: CohortBook) -> None:
         self.env = env
         self.model = model
         self.stations = stations
         self.edges = [Edge(spec, model, seed, replication, spec.target_index in priced)
                       for spec in model.dependencies]
-        self.cohort = WARM if model.warmup_h > 0 else MEASURED
+        self.book = book   # the replication switches its cohort at the warm-up's end and the horizon
         self.held: dict[Customer, list[Any]] = {}
         for station in stations:
             if isinstance(station, DependentStation):
@@ -241,14 +244,6 @@ class DependencyNetwork:
                 station.sends_blocking = any(edge.blocking for edge in station.out_edges)
                 station.pair_entities = {d.segment_index: d.entity for d in model.demands
                                          if d.station_index == station.spec.index}
-
-    def start(self) -> None:
-        if self.model.warmup_h > 0:
-            Callback(self.env, self.model.warmup_h, Priority.BOOKKEEPING, self._switch, MEASURED)
-        Callback(self.env, self.model.horizon_h, Priority.BOOKKEEPING, self._switch, DRAIN)
-
-    def _switch(self, event: Event) -> None:
-        self.cohort = event._value
 
     def measured_cells(self) -> list[Cell]:
         """The request cells of the measured cohort (reported at the targets, drained)."""
@@ -261,7 +256,7 @@ class DependencyNetwork:
     def _arrive(self, event: Event) -> None:
         edge, parent = event._value
         now = self.env._now
-        request = Request(now, edge.work(), edge.level, edge.cells[self.cohort])
+        request = Request(now, edge.work(), edge.level, edge.cells[self.book.cohort])
         request.quote = FREE_QUOTE
         request.edge = edge
         request.parent = parent

@@ -104,8 +104,11 @@ class Replication:
         accounts = _accounts_for(model)
         self.measured = _cells_for(model, accounts)
         self.counted = [cell for group in self.measured.values() for cell in group]
-        self.network = (DependencyNetwork(self.env, model, self.stations, seed, replication, priced)
-                        if model.dependencies else None)
+        self.drain_cells = _cells_for(model, accounts)
+        warm = _cells_for(model, accounts) if model.warmup_h > 0 else self.measured
+        self.book = CohortBook(warm, WARM if model.warmup_h > 0 else MEASURED)
+        self.network = (DependencyNetwork(self.env, model, self.stations, seed, replication, priced,
+                                          self.book) if model.dependencies else None)
         if self.network is not None:
             self.counted += self.network.measured_cells()
         self.desks = desk_requests(model, priced)
@@ -113,10 +116,7 @@ class Replication:
             self.counted += desk.measured
         self.months = (MonthlyCosts(self.env, model, self.stations, _accounts_by_station(model, self.counted))
                        if model.dependencies or model.budget_per_month is not None else None)
-        self.drain_cells = _cells_for(model, accounts)
-        warm = _cells_for(model, accounts) if model.warmup_h > 0 else self.measured
         dynamic = model.dynamic_demands
-        self.book = CohortBook(warm, WARM if model.warmup_h > 0 else MEASURED)
         self.sources = [
             (DynamicDemandSource if k in dynamic else DemandSource)(
                 self.env, demand, self.stations[demand.station_index],
@@ -155,9 +155,8 @@ class Replication:
         model = self.model
         for part in (*self.rosters, *self.sources):
             part.start()
-        for extra in (self.network, self.months):
-            if extra is not None:
-                extra.start()
+        if self.months is not None:
+            self.months.start()
         if self.strategy is not None:
             self.strategy.start()
         if self.recorder is not None:
