@@ -193,3 +193,28 @@ def test_no_two_service_boxes_overlap_on_a_wide_portfolio():
     assert sorted(boxes) == sorted(wide.nodes)
     overlapping = [(a, b) for a, b in itertools.combinations(sorted(boxes), 2) if boxes[a].overlaps(boxes[b])]
     assert overlapping == []
+
+
+def test_staggering_keeps_arrows_out_of_boxes_they_do_not_reach():
+    """On the cloud example, moving the other half of the top row down put backup's arrow to
+    storage straight through customer-relations' box, as if backup depended on it."""
+    from pathlib import Path
+
+    from matplotlib.transforms import Bbox
+
+    from stratsim.scenario import load_scenario
+
+    box = {"b": Bbox([[-0.2, -0.2], [0.2, 0.2]])}
+    through = {"a": (-1.0, 0.0), "b": (0.0, 0.0), "c": (1.0, 0.0)}
+    assert portfolio_charts._arrows_through_boxes(through, box, [("a", "c")]) == 1
+    assert portfolio_charts._arrows_through_boxes({**through, "b": (0.0, 0.5)}, box, [("a", "c")]) == 0
+
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "cloud-portfolio.yaml")
+    wide = portfolio_graph(scenario)
+    figure = portfolio_figure(wide, {s: 0.5 for s in wide.nodes})
+    texts = {t.get_text().split("\n")[0]: t for t in figure.axes[0].texts
+             if t.get_bbox_patch() is not None and t.get_text().split("\n")[0] in wide.nodes}
+    extents = portfolio_charts._drawn_extents(figure, figure.axes[0], texts)
+    at = {s: t.get_position() for s, t in texts.items()}
+    relations = {s: at[s] for s in ("backup", "storage", "customer-relations")}
+    assert portfolio_charts._arrows_through_boxes(relations, extents, [("backup", "storage")]) == 0

@@ -18,7 +18,7 @@ dashed one async (the request only loads the other service).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from dataclasses import dataclass
 
@@ -297,12 +297,15 @@ STAGGER_GAP, LABEL_ROOM, STAGGER_EXTRA_IN = 0.05, 0.2, 1.6
 
 
 def stagger_crowded_rows(figure: Figure, ax: Axes, boxes: Mapping[str, Any],
-                         positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+                         positions: dict[str, tuple[float, float]],
+                         edges: Sequence[tuple[str, str]] = ()) -> dict[str, tuple[float, float]]:
     """Move every second service of a row down where two neighbouring boxes of that row overlap
     (a wide portfolio on one row): just clear of its neighbours, leaving room for the arrows'
-    labels above the row below (the figure grows taller to make it). Measured on the laid-out
-    figure, so the boxes are their drawn size; the moved boxes are repositioned and the new
-    positions returned."""
+    labels above the row below (the figure grows taller to make it). Of the two ways to pick
+    every second service, the one whose boxes fewer arrows (``edges``) run through, so that no
+    arrow seems to pass through a service it does not reach. Measured on the laid-out figure,
+    so the boxes are their drawn size; the moved boxes are repositioned and the new positions
+    returned."""
     rows = sorted({y for _, y in positions.values()})
     members = {y: sorted((x, s) for s, (x, yy) in positions.items() if yy == y) for y in rows}
     extent = _drawn_extents(figure, ax, boxes)
@@ -320,11 +323,30 @@ def stagger_crowded_rows(figure: Figure, ax: Axes, boxes: Mapping[str, Any],
         below = [extent[s].height for _, s in members.get(y - 1.0, [])]
         room = 1.0 - (max(extent[s].height for _, s in row) + max(below, default=0.0)) / 2 - LABEL_ROOM
         drop = max(0.0, min(needed + STAGGER_GAP, room))
-        for i, (x, service) in enumerate(row):
-            if i % 2:
-                moved[service] = (x, y - drop)
-                boxes[service].set_position(moved[service])
+
+        def staggered(parity: int) -> dict[str, tuple[float, float]]:
+            return {**moved, **{s: (x, y - drop) for i, (x, s) in enumerate(row) if i % 2 == parity}}
+
+        moved = min((staggered(1), staggered(0)), key=lambda at: _arrows_through_boxes(at, extent, edges))
+        for _, service in row:
+            boxes[service].set_position(moved[service])
     return moved
+
+
+def _arrows_through_boxes(at: Mapping[str, tuple[float, float]], extent: Mapping[str, Any],
+                          edges: Sequence[tuple[str, str]], samples: int = 40) -> int:
+    """How many (arrow, box) pairs cross: a straight arrow between the centres of its ends
+    passing through the box of a third service placed at ``at`` (sizes from ``extent``)."""
+    crossings = 0
+    for source, target in edges:
+        (x0, y0), (x1, y1) = at[source], at[target]
+        points = [(x0 + (x1 - x0) * k / samples, y0 + (y1 - y0) * k / samples) for k in range(1, samples)]
+        for other, (cx, cy) in at.items():
+            if other in (source, target):
+                continue
+            half_w, half_h = extent[other].width / 2, extent[other].height / 2
+            crossings += any(abs(px - cx) < half_w and abs(py - cy) < half_h for px, py in points)
+    return crossings
 
 
 def _drawn_extents(figure: Figure, ax: Axes, boxes: Mapping[str, Any]) -> dict[str, Any]:
@@ -361,7 +383,7 @@ def portfolio_figure(graph: nx.DiGraph, values: Mapping[str, float] | None = Non
             bar.ax.yaxis.set_major_formatter(lambda v, _: f"{v * 100:.0f} %")
     _legend(figure, ax, graph, values is not None)
     style.set_finding(figure, finding or portfolio_finding(graph, values, kpi))
-    positions = stagger_crowded_rows(figure, ax, boxes, positions)   # once laid out: drawn sizes
+    positions = stagger_crowded_rows(figure, ax, boxes, positions, list(graph.edges))   # once laid out
     drawn = [(e.x0, e.x1, e.y0, e.y1) for e in _drawn_extents(figure, ax, boxes).values()]
     _draw_edges(ax, graph, positions, boxes, scale, drawn)
     _draw_fallbacks(ax, graph, positions, boxes)
