@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from stratsim.engine import recording
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.replication import Replication, run_replication
 from stratsim.scenario import load_scenario, load_scenario_text
@@ -177,3 +178,36 @@ def test_lazily_closed_bins_equal_an_event_by_event_reference(example):
         got = (row.arrivals, row.queue_mean, row.busy_mean, row.staffed_mean, row.started,
                row.price_mean, row.staff_mean, row.surge_mean)
         assert got == pytest.approx(expected, rel=1e-9, abs=1e-9), (example, row)
+
+
+# -- blocks -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("block_bins", [1, 5])
+def test_rows_do_not_depend_on_where_blocks_end(monkeypatch, block_bins):
+    """Bins travel in blocks of ``BLOCK_BINS``; each block starts from the sums its predecessor
+    ended with. Blocks of one or five bins give the very rows one block of a whole run gives,
+    customer bases (churn) and every station included."""
+    model = compile_scenario(_example("portfolio").model_copy(update={"horizon": 14 * 24.0}))
+    whole: list = []
+    monkeypatch.setattr(recording, "BLOCK_BINS", 10**9)
+    run_replication(model, 3, 0, whole.append)
+    blocks: list = []
+    small: list = []
+    monkeypatch.setattr(recording, "BLOCK_BINS", block_bins)
+    run_replication(model, 3, 0, block_sink=blocks.append)
+    for block in blocks:
+        small += block.rows()
+    assert len(blocks) >= len(whole) // len(model.stations) // block_bins
+    assert any(row.customers is not None for row in whole)
+    assert small == whole
+
+
+def test_a_block_gives_its_rows_in_time_then_station_order():
+    model = compile_scenario(_example("portfolio").model_copy(update={"horizon": 48.0}))
+    blocks: list = []
+    run_replication(model, 1, 0, block_sink=blocks.append)
+    rows = [row for block in blocks for row in block.rows()]
+    services = [s.id for s in model.stations]
+    assert [row.service for row in rows] == services * (len(rows) // len(services))
+    assert [row.time_h for row in rows] == sorted(row.time_h for row in rows)
+    assert sum(len(block) for block in blocks) == len(rows)

@@ -39,7 +39,7 @@ from stratsim.engine.events import Callback, Priority
 from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
 from stratsim.engine.months import MonthlyCosts
-from stratsim.engine.recording import BinRecorder, BinRow, StationSums
+from stratsim.engine.recording import BinBlock, BinRecorder, BinRow, StationSums
 from stratsim.engine.relationship import (DeskRequests, cell_class, customer_base, desk_requests,
                                           start_relationships)
 from stratsim.engine.staffing import RosterDriver
@@ -91,6 +91,7 @@ class Replication:
         self, model: Model, seed: int, replication: int, sink: Callable[[BinRow], None] | None,
         *, waits_sink: WaitsSink | None = None,
         rule_sink: Callable[[RuleRow], None] | None = None,
+        block_sink: Callable[[BinBlock], None] | None = None,
     ) -> None:
         self.model = model
         self.waits_sink = waits_sink
@@ -142,10 +143,14 @@ class Replication:
                               lambda staff, i=i: self.strategy.on_roster(i, staff))  # type: ignore[union-attr]
             for i, station in enumerate(self.stations)
         ]
+        if sink is not None and block_sink is None:
+            def block_sink(block: BinBlock) -> None:
+                for row in block.rows():
+                    sink(row)
         self.recorder = (
-            BinRecorder(self.stations, model.time_bin_h, model.horizon_h, sink,
+            BinRecorder(self.stations, model.time_bin_h, model.horizon_h, block_sink,
                         customer_base(relations, model) if relations else None)
-            if sink is not None
+            if block_sink is not None
             else None
         )
         self.window_start: list[StationSums] = []
@@ -273,14 +278,18 @@ def run_replication(
     model: Model, seed: int, replication: int, sink: Callable[[BinRow], None] | None = None,
     *, waits_sink: WaitsSink | None = None,
     rule_sink: Callable[[RuleRow], None] | None = None,
+    block_sink: Callable[[BinBlock], None] | None = None,
 ) -> KpiRecord:
     """Simulate replication number ``replication`` of ``model`` and return its KPIs.
 
     ``sink``, if given, receives one :class:`BinRow` per service and time bin up to the
-    horizon, in time order; ``waits_sink``, if given, the wait-histogram counts of the
+    horizon, in time order; ``block_sink`` instead receives the same bins a
+    :class:`~stratsim.engine.recording.BinBlock` at a time (the fast way for long runs);
+    ``waits_sink``, if given, the wait-histogram counts of the
     measured cohort of each service tier, once, at the end; ``rule_sink`` every
     :class:`~stratsim.engine.strategy.RuleRow` of the strategy's log, in time order. A model
     with a strategy adds ``rules`` to the record: per item, its firings and refusals in the
     measured window.
     """
-    return Replication(model, seed, replication, sink, waits_sink=waits_sink, rule_sink=rule_sink).run()
+    return Replication(model, seed, replication, sink, waits_sink=waits_sink, rule_sink=rule_sink,
+                       block_sink=block_sink).run()

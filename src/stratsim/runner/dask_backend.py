@@ -61,6 +61,17 @@ INSTALL_HINT = 'the Dask backend needs the dask extra: pip install -e ".[dask]" 
 CONNECT_TIMEOUT_S = 10
 #: Modules the forkserver imports once, so forked workers start with them loaded.
 FORKSERVER_PRELOAD = ("distributed", "stratsim.runner.replications")
+#: Dask's diagnostics that feed the dashboard (off here) and cost the work CPU on a small
+#: machine: the workers' statistical profiler samples the running task's stack every 10 ms
+#: (holding the interpreter lock each time), every event loop times itself every 20 ms, and
+#: the system monitor reads /proc twice a second. The nannies still watch their workers'
+#: memory, once a second instead of ten times.
+QUIET_DIAGNOSTICS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 def import_distributed() -> Any:
@@ -134,7 +145,8 @@ class DaskEvaluator:
                 raise
             return client, None
         config = {"distributed.scheduler.allowed-failures": 0,
-                  "distributed.worker.multiprocessing-method": self.start_method}
+                  "distributed.worker.multiprocessing-method": self.start_method,
+                  **QUIET_DIAGNOSTICS}
         cluster = client = None
         with dask.config.set(config), warnings.catch_warnings(), _interrupts_deferred() as received:
             # the scheduler's status server moves to a free loopback port when another

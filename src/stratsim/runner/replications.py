@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
+import math
 import shutil
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +17,11 @@ import numpy as np
 from stratsim.engine.metrics import KpiRecord
 from stratsim.engine.model import Model
 from stratsim.engine.histogram import N_LOG_BINS, bin_edges_h
-from stratsim.engine.recording import TIMESERIES_FIELDS, BinRow
+from stratsim.engine.recording import TIMESERIES_FIELDS
 from stratsim.engine.replication import WaitsSink, run_replication
 from stratsim.engine.strategy import RULES_FIELDS, RuleRow
 from stratsim.runner.evaluators import Evaluator, SerialEvaluator
+from stratsim.runner.series_writer import SeriesWriter, calendar_label, open_series_writer
 
 
 TIMESERIES_COLUMNS = ("replication", "datetime", *TIMESERIES_FIELDS)
@@ -45,30 +48,15 @@ class ReplicationTask:
     rules_path: str | None = None
 
 
-def calendar_label(start: date | None, time_h: float) -> str:
-    """``"2027-01-04T08:00"`` for hour 8 of a run starting on 2027-01-04; empty without a start."""
-    if start is None:
-        return ""
-    moment = datetime(start.year, start.month, start.day) + timedelta(hours=time_h)
-    return moment.isoformat(timespec="minutes")
-
-
 def run_task(task: ReplicationTask) -> KpiRecord:
     """Run one task (in whatever process the evaluator chose)."""
     replication, start = task.replication, task.start
-    sink: Callable[[BinRow], None] | None = None
+    series: SeriesWriter | None = None
     waits_sink: WaitsSink | None = None
     rule_sink: Callable[[RuleRow], None] | None = None
     with ExitStack() as files:
         if task.timeseries_path is not None:
-            write_row = csv.writer(files.enter_context(
-                open(task.timeseries_path, "w", newline="", encoding="utf-8"))).writerow
-            if start is None:   # a long run writes as many rows as it has customers: keep it lean
-                def sink(row: BinRow) -> None:
-                    write_row((replication, "", *row))
-            else:
-                def sink(row: BinRow) -> None:
-                    write_row((replication, calendar_label(start, row.time_h), *row))
+            series = open_series_writer(task.timeseries_path, replication, start, expected_rows(task.model))
 
         if task.waits_path is not None:
             waits = csv.writer(files.enter_context(open(task.waits_path, "w", newline="", encoding="utf-8")))
@@ -83,8 +71,22 @@ def run_task(task: ReplicationTask) -> KpiRecord:
             def rule_sink(row: RuleRow) -> None:
                 log.writerow((replication, calendar_label(start, row.time_h), *row.as_tuple()))
 
-        return run_replication(task.model, task.seed, replication, sink,
-                               waits_sink=waits_sink, rule_sink=rule_sink)
+        try:
+            record = run_replication(task.model, task.seed, replication,
+                                     block_sink=series.write if series is not None else None,
+                                     waits_sink=waits_sink, rule_sink=rule_sink)
+        except BaseException:
+            if series is not None:
+                series.abandon()
+            raise
+        if series is not None:
+            series.close()
+        return record
+
+
+def expected_rows(model: Model) -> int:
+    """Rows of one replication's time series: bins × services."""
+    return math.ceil(model.horizon_h / model.time_bin_h) * len(model.stations)
 
 
 def run_replications(
@@ -124,11 +126,14 @@ def rules_part(folder: Path, replication: int) -> Path:
 
 
 def _join(parts: list[Path], columns: tuple[str, ...], target: Path) -> None:
-    """Concatenate part files in order under one header, deleting the parts."""
-    with open(target, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerow(columns)
+    """Concatenate part files in order under one header, deleting the parts (as bytes: a long
+    run's parts are tens of megabytes, and they end their lines as the header does)."""
+    header = io.StringIO(newline="")
+    csv.writer(header).writerow(columns)
+    with open(target, "wb") as out:
+        out.write(header.getvalue().encode("utf-8"))
         for part in parts:
-            with open(part, encoding="utf-8") as handle:
+            with open(part, "rb") as handle:
                 shutil.copyfileobj(handle, out)
             part.unlink()
 

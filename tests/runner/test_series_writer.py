@@ -1,0 +1,114 @@
+"""The time series written in this process or by a writer process: the same bytes, errors
+raised here, an interrupted run leaves no writer behind."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from stratsim.engine.compile import compile_scenario
+from stratsim.engine.replication import run_replication
+from stratsim.runner import replications as replications_module
+from stratsim.runner import series_writer
+from stratsim.runner.replications import ReplicationTask, expected_rows, run_task
+from stratsim.runner.series_writer import BackgroundSeriesWriter, InlineSeriesWriter, writes_in_background
+from stratsim.scenario import load_scenario
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def _portfolio_blocks() -> list:
+    """Four weeks of the cloud portfolio (ten services, churn, a calendar start) in blocks."""
+    scenario = load_scenario(EXAMPLES / "cloud-portfolio.yaml")
+    model = compile_scenario(scenario.model_copy(update={"horizon": 28 * 24.0, "warmup": 0.0}))
+    blocks: list = []
+    run_replication(model, 5, 2, block_sink=blocks.append)
+    return blocks
+
+
+@pytest.mark.parametrize("start", [None, date(2027, 1, 4)])
+def test_the_writer_process_writes_the_bytes_this_process_writes(tmp_path, start):
+    blocks = _portfolio_blocks()
+    for name, writer_class in (("inline.csv", InlineSeriesWriter), ("background.csv", BackgroundSeriesWriter)):
+        writer = writer_class(str(tmp_path / name), 2, start)
+        for block in blocks:
+            writer.write(block)
+        writer.close()
+    inline = (tmp_path / "inline.csv").read_bytes()
+    assert inline.count(b"\n") == sum(len(block) for block in blocks) > 1000
+    assert (tmp_path / "background.csv").read_bytes() == inline
+
+
+def test_a_long_run_writes_in_the_background_and_gets_the_same_file(tmp_path, monkeypatch):
+    """``run_task`` as a long run takes it (the threshold lowered to this short run)."""
+    scenario = load_scenario(EXAMPLES / "helpdesk-baseline.yaml")
+    model = compile_scenario(scenario)
+    started: list[bool] = []
+    real_open = series_writer.open_series_writer
+
+    def spying_open(*args, **kwargs):
+        writer = real_open(*args, **kwargs)
+        started.append(isinstance(writer, BackgroundSeriesWriter))
+        return writer
+
+    monkeypatch.setattr(replications_module, "open_series_writer", spying_open)
+    inline = run_task(ReplicationTask(model, 7, 1, str(tmp_path / "inline.csv")))
+    monkeypatch.setattr(series_writer, "BACKGROUND_MIN_ROWS", expected_rows(model))
+    monkeypatch.setattr(series_writer, "usable_cpus", lambda: 2)
+    background = run_task(ReplicationTask(model, 7, 1, str(tmp_path / "background.csv")))
+    assert started == [False, True]
+    assert background == inline
+    assert (tmp_path / "background.csv").read_bytes() == (tmp_path / "inline.csv").read_bytes()
+
+
+def test_the_writer_process_reports_what_went_wrong(tmp_path):
+    writer = BackgroundSeriesWriter(str(tmp_path / "no such folder" / "part.csv"), 0, None)
+    for block in _portfolio_blocks()[:3]:
+        writer.write(block)
+    with pytest.raises(OSError, match=r"cannot write the time series .*no such folder.*No such file"):
+        writer.close()
+
+
+def test_an_abandoned_writer_is_stopped(tmp_path):
+    writer = BackgroundSeriesWriter(str(tmp_path / "part.csv"), 0, None)
+    writer.write(_portfolio_blocks()[0])
+    writer.abandon()
+    assert writer._process.poll() is not None
+
+
+def test_an_interrupted_replication_stops_its_writer(tmp_path, monkeypatch):
+    """Ctrl-C in the middle of a long run: the writer is killed, nothing keeps running."""
+    writers: list[BackgroundSeriesWriter] = []
+
+    def background(*args, **kwargs):
+        writers.append(BackgroundSeriesWriter(*args[:3]))
+        return writers[-1]
+
+    def interrupted(*args, **kwargs):
+        kwargs["block_sink"](_portfolio_blocks()[0])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(replications_module, "open_series_writer", background)
+    monkeypatch.setattr(replications_module, "run_replication", interrupted)
+    model = compile_scenario(load_scenario(EXAMPLES / "helpdesk-baseline.yaml"))
+    with pytest.raises(KeyboardInterrupt):
+        run_task(ReplicationTask(model, 1, 0, str(tmp_path / "part.csv")))
+    assert writers and writers[0]._process.poll() is not None
+
+
+def test_only_long_runs_on_a_free_core_write_in_the_background(monkeypatch):
+    monkeypatch.setattr(series_writer, "usable_cpus", lambda: 2)
+    assert writes_in_background(series_writer.BACKGROUND_MIN_ROWS)
+    assert not writes_in_background(series_writer.BACKGROUND_MIN_ROWS - 1)
+    monkeypatch.setattr(series_writer, "usable_cpus", lambda: 1)
+    assert not writes_in_background(10 * series_writer.BACKGROUND_MIN_ROWS)
+
+
+def test_a_worker_process_writes_its_own_series():
+    """In a process pool's worker the other cores are busy with the other workers."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1) as pool:
+        assert pool.submit(writes_in_background, 10 * series_writer.BACKGROUND_MIN_ROWS).result() is False
