@@ -70,6 +70,32 @@ def test_a_file_that_is_not_a_time_series_is_a_results_error(tmp_path):
         read_week_profile(path, ["desk"], 1, 0.0, 1.0)
 
 
+@pytest.mark.parametrize(("rows", "message"), [
+    ([(3, "", 0.0, 1.0, "desk", 1, 0, 0, 1, 0, "")], "replication 3 is not in the summary's 1"),
+    ([(0.5, "", 0.0, 1.0, "desk", 1, 0, 0, 1, 0, "")], "replication 0.5 is not in the summary's 1"),
+    ([(0, "", "noon", 1.0, "desk", 1, 0, 0, 1, 0, "")], "not a stratsim time series"),
+    ([(0, "", 0.0, 1.0, "desk", 1, 0)], "not a stratsim time series"),
+])
+def test_a_damaged_time_series_is_a_results_error(tmp_path, rows, message):
+    with pytest.raises(ResultsError, match=message):
+        read_week_profile(write_series(tmp_path, rows), ["desk"], 1, 0.0, 1.0)
+
+
+def test_an_empty_time_series_is_a_results_error_and_one_without_rows_an_empty_week(tmp_path):
+    path = tmp_path / "timeseries.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(ResultsError, match="empty file"):
+        read_week_profile(path, ["desk"], 1, 0.0, 1.0)
+    profile = read_week_profile(write_series(tmp_path, []), ["desk"], 1, 0.0, 1.0)
+    assert np.isnan(profile.arrivals_per_h).all()
+
+
+def test_a_quoted_field_reads_as_its_text(tmp_path):
+    path = write_series(tmp_path, [(0, '"2027-01-04T00:00"', 0.0, 1.0, '"desk"', 6, 0, 0, 1, 2, 1.5)])
+    profile = read_week_profile(path, ["desk"], 1, 0.0, 1.0)
+    assert profile.arrivals_per_h[0, 0, 0] == 6.0 and profile.wait_mean_min[0, 0, 0] == 1.5
+
+
 def test_band_is_the_student_t_interval_over_replications():
     values = np.array([[1.0, 5.0], [2.0, 5.0], [4.0, math.nan]])
     result = band(values)

@@ -15,6 +15,7 @@ import math
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -89,24 +90,23 @@ def band(values: np.ndarray) -> Band:
     return Band(mean, mean - half, mean + half)
 
 
-def _chunks(path: Path) -> Iterator[tuple[list[str], list[list[str]]]]:
+def _chunks(path: Path) -> Iterator[tuple[list[str], list[str]]]:
+    """The header's names and the data lines, :data:`CHUNK_ROWS` at a time."""
     with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
+        header = next(csv.reader([handle.readline()]), None)
+        if not header:
             raise ResultsError(f"{path}: empty file")
-        rows: list[list[str]] = []
-        for row in reader:
-            rows.append(row)
-            if len(rows) >= CHUNK_ROWS:
-                yield header, rows
-                rows = []
-        if rows:
-            yield header, rows
+        while lines := list(islice(handle, CHUNK_ROWS)):
+            yield header, lines
 
 
-def _float_column(rows: list[list[str]], column: int) -> np.ndarray:
-    return np.array([float(row[column]) if row[column] != "" else math.nan for row in rows])
+def _columns(lines: list[str], header: list[str], names: Sequence[str], dtype: type = float,
+             blank: float | None = None) -> np.ndarray:
+    """Columns ``names`` of CSV ``lines`` parsed by numpy's C reader (``blank``: the value of
+    an empty field, which is otherwise an error): one row per line, one column per name."""
+    converters = None if blank is None else (lambda text: float(text) if text else blank)
+    return np.loadtxt(lines, delimiter=",", quotechar='"', usecols=[header.index(n) for n in names],
+                      dtype=dtype, converters=converters, ndmin=2, encoding=None)
 
 
 def read_week_profile(path: Path, services: Sequence[str], replications: int,
@@ -128,25 +128,23 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
     has_waits = False
     longest_bin_h = 0.0
     try:
-        for header, rows in _chunks(path):
-            col = {name: header.index(name) for name in
-                   ("replication", "time_h", "bin_h", "service", "arrivals", *LEVEL_COLUMNS)}
+        for header, lines in _chunks(path):
             has_waits = "started" in header and "wait_mean_min" in header
-            known = [row for row in rows if row[col["service"]] in service_index]
-            if not known:
+            names = _columns(lines, header, ["service"], dtype=str)[:, 0]
+            known = np.isin(names, list(service_index))
+            if not known.any():
                 continue
-            rep = np.array([int(row[col["replication"]]) for row in known])
-            if rep.min() < 0 or rep.max() >= replications:
-                raise ResultsError(f"{path}: replication {int(rep.max())} is not in the summary's "
+            table = _columns(lines, header, ["replication", "time_h", "bin_h", "arrivals", *LEVEL_COLUMNS])[known]
+            rep = table[:, 0].astype(np.int64)
+            if rep.min() < 0 or rep.max() >= replications or not np.array_equal(rep, table[:, 0]):
+                raise ResultsError(f"{path}: replication {table[:, 0].max():g} is not in the summary's "
                                    f"{replications} replications")
-            svc = np.array([service_index[row[col["service"]]] for row in known])
-            start = _float_column(known, col["time_h"])
-            length = _float_column(known, col["bin_h"])
-            count = _float_column(known, col["arrivals"])
-            values = {name: _float_column(known, col[name]) for name in LEVEL_COLUMNS}
+            svc = np.array([service_index[name] for name in names[known]])
+            start, length, count = table[:, 1], table[:, 2], table[:, 3]
+            values = {name: table[:, 4 + k] for k, name in enumerate(LEVEL_COLUMNS)}
             if has_waits:
-                starts = _float_column(known, header.index("started"))
-                waits = np.nan_to_num(_float_column(known, header.index("wait_mean_min")))
+                starts = _columns(lines, header, ["started"])[known, 0]
+                waits = np.nan_to_num(_columns(lines, header, ["wait_mean_min"], blank=math.nan)[known, 0])
             longest_bin_h = max(longest_bin_h, float(np.nanmax(length)))
             base = (rep * len(services) + svc) * HOURS_PER_WEEK
             first_hour = np.floor(start)
