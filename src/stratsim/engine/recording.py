@@ -220,11 +220,11 @@ class BinRecorder:
     def close_until(self, now: float) -> None:
         """Close every bin that ended at or before ``now`` (called by a station about to change
         at ``now``, before the change)."""
-        end = (self.bin_index + 1) * self.bin_h
-        while end <= now and end < self.last_end_h and not self.finished:
+        end = self._next_end()
+        while end <= now:
             self._close(end)
-            end = (self.bin_index + 1) * self.bin_h
-        self._set_due(self._next_end())
+            end = self._next_end()
+        self._set_due(end)
 
     def finish(self) -> None:
         """Close the bins up to the horizon, the last one shorter if the horizon falls inside

@@ -34,6 +34,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from itertools import repeat
@@ -112,9 +113,10 @@ class BackgroundSeriesWriter:
         environment = dict(os.environ)
         environment["PYTHONPATH"] = os.pathsep.join(
             [str(Path(__file__).resolve().parents[2]), *filter(None, [environment.get("PYTHONPATH")])])
+        self._errors = tempfile.TemporaryFile()   # not a pipe: a writer that says much never blocks
         self._process = subprocess.Popen(
             [sys.executable, "-m", __name__, path, str(replication), start.isoformat() if start else ""],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors,
             env=environment, start_new_session=True)
         assert self._process.stdin is not None
         self._fd = self._process.stdin.fileno()
@@ -155,14 +157,15 @@ class BackgroundSeriesWriter:
 
     def _wait(self) -> tuple[int, str]:
         """Close the writer's input; its exit status and what it said on standard error."""
-        assert self._process.stdin is not None and self._process.stderr is not None
+        assert self._process.stdin is not None
         try:
             self._process.stdin.close()
         except OSError:
             pass
-        with self._process.stderr as stderr:
-            message = stderr.read().decode("utf-8", "replace")
-        return self._process.wait(), message
+        status = self._process.wait()
+        with self._errors as errors:
+            errors.seek(0)
+            return status, errors.read().decode("utf-8", "replace")
 
 
 def _widen_pipe(fd: int) -> None:
