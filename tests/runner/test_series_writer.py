@@ -31,7 +31,8 @@ def _portfolio_blocks() -> list:
 @pytest.mark.parametrize("start", [None, date(2027, 1, 4)])
 def test_the_writer_process_writes_the_bytes_this_process_writes(tmp_path, start):
     blocks = _portfolio_blocks()
-    for name, writer_class in (("inline.csv", InlineSeriesWriter), ("background.csv", BackgroundSeriesWriter)):
+    for name, writer_class in (("inline.csv", InlineSeriesWriter),
+                               ("background.csv", BackgroundSeriesWriter)):
         writer = writer_class(str(tmp_path / name), 2, start)
         for block in blocks:
             writer.write(block)

@@ -179,7 +179,8 @@ class BinBlock:
         """The block's :class:`BinRow` s, in the order of :meth:`columns`."""
         columns = self.columns()
         make_row = tuple.__new__
-        return [make_row(BinRow, values) for values in zip(*(columns[f] for f in TIMESERIES_FIELDS), strict=True)]
+        values = zip(*(columns[field] for field in TIMESERIES_FIELDS), strict=True)
+        return [make_row(BinRow, row) for row in values]
 
 
 class BinRecorder:

@@ -134,7 +134,8 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
             known = np.isin(names, list(service_index))
             if not known.any():
                 continue
-            table = _columns(lines, header, ["replication", "time_h", "bin_h", "arrivals", *LEVEL_COLUMNS])[known]
+            table = _columns(lines, header, ["replication", "time_h", "bin_h", "arrivals",
+                                             *LEVEL_COLUMNS])[known]
             rep = table[:, 0].astype(np.int64)
             if rep.min() < 0 or rep.max() >= replications or not np.array_equal(rep, table[:, 0]):
                 raise ResultsError(f"{path}: replication {table[:, 0].max():g} is not in the summary's "
