@@ -33,7 +33,7 @@ from simpy.events import Event
 from stratsim.economics.satisfaction import SCORE_LOST
 from stratsim.engine.cells import Cell
 from stratsim.engine.distributions import sampler
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import ARRIVAL, RENEGE, Callback
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.engine.model import DemandSpec, TierSpec
 from stratsim.engine.rng import Role, batched, make_stream
@@ -163,6 +163,7 @@ class DemandSource:
         self._rates = spec.rate_by_hour
         self._runs = constant_runs(spec.rate_by_hour)
         self._constant_rate = spec.rate_by_hour[0] if spec.is_constant_rate else None
+        self._arrival = self._arrive   # the bound method made once, not once per customer
 
     def use_cells(self, cells: list[Cell]) -> None:
         """Count the following arrivals in ``cells`` (switched at the end of warm-up and horizon)."""
@@ -179,7 +180,7 @@ class DemandSource:
         else:
             at = next_arrival_h(now, mass, self._rates, self._runs, self.spec.growth_per_hour, self.until_h)
         if at < self.until_h:
-            Callback(self.env, at, Priority.ARRIVAL, self._arrive)
+            Callback(self.env, at, ARRIVAL, self._arrival)
 
     def _choose_tier(self) -> int:
         if self._tier_uniform is None:
@@ -192,11 +193,11 @@ class DemandSource:
 
     def _arrive(self, event: Event) -> None:
         now = self.env._now
-        tier = self._choose_tier()
+        tier = self._single_tier if self._tier_uniform is None else self._choose_tier()
         customer = Customer(now, self._work(), self.tiers[tier].level, self.cells[tier])
         patience = self._patience() if self._patience is not None else None
         if self.station.arrive(customer, now, self.balk_at) and patience is not None:
-            Callback(self.env, now + patience, Priority.RENEGE, self.station.renege, customer)
+            Callback(self.env, now + patience, RENEGE, self.station.renege, customer)
         self._schedule_after(now)
 
 
@@ -246,7 +247,7 @@ class DynamicDemandSource(DemandSource):
             at = next_arrival_h(now, mass / factor, self._rates, self._runs, self.spec.growth_per_hour,
                                 self.until_h)
         if at < self.until_h:
-            Callback(self.env, at, Priority.ARRIVAL, self._arrive_dynamic, self.generation)
+            Callback(self.env, at, ARRIVAL, self._arrive_dynamic, self.generation)
 
     def set_factor(self, factor: float, now: float) -> None:
         """Change the strategy's rate multiplier at ``now``, re-timing the pending arrival exactly."""
@@ -289,7 +290,7 @@ class DynamicDemandSource(DemandSource):
             if back is not None:
                 self._defer(customer, patience, back)
             elif self.station.arrive(customer, now, self.balk_at) and patience is not None:
-                Callback(self.env, now + patience, Priority.RENEGE, self.station.renege, customer)
+                Callback(self.env, now + patience, RENEGE, self.station.renege, customer)
         self._schedule(now, self._unit())
 
     def _deferred_until(self, now: float, uniform: float) -> float | None:
@@ -311,7 +312,7 @@ class DynamicDemandSource(DemandSource):
         cell.arrivals += 1
         cell.deferred += 1
         cell.in_system += 1  # the drain waits for it, and it counts as in the system meanwhile
-        Callback(self.env, back_h, Priority.ARRIVAL, self._come_back, (customer, patience))
+        Callback(self.env, back_h, ARRIVAL, self._come_back, (customer, patience))
 
     def _not_offered(self, cell: Cell, now: float, patience: float | None) -> None:
         """The service is not offered: to the first offered fallback, else unavailable."""
@@ -336,4 +337,4 @@ class DynamicDemandSource(DemandSource):
             cell.arrivals -= 1  # counted when it first arrived
             self._not_offered(cell, now, patience)
         elif self.station.rearrive(customer, now, self.balk_at) and patience is not None:
-            Callback(self.env, now + patience, Priority.RENEGE, self.station.renege, customer)
+            Callback(self.env, now + patience, RENEGE, self.station.renege, customer)

@@ -40,7 +40,7 @@ from simpy.events import Event
 from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
 from stratsim.engine.cells import FREE_QUOTE, MEASURED, REQUEST_SEGMENT, Account, Cell
 from stratsim.engine.distributions import sampler
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import ARRIVAL, Callback
 from stratsim.engine.model import DependencySpec, Model, StationSpec
 from stratsim.engine.rng import Origin, Role, batched, make_origin_stream, make_stream
 from stratsim.engine.station import UNLIMITED, WAITING, Customer, PricedStation, QuotedCustomer, Station
@@ -251,7 +251,7 @@ class DependencyNetwork:
 
     # -- requests ---------------------------------------------------------------------
     def send(self, edge: Edge, parent: Customer | None, now: float) -> None:
-        Callback(self.env, now, Priority.ARRIVAL, self._arrive, (edge, parent))
+        Callback(self.env, now, ARRIVAL, self._arrive, (edge, parent))
 
     def _arrive(self, event: Event) -> None:
         edge, parent = event._value

@@ -52,6 +52,11 @@ class Priority(IntEnum):
     ARRIVAL = 5
 
 
+#: The customer journey's priorities under plain names: reading ``Priority.DEPARTURE`` goes
+#: through the enum class (about 0.1 µs), which a long run would pay once per event.
+DEPARTURE, RENEGE, ARRIVAL = Priority.DEPARTURE, Priority.RENEGE, Priority.ARRIVAL
+
+
 class Callback(Event):
     """Call ``function(event)`` at absolute time ``at_h``; ``event.value`` is ``value``.
 

@@ -30,7 +30,7 @@ from simpy.core import Environment
 from stratsim.economics.satisfaction import SCORE_LOST
 from stratsim.engine.cells import FREE_QUOTE, Cell
 from stratsim.engine.distributions import compile_distribution, sampler
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import RENEGE, Callback
 from stratsim.engine.model import DemandSpec, LifecycleSpec, RouteSpec, StationSpec
 from stratsim.engine.rng import Origin, Role, batched, entity_key, fallback_id, make_stream
 from stratsim.engine.station import QuotedCustomer, Station
@@ -197,7 +197,7 @@ class Router:
         customer.quote = FREE_QUOTE if self.free else (station.price, 1.0)
         customer.origin = self.origin
         if station.arrive(customer, now, balk_at) and patience is not None:
-            Callback(self.env, now + patience, Priority.RENEGE, station.renege, customer)
+            Callback(self.env, now + patience, RENEGE, station.renege, customer)
         return cell
 
 

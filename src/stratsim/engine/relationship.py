@@ -40,7 +40,7 @@ from simpy.events import Event
 from stratsim.economics.relationship import complaint_probability
 from stratsim.economics.satisfaction import BEST, SCORE_LOST
 from stratsim.engine.cells import DRAIN, MEASURED, REQUEST_SEGMENT, WARM, Account, Cell
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import ARRIVAL, Callback
 from stratsim.engine.lifecycle import CohortBook, Router
 from stratsim.engine.model import Model, RelationshipSpec, RouteSpec, StationSpec
 from stratsim.engine.rng import Origin, Role, batched, entity_key, make_stream, pair_id
@@ -198,7 +198,7 @@ class Relationship:
             return
         cell.complaints += 1
         if self.desk is not None:
-            Callback(self.env, self.env._now, Priority.ARRIVAL, self._to_desk)
+            Callback(self.env, self.env._now, ARRIVAL, self._to_desk)
         if self.remaining is not None and self.spec.churn > 0.0 and self._churn() < self.spec.churn:
             if self.remaining > 0:
                 self.remaining -= 1

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from enum import IntEnum
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -106,6 +107,9 @@ def make_stream(seed: int, replication: int, role: Role, entity: int) -> np.rand
 
 
 def batched(draw_batch: Callable[[int], np.ndarray]) -> Iterator[float]:
-    """An endless iterator over numbers drawn ``BATCH_SIZE`` at a time by ``draw_batch``."""
-    while True:
-        yield from draw_batch(BATCH_SIZE).tolist()
+    """An endless iterator over numbers drawn ``BATCH_SIZE`` at a time by ``draw_batch``, each
+    batch drawn when the one before is used up.
+
+    Built from ``itertools`` rather than as a generator: its ``__next__`` then runs in C (a
+    generator's resumes a Python frame), and a long run draws as many numbers as events."""
+    return chain.from_iterable(map(np.ndarray.tolist, map(draw_batch, repeat(BATCH_SIZE))))

@@ -40,7 +40,7 @@ from simpy.events import Event
 
 from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
 from stratsim.engine.cells import Cell
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import DEPARTURE, Callback
 from stratsim.engine.model import StationSpec
 
 if TYPE_CHECKING:
@@ -106,16 +106,22 @@ class Station:
         self.price_since_h = 0.0
         self.price_area_before = 0.0
         self.recorder: BinRecorder | None = None
+        self._departure = self._depart   # the bound method made once, not once per customer
         self.bin_due_h = math.inf
         """End of the time series' current bin: a change at or after it closes the bin first."""
 
     # -- clock sums -------------------------------------------------------------------
     def advance(self, now: float) -> None:
         """Bring the clock sums up to ``now``, just before the station's state changes: first
-        close the time-series bins that ended by then (every station's), then integrate."""
+        close the time-series bins that ended by then (every station's), then integrate
+        (:meth:`integrate` written out: this runs once per event)."""
         if now >= self.bin_due_h:
             self.recorder.close_until(now)  # type: ignore[union-attr]
-        self.integrate(now)
+        dt = now - self.last_h
+        if dt > 0.0:
+            self.queue_area += self.waiting * dt
+            self.busy_area += self.busy * dt
+            self.last_h = now
 
     def integrate(self, now: float) -> None:
         """Add the time since the last change to the waiting and busy integrals."""
@@ -249,7 +255,7 @@ class Station:
             cell.sla_hits += 1
         tolerance = cell.tolerance_h
         cell.satisfaction_sum += BEST if wait <= tolerance else score_served(wait, tolerance)
-        Callback(self.env, now + customer.work_h, Priority.DEPARTURE, self._depart, customer)
+        Callback(self.env, now + customer.work_h, DEPARTURE, self._departure, customer)
 
     def _depart(self, event: Event) -> None:
         customer: Customer = event._value
