@@ -101,12 +101,16 @@ def _chunks(path: Path) -> Iterator[tuple[list[str], list[str]]]:
 
 
 def _columns(lines: list[str], header: list[str], names: Sequence[str], dtype: type = float,
-             blank: float | None = None) -> np.ndarray:
-    """Columns ``names`` of CSV ``lines`` parsed by numpy's C reader (``blank``: the value of
-    an empty field, which is otherwise an error): one row per line, one column per name."""
-    converters = None if blank is None else (lambda text: float(text) if text else blank)
+             may_be_blank: Sequence[str] = ()) -> np.ndarray:
+    """Columns ``names`` of CSV ``lines`` parsed by numpy's C reader, one row per line, one
+    column per name; an empty field is an error, except in ``may_be_blank`` (read as ``nan``)."""
+    converters = {header.index(name): _float_or_nan for name in may_be_blank}   # keyed by file column
     return np.loadtxt(lines, delimiter=",", quotechar='"', usecols=[header.index(n) for n in names],
-                      dtype=dtype, converters=converters, ndmin=2, encoding=None)
+                      dtype=dtype, converters=converters or None, ndmin=2, encoding=None)
+
+
+def _float_or_nan(text: str) -> float:
+    return float(text) if text else math.nan
 
 
 def read_week_profile(path: Path, services: Sequence[str], replications: int,
@@ -134,8 +138,10 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
             known = np.isin(names, list(service_index))
             if not known.any():
                 continue
+            waits_columns = ["started", "wait_mean_min"] if has_waits else []
             table = _columns(lines, header, ["replication", "time_h", "bin_h", "arrivals",
-                                             *LEVEL_COLUMNS])[known]
+                                             *LEVEL_COLUMNS, *waits_columns],
+                             may_be_blank=waits_columns[1:])[known]
             rep = table[:, 0].astype(np.int64)
             if rep.min() < 0 or rep.max() >= replications or not np.array_equal(rep, table[:, 0]):
                 raise ResultsError(f"{path}: replication {table[:, 0].max():g} is not in the summary's "
@@ -144,8 +150,7 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
             start, length, count = table[:, 1], table[:, 2], table[:, 3]
             values = {name: table[:, 4 + k] for k, name in enumerate(LEVEL_COLUMNS)}
             if has_waits:
-                starts = _columns(lines, header, ["started"])[known, 0]
-                waits = np.nan_to_num(_columns(lines, header, ["wait_mean_min"], blank=math.nan)[known, 0])
+                starts, waits = table[:, -2], np.nan_to_num(table[:, -1])
             longest_bin_h = max(longest_bin_h, float(np.nanmax(length)))
             base = (rep * len(services) + svc) * HOURS_PER_WEEK
             first_hour = np.floor(start)
