@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from stratsim.engine import recording
+from stratsim.engine import replication as replication_module
 from stratsim.engine.compile import compile_scenario
 from stratsim.engine.replication import Replication, run_replication
 from stratsim.scenario import load_scenario, load_scenario_text
@@ -69,8 +70,14 @@ def _trajectory(scenario: Scenario, seed: int) -> tuple[list, list[tuple[float, 
         step()
         states.append((env.now, [_state(s) for s in stations]))
 
+    def recording_run(env, last) -> None:   # SimPy's own loop, one recorded step at a time
+        while last.callbacks is not None:
+            recording_step()
+
     env.step = recording_step  # type: ignore[method-assign]
-    record = replication.run()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(replication_module, "run_until", recording_run)
+        record = replication.run()
     return rows, states, replication, record
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import IntEnum
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any
 
 from simpy.core import Environment
@@ -77,3 +77,20 @@ class Callback(Event):
         self._value = value
         self._ok = True
         heappush(env._queue, (at_h, priority, next(env._eid), self))  # type: ignore[attr-defined]
+
+
+def run_until(env: Environment, last: Event) -> None:
+    """Process the scheduled events in order up to and including ``last``.
+
+    SimPy's ``Environment.run(until=last)`` with its ``step`` written out, since this loop runs
+    once per event of a run. What ``step`` does besides is not needed here: every event the
+    engine schedules is a :class:`Callback`, born triggered and never failed, and ``last`` is
+    on the heap before the loop starts, so the heap cannot run dry first."""
+    queue = env._queue  # type: ignore[attr-defined]
+    while True:
+        env._now, _, _, event = heappop(queue)  # type: ignore[attr-defined]
+        callbacks, event.callbacks = event.callbacks, None
+        for callback in callbacks:
+            callback(event)
+        if event is last:
+            return

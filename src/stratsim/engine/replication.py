@@ -35,7 +35,7 @@ from stratsim.engine.cells import DRAIN, MEASURED, WARM, Account, Cell
 from stratsim.engine.demand import DemandSource, DynamicDemandSource
 from stratsim.engine.dependencies import DependencyNetwork, station_class
 from stratsim.engine.lifecycle import CohortBook, wire_fallbacks
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import Callback, Priority, run_until
 from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
 from stratsim.engine.months import MonthlyCosts
@@ -171,7 +171,7 @@ class Replication:
         else:
             self._start_window(0.0)
         horizon = Callback(self.env, model.horizon_h, Priority.BOOKKEEPING, self._at_horizon)
-        self.env.run(until=horizon)
+        run_until(self.env, horizon)
         self._drain()
         for cell in self.counted:
             cell.unfinished = cell.in_system
