@@ -4,19 +4,21 @@ A long run has as many time bins as customers, and formatting their figures as t
 about a third of what simulating them does. That work needs nothing from the simulation but
 the bins themselves, so when a run is long and a core is free, a **writer process** does it
 while the simulation goes on: the engine hands over :class:`~stratsim.engine.recording.BinBlock` s
-of cumulative sums (a few hundred kilobytes each, sent as arrays), and the writer turns them
-into rows. The file is byte for byte the one written in this process (both use
+of cumulative sums (about 20 kB per service, sent as arrays), and the writer turns them into
+rows. The file is byte for byte the one written in this process (both use
 :func:`timeseries_rows`; a test holds them equal).
 
 Decisions, and why:
 
 * **Only where it pays**: at least :data:`BACKGROUND_MIN_ROWS` rows, two usable cores, and
   this process is not itself a worker (a process pool's or Dask's workers keep every core
-  busy already; a second process per worker would only compete with them).
+  busy already; a second process per worker would only compete with them); on POSIX systems
+  (a new session, a non-blocking pipe).
 * **A fresh interpreter** (``python -m stratsim.runner.series_writer``), fed pickled blocks on
-  its standard input by a feeder thread: not a ``multiprocessing`` child, which would import
-  the caller's main script again, nor a fork beside the command line's progress-bar thread.
-  It starts in a few tenths of a second, on the other core, while the simulation runs.
+  its standard input through a pipe this process never waits on while it simulates (see
+  :class:`BackgroundSeriesWriter`): not a ``multiprocessing`` child, which would import the
+  caller's main script again, nor a fork beside the command line's progress-bar thread. It
+  starts in a few tenths of a second, on the other core, while the simulation runs.
 * **Nothing half-written passes for a result**: an error in the writer (a full disk) is
   raised here when the replication ends, as the :class:`OSError` writing in this process
   would raise; an interrupted run kills the writer and leaves its part file to the staging
@@ -188,7 +190,7 @@ def usable_cpus() -> int:
 
 def writes_in_background(expected_rows: int) -> bool:
     """Whether a time series of ``expected_rows`` rows goes to a writer process."""
-    return (expected_rows >= BACKGROUND_MIN_ROWS and usable_cpus() >= 2
+    return (expected_rows >= BACKGROUND_MIN_ROWS and usable_cpus() >= 2 and os.name == "posix"
             and multiprocessing.parent_process() is None)
 
 
