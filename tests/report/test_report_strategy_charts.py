@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from report_testkit import make_run_folder
 
+from stratsim.errors import ResultsError
 from stratsim.report import strategy_charts
 from stratsim.report.charts import draw_all
 from stratsim.report.results import RunResults
@@ -191,3 +192,30 @@ def test_a_year_is_ticked_every_four_weeks_and_no_two_labels_overlap():
     figure.draw_without_rendering()
     boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()]
     assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:]))
+
+
+SERIES_HEADER = ("replication,datetime,time_h,bin_h,service,arrivals,queue_mean,busy_mean,staffed_mean,"
+                 "started,wait_mean_min,price_mean,staff_mean,surge_mean,customers\n")
+
+
+def test_read_lines_takes_one_replication_and_the_price_range_of_every_measured_bin(tmp_path):
+    rows = [(r, t, s, price, staff) for r in range(2) for t in range(4)
+            for s, price, staff in (("desk", 10.0 + r + t, 2), ("chat", 5.0, 1 + t))]
+    path = tmp_path / "timeseries.csv"
+    path.write_text(SERIES_HEADER + "".join(
+        f"{r},,{float(t)},1.0,{s},1,0,0,1,1,2.0,{price},{staff},0.0,\n" for r, t, s, price, staff in rows),
+        encoding="utf-8")
+    lines, prices = strategy_charts.read_lines(path, replication=1, warmup_h=1.0)
+    assert list(lines) == ["desk", "chat"]
+    assert lines["desk"].start_h == [0.0, 1.0, 2.0, 3.0] and lines["desk"].end_h == [1.0, 2.0, 3.0, 4.0]
+    assert lines["desk"].price == [11.0, 12.0, 13.0, 14.0] and lines["chat"].staff == [1.0, 2.0, 3.0, 4.0]
+    assert prices == {"desk": (11.0, 14.0), "chat": (5.0, 5.0)}   # hour 0 of either replication is warm-up
+
+
+def test_read_lines_of_a_series_without_the_strategy_columns_is_empty_and_a_damaged_one_an_error(tmp_path):
+    path = tmp_path / "timeseries.csv"
+    path.write_text("replication,datetime,time_h,bin_h,service,arrivals\n0,,0.0,1.0,desk,3\n", encoding="utf-8")
+    assert strategy_charts.read_lines(path, 0, 0.0) == ({}, {})
+    path.write_text(SERIES_HEADER + "0,,noon,1.0,desk,1,0,0,1,1,2.0,10,1,0,\n", encoding="utf-8")
+    with pytest.raises(ResultsError, match="not a stratsim time series"):
+        strategy_charts.read_lines(path, 0, 0.0)

@@ -10,22 +10,19 @@ with the run.
 
 from __future__ import annotations
 
-import csv
-import math
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
 from stratsim.errors import ResultsError
+from stratsim.report.series_csv import parse_columns, read_chunks
 
 HOURS_PER_WEEK = 168
 #: Columns folded as time averages (weighted by the time a bin spends in an hour).
 LEVEL_COLUMNS = ("queue_mean", "busy_mean", "staffed_mean")
-CHUNK_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -90,29 +87,6 @@ def band(values: np.ndarray) -> Band:
     return Band(mean, mean - half, mean + half)
 
 
-def _chunks(path: Path) -> Iterator[tuple[list[str], list[str]]]:
-    """The header's names and the data lines, :data:`CHUNK_ROWS` at a time."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        header = next(csv.reader([handle.readline()]), None)
-        if not header:
-            raise ResultsError(f"{path}: empty file")
-        while lines := list(islice(handle, CHUNK_ROWS)):
-            yield header, lines
-
-
-def _columns(lines: list[str], header: list[str], names: Sequence[str], dtype: type = float,
-             may_be_blank: Sequence[str] = ()) -> np.ndarray:
-    """Columns ``names`` of CSV ``lines`` parsed by numpy's C reader, one row per line, one
-    column per name; an empty field is an error, except in ``may_be_blank`` (read as ``nan``)."""
-    converters = {header.index(name): _float_or_nan for name in may_be_blank}   # keyed by file column
-    return np.loadtxt(lines, delimiter=",", quotechar='"', usecols=[header.index(n) for n in names],
-                      dtype=dtype, converters=converters or None, ndmin=2, encoding=None)
-
-
-def _float_or_nan(text: str) -> float:
-    return float(text) if text else math.nan
-
-
 def read_week_profile(path: Path, services: Sequence[str], replications: int,
                       warmup_h: float, horizon_h: float) -> WeekProfile:
     """Fold ``timeseries.csv`` at ``path`` onto the hours of the week (see the module docstring).
@@ -132,14 +106,14 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
     has_waits = False
     longest_bin_h = 0.0
     try:
-        for header, lines in _chunks(path):
+        for header, lines in read_chunks(path):
             has_waits = "started" in header and "wait_mean_min" in header
-            names = _columns(lines, header, ["service"], dtype=str)[:, 0]
+            names = parse_columns(lines, header, ["service"], dtype=str)[:, 0]
             known = np.isin(names, list(service_index))
             if not known.any():
                 continue
             waits_columns = ["started", "wait_mean_min"] if has_waits else []
-            table = _columns(lines, header, ["replication", "time_h", "bin_h", "arrivals",
+            table = parse_columns(lines, header, ["replication", "time_h", "bin_h", "arrivals",
                                              *LEVEL_COLUMNS, *waits_columns],
                              may_be_blank=waits_columns[1:])[known]
             rep = table[:, 0].astype(np.int64)

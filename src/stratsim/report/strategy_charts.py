@@ -26,6 +26,7 @@ from stratsim.report.charts import Chart, Drawing, register_chart
 from stratsim.report.labels import number
 from stratsim.report.results import RUN, RunResults
 from stratsim.report.sections import Cell, Row, Section, Table, register_section, render
+from stratsim.report.series_csv import parse_columns, read_chunks
 from stratsim.runner.output import RULES_FILE, TIMESERIES_FILE
 
 #: The replication the timeline shows (see :func:`timeline_figure` for why not the mean).
@@ -99,31 +100,37 @@ def read_lines(path: Path, replication: int,
                warmup_h: float) -> tuple[dict[str, ServiceLine], dict[str, tuple[float, float]]]:
     """One replication's price, staff and surge per service from ``timeseries.csv``, and each
     service's price range over every replication's measured window (both empty when the file
-    has no such columns: results from before the strategy ran at run time)."""
+    has no such columns: results from before the strategy ran at run time). Services come in
+    the order the file first names them."""
     lines: dict[str, ServiceLine] = {}
     prices: dict[str, tuple[float, float]] = {}
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            if not {"price_mean", "staff_mean", "surge_mean"} <= set(reader.fieldnames or []):
+        for header, text in read_chunks(path):
+            if not {"price_mean", "staff_mean", "surge_mean"} <= set(header):
                 return {}, {}
-            for row in reader:
-                price = float(row["price_mean"])
-                if float(row["time_h"]) >= warmup_h:
-                    low, high = prices.get(row["service"], (price, price))
-                    prices[row["service"]] = (min(low, price), max(high, price))
-                if int(row["replication"]) != replication:
-                    continue
-                line = lines.setdefault(row["service"], ServiceLine())
-                start = float(row["time_h"])
-                line.start_h.append(start)
-                line.end_h.append(start + float(row["bin_h"]))
-                line.price.append(price)
-                line.staff.append(float(row["staff_mean"]))
-                line.surge.append(float(row["surge_mean"]))
+            services = parse_columns(text, header, ["service"], dtype=str)[:, 0]
+            table = parse_columns(text, header, ["replication", "time_h", "bin_h", "price_mean",
+                                                 "staff_mean", "surge_mean"])
+            rep, start, length, price, staff, surge = table.T
+            measured = start >= warmup_h
+            shown = rep == replication
+            for service in dict.fromkeys(services.tolist()):
+                mine = services == service
+                window = price[mine & measured]
+                if window.size:
+                    low, high = prices.get(service, (window[0], window[0]))
+                    prices[service] = (float(min(low, window.min())), float(max(high, window.max())))
+                rows = mine & shown
+                if rows.any():
+                    line = lines.setdefault(service, ServiceLine())
+                    line.start_h += start[rows].tolist()
+                    line.end_h += (start[rows] + length[rows]).tolist()
+                    line.price += price[rows].tolist()
+                    line.staff += staff[rows].tolist()
+                    line.surge += surge[rows].tolist()
     except OSError as error:
         raise ResultsError(f"{path}: cannot read: {error.strerror or error}") from None
-    except (KeyError, ValueError, TypeError) as error:
+    except (KeyError, ValueError, TypeError, IndexError) as error:
         raise ResultsError(f"{path}: not a stratsim time series ({error})") from None
     return lines, prices
 
