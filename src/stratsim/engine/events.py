@@ -2,9 +2,9 @@
 
 A SimPy process per customer costs a generator, a process object and several events; the
 engine instead schedules a :class:`Callback` — an already-triggered event carrying the
-customer as its value — directly on the environment's heap. SimPy's own loop pops it at
-its time and calls the function with the event. This is how the engine keeps its per
-customer cost near that of SimPy's event loop itself.
+customer as its value — directly on the environment's heap. The loop (:func:`run_until`,
+SimPy's own ``step`` written out) pops it at its time and calls the function with the event.
+This is how the engine keeps its per customer cost near that of SimPy's event loop itself.
 
 **Simultaneous events.** SimPy's heap orders events by ``(time, priority, insertion
 number)``. Every callback carries a :class:`Priority`, so events at the same instant happen
