@@ -75,6 +75,7 @@ def test_a_file_that_is_not_a_time_series_is_a_results_error(tmp_path):
     ([(0.5, "", 0.0, 1.0, "desk", 1, 0, 0, 1, 0, "")], "replication 0.5 is not in the summary's 1"),
     ([(0, "", "noon", 1.0, "desk", 1, 0, 0, 1, 0, "")], "not a stratsim time series"),
     ([(0, "", 0.0, 1.0, "desk", 1, 0)], "not a stratsim time series"),
+    ([("#0", "", 0.0, 1.0, "desk", 1, 0, 0, 1, 0, "")], "not a stratsim time series"),   # no comments
 ])
 def test_a_damaged_time_series_is_a_results_error(tmp_path, rows, message):
     with pytest.raises(ResultsError, match=message):

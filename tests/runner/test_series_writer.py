@@ -113,3 +113,70 @@ def test_a_worker_process_writes_its_own_series():
 
     with ProcessPoolExecutor(1) as pool:
         assert pool.submit(writes_in_background, 10 * series_writer.BACKGROUND_MIN_ROWS).result() is False
+
+
+def test_an_interrupted_close_stops_the_writer(tmp_path, monkeypatch):
+    """Ctrl-C while the replication waits for its writer to finish: the writer is stopped."""
+    writers: list[BackgroundSeriesWriter] = []
+    real_wait = BackgroundSeriesWriter._wait
+
+    def background(*args, **kwargs):
+        writers.append(BackgroundSeriesWriter(*args[:3]))
+        return writers[-1]
+
+    def interrupted_wait(self):
+        monkeypatch.setattr(BackgroundSeriesWriter, "_wait", real_wait)
+        raise KeyboardInterrupt
+
+    def one_block(*args, **kwargs):
+        kwargs["block_sink"](_portfolio_blocks()[0])
+        return {}
+
+    monkeypatch.setattr(replications_module, "open_series_writer", background)
+    monkeypatch.setattr(replications_module, "run_replication", one_block)
+    monkeypatch.setattr(BackgroundSeriesWriter, "_wait", interrupted_wait)
+    model = compile_scenario(load_scenario(EXAMPLES / "helpdesk-baseline.yaml"))
+    with pytest.raises(KeyboardInterrupt):
+        run_task(ReplicationTask(model, 1, 0, str(tmp_path / "part.csv")))
+    assert writers[0]._process.poll() is not None
+
+
+def test_a_part_file_that_cannot_be_opened_stops_the_writer(tmp_path, monkeypatch):
+    writers: list[BackgroundSeriesWriter] = []
+
+    def background(*args, **kwargs):
+        writers.append(BackgroundSeriesWriter(*args[:3]))
+        return writers[-1]
+
+    monkeypatch.setattr(replications_module, "open_series_writer", background)
+    model = compile_scenario(load_scenario(EXAMPLES / "helpdesk-baseline.yaml"))
+    task = ReplicationTask(model, 1, 0, str(tmp_path / "part.csv"),
+                           waits_path=str(tmp_path / "no" / "w.csv"))
+    with pytest.raises(FileNotFoundError):
+        run_task(task)
+    assert writers[0]._process.poll() is not None
+
+
+def test_a_module_in_the_working_folder_does_not_replace_the_writers_own(tmp_path, monkeypatch):
+    """The writer starts with ``-P``: a ``pickle.py`` where the user works is not imported."""
+    (tmp_path / "pickle.py").write_text("raise ImportError('the user folder was imported')\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    writer = BackgroundSeriesWriter(str(tmp_path / "part.csv"), 0, None)
+    for block in _portfolio_blocks()[:2]:
+        writer.write(block)
+    writer.close()
+    assert (tmp_path / "part.csv").stat().st_size > 0
+
+
+def test_closing_or_abandoning_again_does_nothing(tmp_path):
+    writer = BackgroundSeriesWriter(str(tmp_path / "part.csv"), 0, None)
+    writer.write(_portfolio_blocks()[0])
+    writer.close()
+    writer.close()
+    writer.abandon()
+    assert writer._process.returncode == 0
+    stopped = BackgroundSeriesWriter(str(tmp_path / "other.csv"), 0, None)
+    stopped.abandon()
+    stopped.abandon()
+    stopped.close()
+    assert stopped._process.returncode is not None

@@ -283,8 +283,10 @@ def run_replication(
     """Simulate replication number ``replication`` of ``model`` and return its KPIs.
 
     ``sink``, if given, receives one :class:`BinRow` per service and time bin up to the
-    horizon, in time order; ``block_sink`` instead receives the same bins a
-    :class:`~stratsim.engine.recording.BinBlock` at a time (the fast way for long runs);
+    horizon, in time order, a block's rows at once (so a row arrives up to
+    :data:`~stratsim.engine.recording.BLOCK_BINS` bins after its bin ended); ``block_sink``
+    instead receives the same bins a :class:`~stratsim.engine.recording.BinBlock` at a time
+    (the fast way for long runs);
     ``waits_sink``, if given, the wait-histogram counts of the
     measured cohort of each service tier, once, at the end; ``rule_sink`` every
     :class:`~stratsim.engine.strategy.RuleRow` of the strategy's log, in time order. A model

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
+import warnings
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from pathlib import Path
@@ -36,8 +37,11 @@ def parse_columns(lines: list[str], header: list[str], names: Sequence[str], dty
     """Columns ``names`` of CSV ``lines`` parsed by numpy's C reader, one row per line, one
     column per name; an empty field is an error, except in ``may_be_blank`` (read as ``nan``)."""
     converters = {header.index(name): _float_or_nan for name in may_be_blank}   # keyed by file column
-    return np.loadtxt(lines, delimiter=",", quotechar='"', usecols=[header.index(n) for n in names],
-                      dtype=dtype, converters=converters or None, ndmin=2, encoding=None)
+    with warnings.catch_warnings():   # a blank line is skipped, as the csv module would
+        warnings.filterwarnings("ignore", message="Input line .* contained no data", category=UserWarning)
+        return np.loadtxt(lines, delimiter=",", quotechar='"', comments=None,
+                          usecols=[header.index(n) for n in names], dtype=dtype,
+                          converters=converters or None, ndmin=2, encoding=None)
 
 
 def _float_or_nan(text: str) -> float:

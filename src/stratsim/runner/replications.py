@@ -57,6 +57,7 @@ def run_task(task: ReplicationTask) -> KpiRecord:
     with ExitStack() as files:
         if task.timeseries_path is not None:
             series = open_series_writer(task.timeseries_path, replication, start, expected_rows(task.model))
+            files.callback(series.abandon)   # nothing once closed; an interrupted close stops it
 
         if task.waits_path is not None:
             waits = csv.writer(files.enter_context(open(task.waits_path, "w", newline="", encoding="utf-8")))
@@ -71,14 +72,9 @@ def run_task(task: ReplicationTask) -> KpiRecord:
             def rule_sink(row: RuleRow) -> None:
                 log.writerow((replication, calendar_label(start, row.time_h), *row.as_tuple()))
 
-        try:
-            record = run_replication(task.model, task.seed, replication,
-                                     block_sink=series.write if series is not None else None,
-                                     waits_sink=waits_sink, rule_sink=rule_sink)
-        except BaseException:
-            if series is not None:
-                series.abandon()
-            raise
+        record = run_replication(task.model, task.seed, replication,
+                                 block_sink=series.write if series is not None else None,
+                                 waits_sink=waits_sink, rule_sink=rule_sink)
         if series is not None:
             series.close()
         return record

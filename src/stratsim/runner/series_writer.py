@@ -13,7 +13,8 @@ Decisions, and why:
 * **Only where it pays**: at least :data:`BACKGROUND_MIN_ROWS` rows, two usable cores, and
   this process is not itself a worker (a process pool's or Dask's workers keep every core
   busy already; a second process per worker would only compete with them); on POSIX systems
-  (a new session, a non-blocking pipe).
+  (a new session, a non-blocking pipe), from an interpreter that can be started again
+  (not a frozen application); when no process can be started, this process writes.
 * **A fresh interpreter** (``python -m stratsim.runner.series_writer``), fed pickled blocks on
   its standard input through a pipe this process never waits on while it simulates (see
   :class:`BackgroundSeriesWriter`): not a ``multiprocessing`` child, which would import the
@@ -46,8 +47,12 @@ from typing import Protocol
 from stratsim.engine.recording import TIMESERIES_FIELDS, BinBlock
 
 #: Rows from which a run writes its time series in a writer process: about 0.2 s of
-#: formatting here, against some 10 ms to start the writer.
+#: formatting here, against 10–20 ms here to start the writer (whose own start, some 0.2 s,
+#: runs on the other core while the simulation goes on).
 BACKGROUND_MIN_ROWS = 50_000
+#: Bytes waiting for the writer beyond which the simulation waits for it: memory stays bounded
+#: if the writer lags (a slow disk).
+PENDING_BYTES = 32 << 20
 #: Bytes the pipe to the writer holds (Linux lets a process raise it to 1 MiB): a few seconds
 #: of a long run's bins, so the simulation rarely keeps any waiting in memory.
 PIPE_BYTES = 1 << 20
@@ -102,22 +107,28 @@ class BackgroundSeriesWriter:
     that writes the rows.
 
     The blocks travel pickled through the process's standard input, a pipe this process
-    writes to without ever blocking while the simulation runs: what the pipe cannot take yet
+    writes to without blocking while the simulation runs: what the pipe cannot take yet
     (while the writer starts, a few tenths of a second) waits in memory and goes with the next
-    block, and the rest goes when the replication ends. No thread: a sending thread would
-    need the interpreter lock for every block and wait up to 5 ms each time to get it. The
-    writer is a fresh interpreter, not a ``multiprocessing`` child, which would import the
-    caller's main script again (a researcher's script without a ``__main__`` guard would run
-    twice). It runs in its own session, so Ctrl-C reaches this process only, and it ends
-    when its input closes, whether this process finished or died."""
+    block, up to :data:`PENDING_BYTES` (then this process waits for the writer), and the rest
+    goes when the replication ends. No thread: a sending thread would need the interpreter
+    lock for every block and wait up to 5 ms each time to get it. The writer is a fresh
+    interpreter, not a ``multiprocessing`` child, which would import the caller's main script
+    again (a researcher's script without a ``__main__`` guard would run twice); it is started
+    with ``-P``, so a file in the working folder named like a module it imports is not
+    imported instead, and with this process's module path. It runs in its own session, so
+    Ctrl-C reaches this process only, and it ends when its input closes, whether this process
+    finished or died. :meth:`close` and :meth:`abandon` may each be called again, and after
+    the other: the second call does nothing."""
 
     def __init__(self, path: str, replication: int, start: date | None) -> None:
         environment = dict(os.environ)
         environment["PYTHONPATH"] = os.pathsep.join(
-            [str(Path(__file__).resolve().parents[2]), *filter(None, [environment.get("PYTHONPATH")])])
+            [str(Path(__file__).resolve().parents[2]), *(entry for entry in sys.path[1:] if entry)])
         self._errors = tempfile.TemporaryFile()   # not a pipe: a writer that says much never blocks
+        self._closed = False
         self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__, path, str(replication), start.isoformat() if start else ""],
+            [sys.executable, "-P", "-m", __name__, path, str(replication),
+             start.isoformat() if start else ""],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors,
             env=environment, start_new_session=True)
         assert self._process.stdin is not None
@@ -128,12 +139,18 @@ class BackgroundSeriesWriter:
         self._broken = False
 
     def write(self, block: BinBlock) -> None:
-        if not self._broken:
-            self._pending += pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._broken:
+            return
+        self._pending += pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(self._pending) > PENDING_BYTES:   # the writer lags: wait for it
+            os.set_blocking(self._fd, True)
+            self._send()
+            os.set_blocking(self._fd, False)
+        else:
             self._send()
 
     def _send(self) -> None:
-        """Write what the pipe takes now."""
+        """Write what the pipe takes now (all of it, once the pipe blocks)."""
         try:
             while self._pending:
                 del self._pending[:os.write(self._fd, self._pending)]
@@ -145,15 +162,21 @@ class BackgroundSeriesWriter:
 
     def close(self) -> None:
         """Wait for the writer to finish the file; its error, if any, is raised here."""
+        if self._closed:
+            return
         os.set_blocking(self._fd, True)
         self._send()
         status, message = self._wait()
+        self._closed = True
         if status:
             lines = message.strip().splitlines()
             raise OSError(lines[-1] if lines else f"the time-series writer stopped (exit status {status})")
 
     def abandon(self) -> None:
-        """Stop the writer now (the run was interrupted or failed)."""
+        """Stop the writer now (the run was interrupted or failed); nothing once closed."""
+        if self._closed:
+            return
+        self._closed = True
         self._process.kill()
         self._wait()
 
@@ -165,6 +188,8 @@ class BackgroundSeriesWriter:
         except OSError:
             pass
         status = self._process.wait()
+        if self._errors.closed:   # an interrupted close read it already
+            return status, ""
         with self._errors as errors:
             errors.seek(0)
             return status, errors.read().decode("utf-8", "replace")
@@ -191,7 +216,8 @@ def usable_cpus() -> int:
 def writes_in_background(expected_rows: int) -> bool:
     """Whether a time series of ``expected_rows`` rows goes to a writer process."""
     return (expected_rows >= BACKGROUND_MIN_ROWS and usable_cpus() >= 2 and os.name == "posix"
-            and multiprocessing.parent_process() is None)
+            and multiprocessing.parent_process() is None
+            and bool(sys.executable) and not getattr(sys, "frozen", False))
 
 
 def open_series_writer(path: str, replication: int, start: date | None, expected_rows: int,
@@ -200,7 +226,10 @@ def open_series_writer(path: str, replication: int, start: date | None, expected
     if background is None:
         background = writes_in_background(expected_rows)
     if background:
-        return BackgroundSeriesWriter(path, replication, start)
+        try:
+            return BackgroundSeriesWriter(path, replication, start)
+        except OSError:   # no process to be had (a limit reached): this process writes
+            pass
     return InlineSeriesWriter(path, replication, start)
 
 
