@@ -143,3 +143,25 @@ def test_compare_keeps_each_scenarios_run_files_and_draws_the_report(pair, tmp_p
 def test_compare_has_the_file_limit_on_replications(pair) -> None:
     result = invoke("compare", *pair, "--replications", "100001")
     assert result.exit_code == 2 and "100000" in result.output
+
+
+def test_a_warning_two_scenarios_share_is_printed_once_naming_both(tmp_path: Path):
+    busy = SMALL_SCENARIO.replace("rate: 5", "rate: 40")   # the desk runs past its staff
+    write(tmp_path, "small.yaml", busy)
+    variant = write(tmp_path, "variant.yaml", "stratsim: 1\nextends: small.yaml\nname: small-priced\n"
+                                              "services:\n  - {id: desk, price: 45}\n")
+    out = tmp_path / "out"
+    result = invoke("compare", tmp_path / "small.yaml", variant, "--replications", 2, "--no-report",
+                    "--out", out)
+    assert result.exit_code == 0, result.output
+    shared = [line for line in result.output.splitlines() if "small, small-priced: desk:" in line]
+    assert len(shared) == 1 and "offered load" in shared[0]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sum(w.startswith("small: desk:") or w.startswith("small-priced: desk:")
+               for w in manifest["warnings"]) == 2
+
+
+def test_shared_warnings_keep_the_order_of_first_appearance():
+    from stratsim.cli_compare import shared_warnings
+
+    assert shared_warnings([("a", "x"), ("b", "y"), ("b", "x"), ("c", "y")]) == ["a, b: x", "b, c: y"]

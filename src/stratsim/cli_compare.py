@@ -28,6 +28,16 @@ def print_perspective(summary: dict[str, Any]) -> None:
         out.print(line, soft_wrap=True)
 
 
+def shared_warnings(checked: list[tuple[str, str]]) -> list[str]:
+    """One line per distinct warning, naming every scenario it holds for, in order of first
+    appearance: a comparison's variants share most services, and so most warnings (the
+    manifest keeps one per scenario)."""
+    scenarios: dict[str, list[str]] = {}
+    for name, warning in checked:
+        scenarios.setdefault(warning, []).append(name)
+    return [f"{', '.join(names)}: {warning}" for warning, names in scenarios.items()]
+
+
 @click.command()
 @click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--baseline", "-b", help="Name of the baseline scenario (default: the first file's).")
@@ -83,12 +93,13 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     signal.signal(signal.SIGTERM, raise_interrupt)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
-    warnings = [f"{model.name}: {warning}" for model in models
-                for warning in [w for c in capacity_checks(model) for w in c.warnings()]
-                + window_warnings(model) + volume_warnings(model)]
+    checked = [(model.name, warning) for model in models
+               for warning in [w for c in capacity_checks(model) for w in c.warnings()]
+               + window_warnings(model) + volume_warnings(model)]
+    warnings = [f"{name}: {warning}" for name, warning in checked]
     with staging(plan):
-        for warning in warnings:
-            print_warning(warning)
+        for line in shared_warnings(checked):
+            print_warning(line)
         with evaluator:   # workers start before the progress bar's thread does
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=True) as progress:
