@@ -180,3 +180,16 @@ def test_closing_or_abandoning_again_does_nothing(tmp_path):
     stopped.abandon()
     stopped.close()
     assert stopped._process.returncode is not None
+
+
+def test_a_replication_in_a_thread_writes_its_own_series(monkeypatch):
+    """Dask runs tasks in worker threads (with a nanny or without): no writer process there."""
+    import threading
+
+    monkeypatch.setattr(series_writer, "usable_cpus", lambda: 2)
+    seen: list[bool] = []
+    long_run = 10 * series_writer.BACKGROUND_MIN_ROWS
+    thread = threading.Thread(target=lambda: seen.append(writes_in_background(long_run)))
+    thread.start()
+    thread.join()
+    assert seen == [False] and writes_in_background(long_run)

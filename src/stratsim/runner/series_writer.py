@@ -11,8 +11,9 @@ rows. The file is byte for byte the one written in this process (both use
 Decisions, and why:
 
 * **Only where it pays**: at least :data:`BACKGROUND_MIN_ROWS` rows, two usable cores, and
-  this process is not itself a worker (a process pool's or Dask's workers keep every core
-  busy already; a second process per worker would only compete with them); on POSIX systems
+  the replication runs in the main thread of a process that is not itself a worker (a process
+  pool's or Dask's workers keep every core busy already, and Dask runs its tasks in threads,
+  even with ``--no-nanny``; a second process per worker would only compete); on POSIX systems
   (a new session, a non-blocking pipe), from an interpreter that can be started again
   (not a frozen application); when no process can be started, this process writes.
 * **A fresh interpreter** (``python -m stratsim.runner.series_writer``), fed pickled blocks on
@@ -38,6 +39,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from itertools import repeat
@@ -217,6 +219,7 @@ def writes_in_background(expected_rows: int) -> bool:
     """Whether a time series of ``expected_rows`` rows goes to a writer process."""
     return (expected_rows >= BACKGROUND_MIN_ROWS and usable_cpus() >= 2 and os.name == "posix"
             and multiprocessing.parent_process() is None
+            and threading.current_thread() is threading.main_thread()
             and bool(sys.executable) and not getattr(sys, "frozen", False))
 
 
