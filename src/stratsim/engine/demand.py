@@ -193,7 +193,7 @@ class DemandSource:
 
     def _arrive(self, event: Event) -> None:
         now = self.env._now
-        tier = self._single_tier if self._tier_uniform is None else self._choose_tier()
+        tier = self._single_tier if self._tier_uniform is None else self._choose_tier()   # one tier: no call
         customer = Customer(now, self._work(), self.tiers[tier].level, self.cells[tier])
         patience = self._patience() if self._patience is not None else None
         if self.station.arrive(customer, now, self.balk_at) and patience is not None:
