@@ -53,6 +53,17 @@ class Run:
     def rows(self, name: str, outcome: str | None = None) -> list[RuleRow]:
         return [r for r in self.log if r.name == name and (outcome is None or r.outcome == outcome)]
 
+    def seen(self, name: str) -> list[int]:
+        """What the one state function of rule ``name``'s condition saw, firing by firing."""
+        return [int(row.values.split("=")[1]) for row in self.rows(name)]
+
+
+def served_look(watched: str, nudged: str) -> dict[str, Any]:
+    """A strategy with one rule, ``look``, that every 10 h notes ``served(watched)`` in its log
+    (its action, a price factor of 1 on ``nudged``, changes nothing)."""
+    return {"pattern": {"rules": [{"name": "look", "every": 10, "when": f"served('{watched}') >= 0",
+                                   "then": {"set_price_factor": {nudged: 1}}}]}}
+
 
 def run(sc: Scenario, replication: int = 0, seed: int = 7) -> Run:
     rows: list[BinRow] = []

@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import pytest
-from strategy_testkit import run, scenario, segment, service
+from strategy_testkit import run, scenario, segment, served_look, service
 
 from stratsim.engine.cells import MEASURED
 from stratsim.engine.compile import compile_scenario
@@ -188,10 +188,9 @@ def test_rules_see_the_requests_a_service_serves():
                    service("auth", staff=2, service_time={"dist": "exponential", "mean": 0.25},
                            internal=True, price=0.0)],
                   [segment("g", {"app": 1.0}, rate=6.0)],
-                  {"pattern": {"rules": [{"name": "look", "every": 10, "when": "served('auth') >= 0",
-                                          "then": {"set_price_factor": {"app": 1}}}]}}, horizon=40.0)
+                  served_look("auth", "app"), horizon=40.0)
     result = run(sc)
-    seen = [int(row.values.split("=")[1]) for row in result.rows("look")]
+    seen = result.seen("look")
     assert len(seen) == 4   # windows [0, 10), …, [30, 40): the whole measured window
     assert sum(seen) == result.record["services"]["auth"]["completed"] > 0
 

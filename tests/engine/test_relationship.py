@@ -6,7 +6,7 @@ import math
 
 import pytest
 from scipy import stats
-from strategy_testkit import run, scenario, segment, service
+from strategy_testkit import run, scenario, segment, served_look, service
 
 from stratsim.economics.relationship import complaint_probability
 from stratsim.engine.cells import DRAIN, REQUEST_SEGMENT
@@ -280,9 +280,8 @@ def test_rules_see_the_complaints_a_desk_serves() -> None:
     sc = scenario([service("help", staff=2, service_time=SLOW),
                    service("desk", staff=2, service_time=DESK_TIME, price=0.0)],
                   [segment("g", {"help": 1.0}, rate=10.0, complaints={"probability": 0.8, "desk": "desk"}, **PATIENT)],
-                  {"pattern": {"rules": [{"name": "look", "every": 10, "when": "served('desk') >= 0",
-                                          "then": {"set_price_factor": {"help": 1}}}]}}, horizon=40.0)
+                  served_look("desk", "help"), horizon=40.0)
     result = run(sc)
-    seen = [int(row.values.split("=")[1]) for row in result.rows("look")]
+    seen = result.seen("look")
     assert len(seen) == 4   # windows [0, 10), …, [30, 40): the whole measured window
     assert sum(seen) == result.record["services"]["desk"]["completed"] > 0
