@@ -195,3 +195,27 @@ def test_remote_workers_send_their_time_series_back(dask_local, tmp_path):
     for name in ("serial", "remote"):
         join_timeseries(tmp_path / name, 2, tmp_path / f"{name}.csv")
     assert (tmp_path / "serial.csv").read_bytes() == (tmp_path / "remote.csv").read_bytes()
+
+
+def test_a_local_cluster_hears_its_workers_start_within_milliseconds(dask_local):
+    """Dask's nannies poll for their worker's start message every 50 ms by default; the local
+    cluster has them poll every few milliseconds instead."""
+    from distributed.nanny import WorkerProcess
+
+    from stratsim.runner.dask_backend import WORKER_START_POLL_S
+
+    assert dask_local._cluster is not None
+    assert WorkerProcess._init_msg_interval == WORKER_START_POLL_S < 0.05
+
+
+def test_a_dask_without_the_nannys_poll_setting_is_left_alone(monkeypatch):
+    from distributed import nanny
+
+    from stratsim.runner import dask_backend
+
+    class Elsewhere:   # a Dask whose nanny keeps its poll interval elsewhere
+        pass
+
+    monkeypatch.setattr(nanny, "WorkerProcess", Elsewhere)
+    dask_backend._poll_worker_starts_promptly()
+    assert not hasattr(Elsewhere, "_init_msg_interval")

@@ -30,6 +30,12 @@ Decisions, and why:
   distributed and the engine: the cluster then starts in a few tenths of a second instead of
   well over one (see :func:`_start_forkserver`); otherwise a fresh server imports them.
   Workers are never forked straight from this process once Dask's threads run in it.
+* **A nanny hears its worker has started within milliseconds**: Dask's nanny polls for that
+  message every 50 ms (``WorkerProcess._init_msg_interval``), which adds 25 ms on average and
+  up to 50 ms to a local cluster's start, against a whole start of about 0.1 s;
+  :func:`_poll_worker_starts_promptly` makes it 5 ms (two hundred wake-ups a second per
+  nanny, for the tenth of a second a start lasts). Twelve interleaved rounds of a 2-worker
+  cluster started, given one task and closed: median 0.23 → 0.19 s.
 * **Tasks go to Dask in chunks** of consecutive tasks, large first and single tasks last
   (:func:`~stratsim.runner.evaluators.chunk_bounds`): every Dask task costs a few milliseconds
   of scheduler and client work in this process, which on a small machine competes with the
@@ -154,6 +160,7 @@ class DaskEvaluator:
             warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
             if self.start_method == "forkserver":
                 _start_forkserver()
+            _poll_worker_starts_promptly()
             try:
                 cluster = distributed.LocalCluster(
                     n_workers=self.jobs, threads_per_worker=1, processes=True,
@@ -232,6 +239,21 @@ class DaskEvaluator:
         if own:
             self._close()
         return results
+
+
+#: How often a local cluster's nannies look for their worker's "started" message (seconds).
+WORKER_START_POLL_S = 0.005
+
+
+def _poll_worker_starts_promptly() -> None:
+    """Make Dask's nannies look for their worker's start message every
+    :data:`WORKER_START_POLL_S` instead of every 50 ms (see the module docstring); a Dask
+    without that class setting is left as it is."""
+    from distributed import nanny
+
+    process = getattr(nanny, "WorkerProcess", None)
+    if isinstance(getattr(process, "_init_msg_interval", None), float):
+        process._init_msg_interval = min(process._init_msg_interval, WORKER_START_POLL_S)
 
 
 def _close_quietly(client: Any, cluster: Any) -> None:
