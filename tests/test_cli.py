@@ -21,7 +21,7 @@ def invoke(*args: str):
 
 
 RESULT_FILES = ["manifest.json", "model.json", "replications.csv", "rules.csv", "scenario.yaml",
-                "summary.json", "timeseries.csv", "waits.csv"]
+                "summary.json", "timeseries.csv", "waits.csv", "week.csv"]
 
 
 def run_ok(*args, report: bool = False) -> None:

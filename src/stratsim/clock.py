@@ -15,3 +15,5 @@ MINUTES_PER_DAY = HOURS_PER_DAY * MINUTES_PER_HOUR
 MINUTES_PER_WEEK = HOURS_PER_WEEK * MINUTES_PER_HOUR
 HOURS_PER_YEAR = 8760
 DAYS_PER_MONTH = 30
+#: Day 0 of the clock's week is Monday.
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -182,7 +182,7 @@ def test_ctrl_c_stops_a_dask_run_and_leaves_nothing(tmp_path, moment, delay_s, s
 
 
 def test_remote_workers_send_their_time_series_back(dask_local, tmp_path):
-    from stratsim.runner.replications import join_timeseries
+    from stratsim.runner.replications import join_timeseries, join_week
 
     scenario = load_scenario_text(SMALL_SCENARIO)
     options = ExecutionOptions(replications=2)
@@ -194,7 +194,9 @@ def test_remote_workers_send_their_time_series_back(dask_local, tmp_path):
         execute([scenario], options, remote, [tmp_path / "remote"])
     for name in ("serial", "remote"):
         join_timeseries(tmp_path / name, 2, tmp_path / f"{name}.csv")
+        join_week(tmp_path / name, 2, tmp_path / f"{name}.week.csv")
     assert (tmp_path / "serial.csv").read_bytes() == (tmp_path / "remote.csv").read_bytes()
+    assert (tmp_path / "serial.week.csv").read_bytes() == (tmp_path / "remote.week.csv").read_bytes()
 
 
 def test_a_local_cluster_hears_its_workers_start_within_milliseconds(dask_local):

@@ -14,6 +14,7 @@ from stratsim.runner import replications as replications_module
 from stratsim.runner import series_writer
 from stratsim.runner.replications import ReplicationTask, expected_rows, run_task
 from stratsim.runner.series_writer import BackgroundSeriesWriter, InlineSeriesWriter, writes_in_background
+from stratsim.runner.week_part import WeekTarget
 from stratsim.scenario import load_scenario
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios"
@@ -31,15 +32,18 @@ def _portfolio_blocks() -> list:
 @pytest.mark.parametrize("start", [None, date(2027, 1, 4)])
 def test_the_writer_process_writes_the_bytes_this_process_writes(tmp_path, start):
     blocks = _portfolio_blocks()
-    for name, writer_class in (("inline.csv", InlineSeriesWriter),
-                               ("background.csv", BackgroundSeriesWriter)):
-        writer = writer_class(str(tmp_path / name), 2, start)
+    for name, writer_class in (("inline", InlineSeriesWriter), ("background", BackgroundSeriesWriter)):
+        week = WeekTarget(str(tmp_path / f"{name}.week.csv"), 0.1 * 24, 27.7 * 24)   # odd window ends
+        writer = writer_class(str(tmp_path / f"{name}.csv"), 2, start, week)
         for block in blocks:
             writer.write(block)
         writer.close()
     inline = (tmp_path / "inline.csv").read_bytes()
     assert inline.count(b"\n") == sum(len(block) for block in blocks) > 1000
     assert (tmp_path / "background.csv").read_bytes() == inline
+    week = (tmp_path / "inline.week.csv").read_bytes()
+    assert week.count(b"\n") == 10 * 168   # ten services
+    assert (tmp_path / "background.week.csv").read_bytes() == week
 
 
 def test_a_long_run_writes_in_the_background_and_gets_the_same_file(tmp_path, monkeypatch):
@@ -55,13 +59,16 @@ def test_a_long_run_writes_in_the_background_and_gets_the_same_file(tmp_path, mo
         return writer
 
     monkeypatch.setattr(replications_module, "open_series_writer", spying_open)
-    inline = run_task(ReplicationTask(model, 7, 1, str(tmp_path / "inline.csv")))
+    inline = run_task(ReplicationTask(model, 7, 1, str(tmp_path / "inline.csv"),
+                                      week_path=str(tmp_path / "inline.week.csv")))
     monkeypatch.setattr(series_writer, "BACKGROUND_MIN_ROWS", expected_rows(model))
     monkeypatch.setattr(series_writer, "usable_cpus", lambda: 2)
-    background = run_task(ReplicationTask(model, 7, 1, str(tmp_path / "background.csv")))
+    background = run_task(ReplicationTask(model, 7, 1, str(tmp_path / "background.csv"),
+                                          week_path=str(tmp_path / "background.week.csv")))
     assert started == [False, True]
     assert background == inline
     assert (tmp_path / "background.csv").read_bytes() == (tmp_path / "inline.csv").read_bytes()
+    assert (tmp_path / "background.week.csv").read_bytes() == (tmp_path / "inline.week.csv").read_bytes()
 
 
 def test_the_writer_process_reports_what_went_wrong(tmp_path):

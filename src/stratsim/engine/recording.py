@@ -145,35 +145,49 @@ class BinBlock:
         """Rows: bins × stations."""
         return len(self.starts_h) * len(self.services)
 
-    def columns(self) -> dict[str, list]:
-        """Every :data:`TIMESERIES_FIELDS` column as a list, rows in time order and, within a
-        bin, in station order (as :class:`BinRecorder` hands rows to a per-row sink)."""
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The block's figures as numpy arrays, one entry per row, in the order of
+        :meth:`columns`: ``time_h``, ``bin_h``, ``station`` (an index into :attr:`services`),
+        ``arrivals``, ``queue_mean``, ``busy_mean``, ``staffed_mean``, ``started``,
+        ``wait_mean_min`` (0 where nobody started), ``price_mean``, ``staff_mean``, ``surge_mean``."""
         stations = len(self.services)
         lengths = self.ends_h - self.starts_h
         change = np.diff(self.sums, axis=1).transpose(1, 0, 2)   # (bins, stations, 9)
         per_hour = change / lengths[:, None, None]
         started = change[:, :, 4].ravel()
-        waits = np.divide(change[:, :, 5].ravel() * MINUTES_PER_HOUR, started,
-                          out=np.zeros_like(started), where=started > 0)
+        return {
+            "time_h": np.repeat(self.starts_h, stations),
+            "bin_h": np.repeat(lengths, stations),
+            "station": np.tile(np.arange(stations), len(self.starts_h)),
+            "arrivals": change[:, :, 3].ravel().astype(np.int64),
+            "queue_mean": per_hour[:, :, 0].ravel(),
+            "busy_mean": per_hour[:, :, 1].ravel(),
+            "staffed_mean": per_hour[:, :, 2].ravel(),
+            "started": started.astype(np.int64),
+            "wait_mean_min": np.divide(change[:, :, 5].ravel() * MINUTES_PER_HOUR, started,
+                                       out=np.zeros_like(started), where=started > 0),
+            "price_mean": per_hour[:, :, 6].ravel(),
+            "staff_mean": per_hour[:, :, 7].ravel(),
+            "surge_mean": per_hour[:, :, 8].ravel(),
+        }
+
+    def columns(self, arrays: dict[str, np.ndarray] | None = None) -> dict[str, list]:
+        """Every :data:`TIMESERIES_FIELDS` column as a list, rows in time order and, within a
+        bin, in station order (as :class:`BinRecorder` hands rows to a per-row sink); from
+        ``arrays`` when :meth:`arrays` was called already."""
+        arrays = self.arrays() if arrays is None else arrays
         customers = ([None] * len(self) if self.customers is None
                      else [value for row in zip(*self.customers, strict=True) for value in row])
         if len(customers) != len(self):
             raise ValueError(f"a block of {len(self)} rows has {len(customers)} customer bases")
-        return {
-            "time_h": np.repeat(self.starts_h, stations).tolist(),
-            "bin_h": np.repeat(lengths, stations).tolist(),
-            "service": list(self.services) * len(self.starts_h),
-            "arrivals": change[:, :, 3].ravel().astype(np.int64).tolist(),
-            "queue_mean": per_hour[:, :, 0].ravel().tolist(),
-            "busy_mean": per_hour[:, :, 1].ravel().tolist(),
-            "staffed_mean": per_hour[:, :, 2].ravel().tolist(),
-            "started": started.astype(np.int64).tolist(),
-            "wait_mean_min": [w if n else None for w, n in zip(waits.tolist(), started.tolist())],
-            "price_mean": per_hour[:, :, 6].ravel().tolist(),
-            "staff_mean": per_hour[:, :, 7].ravel().tolist(),
-            "surge_mean": per_hour[:, :, 8].ravel().tolist(),
-            "customers": customers,
-        }
+        started = arrays["started"].tolist()
+        columns: dict[str, list] = {name: values.tolist() for name, values in arrays.items()
+                                    if name not in ("station", "started", "wait_mean_min")}
+        columns["service"] = list(self.services) * len(self.starts_h)
+        columns["started"] = started
+        columns["wait_mean_min"] = [w if n else None for w, n in zip(arrays["wait_mean_min"].tolist(), started)]
+        columns["customers"] = customers
+        return columns
 
     def rows(self) -> list[BinRow]:
         """The block's :class:`BinRow` s, in the order of :meth:`columns`."""

@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from stratsim.report import style
-from stratsim.report.findings import HOURS_PER_WEEK, WEEKDAYS
+from stratsim.clock import HOURS_PER_WEEK, WEEKDAYS
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from stratsim.clock import HOURS_PER_WEEK, WEEKDAYS
 from stratsim.report.labels import HIGHER_IS_BETTER, NBSP, difference_text, label, name_in_text, number, value_text
 
-HOURS_PER_WEEK = 168
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

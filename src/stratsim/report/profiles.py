@@ -1,11 +1,10 @@
-"""The week as a planner sees it: ``timeseries.csv`` folded onto the 168 hours of the week.
+"""The week per service for the report: ``week.csv``, or ``timeseries.csv`` folded onto the week.
 
-Each replication's bins inside the measured window ``[warmup, horizon)`` are folded onto the
-hour of the week they cover (a bin spanning several hours is spread evenly over them, a
-shorter one adds to the hour it lies in), so each replication gives one average week per
-service. Across replications, the mean week and a Student-t 95 % interval per hour follow,
-the same statistics as the KPIs. The file is read in chunks, so its size, not memory, grows
-with the run.
+A run writes ``week.csv`` (each replication's bins folded onto the 168 hours of the week as
+they were written, :mod:`stratsim.analysis.week`); a results folder from before that file
+existed is folded from ``timeseries.csv`` with the same arithmetic, read in chunks, so its
+size, not memory, grows with the run. Across replications, the mean week and a Student-t 95 %
+interval per hour follow (:func:`band`), the same statistics as the KPIs.
 """
 
 from __future__ import annotations
@@ -17,46 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
+from stratsim.analysis.week import LEVEL_COLUMNS, WeekFold, WeekProfile
+from stratsim.clock import HOURS_PER_WEEK
 from stratsim.errors import ResultsError
 from stratsim.report.series_csv import parse_columns, read_chunks
 
-HOURS_PER_WEEK = 168
-#: Columns folded as time averages (weighted by the time a bin spends in an hour).
-LEVEL_COLUMNS = ("queue_mean", "busy_mean", "staffed_mean")
-
-
-@dataclass(frozen=True)
-class WeekProfile:
-    """Per replication, service and hour of the week (arrays shaped ``(R, S, 168)``).
-
-    ``arrivals_per_h`` and ``started_per_h`` are rates; ``queue_mean``, ``busy_mean`` and
-    ``staffed_mean`` time averages; ``wait_mean_min`` the mean wait of those who started
-    service in that hour (``nan`` where nobody did; ``None`` for a file without waits).
-    """
-
-    services: tuple[str, ...]
-    arrivals_per_h: np.ndarray
-    queue_mean: np.ndarray
-    busy_mean: np.ndarray
-    staffed_mean: np.ndarray
-    started_per_h: np.ndarray | None
-    wait_mean_min: np.ndarray | None
-    #: The longest bin folded (hours): a 4 h bin gives its four hours one value, so a finding
-    #: names the whole bin, not one hour of it.
-    bin_h: float = 1.0
-
-    @property
-    def replications(self) -> int:
-        return int(self.arrivals_per_h.shape[0])
-
-    def index(self, service: str) -> int:
-        return self.services.index(service)
-
-    @property
-    def utilization(self) -> np.ndarray:
-        """Busy / staffed servers per replication, service and hour (``nan`` where none staffed)."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(self.staffed_mean > 0, self.busy_mean / self.staffed_mean, np.nan)
+__all__ = ["HOURS_PER_WEEK", "Band", "WeekProfile", "band", "read_week_csv", "read_week_profile"]
 
 
 @dataclass(frozen=True)
@@ -95,16 +60,8 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
     other services are ignored. Raises :class:`ResultsError` for a file that is not a
     stratsim time series.
     """
-    shape = (replications, len(services), HOURS_PER_WEEK)
-    slots = replications * len(services) * HOURS_PER_WEEK
-    hours = np.zeros(slots)
-    arrivals = np.zeros(slots)
-    levels = {name: np.zeros(slots) for name in LEVEL_COLUMNS}
-    started = np.zeros(slots)
-    wait_sum = np.zeros(slots)
+    fold = WeekFold(replications, len(services), warmup_h, horizon_h)
     service_index = {service: i for i, service in enumerate(services)}
-    has_waits = False
-    longest_bin_h = 0.0
     try:
         for header, lines in read_chunks(path):
             has_waits = "started" in header and "wait_mean_min" in header
@@ -114,52 +71,53 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
                 continue
             waits_columns = ["started", "wait_mean_min"] if has_waits else []
             table = parse_columns(lines, header, ["replication", "time_h", "bin_h", "arrivals",
-                                             *LEVEL_COLUMNS, *waits_columns],
-                             may_be_blank=waits_columns[1:])[known]
-            rep = table[:, 0].astype(np.int64)
-            if rep.min() < 0 or rep.max() >= replications or not np.array_equal(rep, table[:, 0]):
-                raise ResultsError(f"{path}: replication {table[:, 0].max():g} is not in the summary's "
-                                   f"{replications} replications")
-            svc = np.array([service_index[name] for name in names[known]])
-            start, length, count = table[:, 1], table[:, 2], table[:, 3]
-            values = {name: table[:, 4 + k] for k, name in enumerate(LEVEL_COLUMNS)}
-            if has_waits:
-                starts, waits = table[:, -2], np.nan_to_num(table[:, -1])
-            longest_bin_h = max(longest_bin_h, float(np.nanmax(length)))
-            base = (rep * len(services) + svc) * HOURS_PER_WEEK
-            first_hour = np.floor(start)
-            for k in range(int(np.ceil(length.max())) + 1):
-                hour = first_hour + k
-                piece = (np.minimum(np.minimum(start + length, hour + 1), horizon_h)
-                         - np.maximum(np.maximum(start, hour), warmup_h))
-                piece = np.maximum(piece, 0.0)
-                if not piece.any():
-                    continue
-                index = base + (hour % HOURS_PER_WEEK).astype(np.int64)
-                share = np.where(length > 0, piece / length, 0.0)
-
-                def add(total: np.ndarray, weights: np.ndarray) -> None:
-                    total += np.bincount(index, weights=weights, minlength=slots)  # noqa: B023
-
-                add(hours, piece)
-                add(arrivals, count * share)
-                for name in LEVEL_COLUMNS:
-                    add(levels[name], values[name] * piece)
-                if has_waits:
-                    add(started, starts * share)
-                    add(wait_sum, waits * starts * share)
+                                                  *LEVEL_COLUMNS, *waits_columns],
+                                  may_be_blank=waits_columns[1:])[known]
+            rep = _replications(table[:, 0], replications, path)
+            fold.add(rep, np.array([service_index[name] for name in names[known]]),
+                     table[:, 1], table[:, 2], table[:, 3], [table[:, 4 + k] for k in range(len(LEVEL_COLUMNS))],
+                     table[:, -2] if has_waits else None, table[:, -1] if has_waits else None)
     except (ValueError, KeyError, IndexError) as error:
         raise ResultsError(f"{path}: not a stratsim time series ({error})") from None
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_hour = lambda total: np.where(hours > 0, total / hours, np.nan).reshape(shape)  # noqa: E731
-        return WeekProfile(
-            services=tuple(services),
-            arrivals_per_h=per_hour(arrivals),
-            queue_mean=per_hour(levels["queue_mean"]),
-            busy_mean=per_hour(levels["busy_mean"]),
-            staffed_mean=per_hour(levels["staffed_mean"]),
-            started_per_h=per_hour(started) if has_waits else None,
-            wait_mean_min=np.where(started > 0, wait_sum / np.where(started > 0, started, 1), np.nan).reshape(shape)
-            if has_waits else None,
-            bin_h=max(longest_bin_h, 1.0),
-        )
+    return fold.profile(services)
+
+
+#: ``week.csv``'s figures, in :class:`WeekProfile`'s order.
+WEEK_FIGURES = ("hours_measured", "arrivals_per_h", "queue_mean", "busy_mean", "staffed_mean",
+                "started_per_h", "wait_mean_min")
+
+
+def read_week_csv(path: Path, services: Sequence[str], replications: int, bin_h: float = 1.0) -> WeekProfile:
+    """The week of ``week.csv`` at ``path``: ``services`` in report order (rows of others
+    ignored, a service without rows all ``nan``), ``replications`` from ``summary.json``;
+    ``bin_h`` the time series' longest bin (see :attr:`WeekProfile.bin_h`)."""
+    shape = (replications, len(services), HOURS_PER_WEEK)
+    figures = {name: np.full(shape, np.nan) for name in WEEK_FIGURES}
+    service_index = {service: i for i, service in enumerate(services)}
+    try:
+        for header, lines in read_chunks(path):
+            names = parse_columns(lines, header, ["service"], dtype=str)[:, 0]
+            known = np.isin(names, list(service_index))
+            table = parse_columns(lines, header, ["replication", "hour_of_week", *WEEK_FIGURES],
+                                  may_be_blank=WEEK_FIGURES)[known]
+            rep = _replications(table[:, 0], replications, path)
+            hour = table[:, 1].astype(np.int64)
+            if len(hour) and (hour.min() < 0 or hour.max() >= HOURS_PER_WEEK):
+                raise ResultsError(f"{path}: hour_of_week {hour.max():g} is outside 0-167")
+            svc = np.array([service_index[name] for name in names[known]], dtype=np.int64)
+            for k, name in enumerate(WEEK_FIGURES):
+                figures[name][rep, svc, hour] = table[:, 2 + k]
+    except (ValueError, KeyError, IndexError) as error:
+        raise ResultsError(f"{path}: not a stratsim week ({error})") from None
+    return WeekProfile(tuple(services), figures["arrivals_per_h"], figures["queue_mean"], figures["busy_mean"],
+                       figures["staffed_mean"], figures["started_per_h"], figures["wait_mean_min"],
+                       bin_h=max(bin_h, 1.0), hours_measured=np.nan_to_num(figures["hours_measured"]))
+
+
+def _replications(column: np.ndarray, replications: int, path: Path) -> np.ndarray:
+    """A file's replication column as indices, refused unless each is one of the summary's."""
+    rep = column.astype(np.int64)
+    if len(rep) and (rep.min() < 0 or rep.max() >= replications or not np.array_equal(rep, column)):
+        raise ResultsError(f"{path}: replication {column.max():g} is not in the summary's "
+                           f"{replications} replications")
+    return rep

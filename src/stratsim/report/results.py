@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from stratsim.errors import ResultsError
-from stratsim.report.profiles import WeekProfile, read_week_profile
+from stratsim.report.profiles import WeekProfile, read_week_csv, read_week_profile
 from stratsim.runner.output import (
     COMPARISON_FILE,
     MANIFEST_FILE,
@@ -31,6 +31,7 @@ from stratsim.runner.output import (
     SWEEP_PLAN_FILE,
     TIMESERIES_FILE,
     WAITS_FILE,
+    WEEK_FILE,
 )
 
 RUN, COMPARE, SWEEP = "run", "compare", "sweep"
@@ -152,16 +153,22 @@ class RunResults:
 
     @cached_property
     def profile(self) -> WeekProfile | None:
-        """The week per service from ``timeseries.csv``; ``None`` without one."""
+        """The week per service from ``week.csv``, else folded from ``timeseries.csv`` (a
+        folder written before ``week.csv`` existed); ``None`` without either."""
+        replications = int(self.summary["replications"])
+        horizon_h = float(self.summary["horizon_hours"])
+        week = self.folder / WEEK_FILE
+        if week.is_file():
+            bin_h = min(float((self.model or {}).get("time_bin_hours", 1.0)), horizon_h)
+            return read_week_csv(week, self.services, replications, bin_h)
         path = self.folder / TIMESERIES_FILE
         if not path.is_file():
             return None
-        return read_week_profile(path, self.services, int(self.summary["replications"]),
-                                 float(self.summary["warmup_hours"]), float(self.summary["horizon_hours"]))
+        return read_week_profile(path, self.services, replications, float(self.summary["warmup_hours"]), horizon_h)
 
     def read_shared(self) -> None:
         """Read what several charts use (the week profile) now, so that charts drawn in
-        separate processes do not each read ``timeseries.csv`` again."""
+        separate processes do not each read it again."""
         _ = self.profile
 
     @cached_property

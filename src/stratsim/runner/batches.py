@@ -25,7 +25,7 @@ from pathlib import Path
 from stratsim.engine.metrics import KpiRecord
 from stratsim.engine.model import Model
 from stratsim.runner.evaluators import Evaluator, SerialEvaluator
-from stratsim.runner.replications import ReplicationTask, rules_part, run_task, timeseries_part, waits_part
+from stratsim.runner.replications import ReplicationTask, recorded_task, run_task
 
 
 @dataclass(frozen=True)
@@ -39,19 +39,13 @@ class ModelRun:
 
 def batch_tasks(runs: Sequence[ModelRun], seed: int, first: int, stop: int) -> list[ReplicationTask]:
     """Tasks of replications ``first .. stop-1`` of every run, model by model; a run with a
-    folder records its time series, waits and strategy log there, as ``run`` does."""
-    def task(run: ModelRun, r: int) -> ReplicationTask:
-        folder = run.timeseries_dir
-        if folder is None:
-            return ReplicationTask(run.model, seed, r, None, run.start)
-        return ReplicationTask(run.model, seed, r, str(timeseries_part(folder, r)), run.start,
-                               str(waits_part(folder, r)), str(rules_part(folder, r)))
-
-    return [task(run, r) for run in runs for r in range(first, stop)]
+    folder records its time series, waits, strategy log and week there, as ``run`` does."""
+    return [recorded_task(run.model, seed, r, run.timeseries_dir, run.start)
+            for run in runs for r in range(first, stop)]
 
 
 #: The part files a recorded task writes, shipped back as text by remote workers.
-PART_FIELDS = ("timeseries_path", "waits_path", "rules_path")
+PART_FIELDS = ("timeseries_path", "waits_path", "rules_path", "week_path")
 
 
 def run_shipping_series(task: ReplicationTask) -> tuple[KpiRecord, dict[str, str]]:

@@ -33,6 +33,7 @@ from stratsim.errors import OutputError
 SUMMARY_FILE = "summary.json"
 REPLICATIONS_FILE = "replications.csv"
 TIMESERIES_FILE = "timeseries.csv"
+WEEK_FILE = "week.csv"
 RULES_FILE = "rules.csv"
 MANIFEST_FILE = "manifest.json"
 COMPARISON_FILE = "comparison.json"
@@ -54,7 +55,7 @@ CHART_SUFFIXES = (".png", ".svg")
 #: Files whose presence marks a folder as holding a stratsim result.
 RESULT_MARKERS = (SUMMARY_FILE, MANIFEST_FILE, COMPARISON_FILE)
 #: Every file a stratsim run writes; ``--force`` deletes these (and the charts) and nothing else.
-RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE, RULES_FILE, COMPARISON_CSV_FILE,
+RESULT_FILES = (*RESULT_MARKERS, REPLICATIONS_FILE, TIMESERIES_FILE, WEEK_FILE, RULES_FILE, COMPARISON_CSV_FILE,
                 WAITS_FILE, MODEL_FILE, SCENARIO_COPY_FILE, REPORT_FILE, SWEEP_FILE, SWEEP_PLAN_FILE,
                 FINANCE_FILE)
 #: The file moved last: its presence means the result is complete.

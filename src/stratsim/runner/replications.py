@@ -22,6 +22,7 @@ from stratsim.engine.replication import WaitsSink, run_replication
 from stratsim.engine.strategy import RULES_FIELDS, RuleRow
 from stratsim.runner.evaluators import Evaluator, SerialEvaluator
 from stratsim.runner.series_writer import SeriesWriter, calendar_label, open_series_writer
+from stratsim.runner.week_part import WEEK_COLUMNS, WeekTarget
 
 
 TIMESERIES_COLUMNS = ("replication", "datetime", *TIMESERIES_FIELDS)
@@ -36,7 +37,8 @@ class ReplicationTask:
     wait-histogram counts to ``waits_path``.
 
     ``start`` is the calendar date of the clock's Monday 00:00, for the time series' labels.
-    With a time series, the strategy's log goes to ``rules_path`` (``rules.csv``'s part).
+    With a time series, the strategy's log goes to ``rules_path`` (``rules.csv``'s part) and
+    the series folded onto the week to ``week_path`` (``week.csv``'s part).
     """
 
     model: Model
@@ -46,6 +48,7 @@ class ReplicationTask:
     start: date | None = None
     waits_path: str | None = None
     rules_path: str | None = None
+    week_path: str | None = None
 
 
 def run_task(task: ReplicationTask) -> KpiRecord:
@@ -56,7 +59,10 @@ def run_task(task: ReplicationTask) -> KpiRecord:
     rule_sink: Callable[[RuleRow], None] | None = None
     with ExitStack() as files:
         if task.timeseries_path is not None:
-            series = open_series_writer(task.timeseries_path, replication, start, expected_rows(task.model))
+            week = (WeekTarget(task.week_path, task.model.warmup_h, task.model.horizon_h)
+                    if task.week_path is not None else None)
+            series = open_series_writer(task.timeseries_path, replication, start, expected_rows(task.model),
+                                        week=week)
             files.callback(series.abandon)   # nothing once closed; an interrupted close stops it
 
         if task.waits_path is not None:
@@ -96,21 +102,22 @@ def run_replications(
 ) -> list[KpiRecord]:
     """KPI records of replications ``0 .. replications-1``, in order.
 
-    With ``timeseries_dir``, each replication streams its bins, its wait-histogram counts and
-    its strategy log to part files there; join them with :func:`join_timeseries`,
-    :func:`join_waits` and :func:`join_rules`.
+    With ``timeseries_dir``, each replication streams its bins, its wait-histogram counts, its
+    strategy log and its week to part files there (:func:`recorded_task`); join them with
+    :func:`join_timeseries`, :func:`join_waits`, :func:`join_rules` and :func:`join_week`.
     """
-    tasks = [
-        ReplicationTask(
-            model, seed, r,
-            str(timeseries_part(timeseries_dir, r)) if timeseries_dir is not None else None,
-            start,
-            str(waits_part(timeseries_dir, r)) if timeseries_dir is not None else None,
-            str(rules_part(timeseries_dir, r)) if timeseries_dir is not None else None,
-        )
-        for r in range(replications)
-    ]
+    tasks = [recorded_task(model, seed, r, timeseries_dir, start) for r in range(replications)]
     return (evaluator or SerialEvaluator()).map(run_task, tasks, on_done)
+
+
+def recorded_task(model: Model, seed: int, replication: int, folder: Path | None,
+                  start: date | None) -> ReplicationTask:
+    """Replication ``replication``'s task, writing its part files into ``folder`` (none without)."""
+    if folder is None:
+        return ReplicationTask(model, seed, replication, None, start)
+    return ReplicationTask(model, seed, replication, str(timeseries_part(folder, replication)), start,
+                           str(waits_part(folder, replication)), str(rules_part(folder, replication)),
+                           str(week_part(folder, replication)))
 
 
 def timeseries_part(folder: Path, replication: int) -> Path:
@@ -119,6 +126,10 @@ def timeseries_part(folder: Path, replication: int) -> Path:
 
 def rules_part(folder: Path, replication: int) -> Path:
     return folder / f"rules.part{replication:06d}.csv"
+
+
+def week_part(folder: Path, replication: int) -> Path:
+    return folder / f"week.part{replication:06d}.csv"
 
 
 def _join(parts: list[Path], columns: tuple[str, ...], target: Path) -> None:
@@ -142,6 +153,11 @@ def join_timeseries(folder: Path, replications: int, target: Path) -> None:
 def join_rules(folder: Path, replications: int, target: Path) -> None:
     """``rules.csv``: the strategy logs of the replications, in replication order."""
     _join([rules_part(folder, r) for r in range(replications)], RULES_COLUMNS, target)
+
+
+def join_week(folder: Path, replications: int, target: Path) -> None:
+    """``week.csv``: the replications' weeks, in replication order."""
+    _join([week_part(folder, r) for r in range(replications)], WEEK_COLUMNS, target)
 
 
 def waits_part(folder: Path, replication: int) -> Path:

@@ -31,10 +31,11 @@ from stratsim.runner.output import (
     SUMMARY_FILE,
     TIMESERIES_FILE,
     WAITS_FILE,
+    WEEK_FILE,
     write_json,
 )
 from stratsim.runner.finance import write_finance_csv
-from stratsim.runner.replications import join_rules, join_timeseries, join_waits
+from stratsim.runner.replications import join_rules, join_timeseries, join_waits, join_week
 from stratsim.runner.simulation import SimulationResult
 from stratsim.runner.statistics import iter_leaves
 from stratsim.scenario.dump import scenario_yaml
@@ -182,6 +183,7 @@ def write_run_data(folder: Path, result: SimulationResult) -> None:
     write_json(folder / SUMMARY_FILE, result.summary)
     write_replications_csv(folder / REPLICATIONS_FILE, result.records)
     join_timeseries(folder, result.replications, folder / TIMESERIES_FILE)
+    join_week(folder, result.replications, folder / WEEK_FILE)
     join_waits(folder, result.replications, folder / WAITS_FILE)
     write_json(folder / MODEL_FILE, model_document(result))
     (folder / SCENARIO_COPY_FILE).write_text(scenario_yaml(result.scenario), encoding="utf-8")

@@ -46,7 +46,10 @@ from itertools import repeat
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from stratsim.engine.recording import TIMESERIES_FIELDS, BinBlock
+from stratsim.runner.week_part import WeekPart, WeekTarget
 
 #: Rows from which a run writes its time series in a writer process: about 0.2 s of
 #: formatting here, against 10–20 ms here to start the writer (whose own start, some 0.2 s,
@@ -68,10 +71,12 @@ def calendar_label(start: date | None, time_h: float) -> str:
     return moment.isoformat(timespec="minutes")
 
 
-def timeseries_rows(block: BinBlock, replication: int, start: date | None) -> Iterator[tuple]:
+def timeseries_rows(block: BinBlock, replication: int, start: date | None,
+                    arrays: dict[str, np.ndarray] | None = None) -> Iterator[tuple]:
     """The ``timeseries.csv`` rows of one block (replication, calendar label, then
-    :data:`~stratsim.engine.recording.TIMESERIES_FIELDS`), built column by column."""
-    columns = block.columns()
+    :data:`~stratsim.engine.recording.TIMESERIES_FIELDS`), built column by column (from the
+    block's ``arrays`` when they were computed already)."""
+    columns = block.columns(arrays)
     labels = (repeat("") if start is None
               else [calendar_label(start, time_h) for time_h in columns["time_h"]])
     return zip(repeat(replication), labels, *(columns[field] for field in TIMESERIES_FIELDS))
@@ -88,20 +93,30 @@ class SeriesWriter(Protocol):
 
 
 class InlineSeriesWriter:
-    """Writes the rows in this process."""
+    """Writes the rows in this process (and, given a ``week`` target, the week part)."""
 
-    def __init__(self, path: str, replication: int, start: date | None) -> None:
+    def __init__(self, path: str, replication: int, start: date | None, week: WeekTarget | None = None) -> None:
         self._file = open(path, "w", newline="", encoding="utf-8")
         self._write_rows = csv.writer(self._file).writerows
         self.replication, self.start = replication, start
+        self._week = WeekPart(week, replication) if week is not None else None
 
     def write(self, block: BinBlock) -> None:
-        self._write_rows(timeseries_rows(block, self.replication, self.start))
+        arrays = block.arrays()
+        self._write_rows(timeseries_rows(block, self.replication, self.start, arrays))
+        if self._week is not None:
+            self._week.add(block, arrays)
 
     def close(self) -> None:
+        """Finish the part file, then write the week's."""
+        if self._file.closed:
+            return
         self._file.close()
+        if self._week is not None:
+            self._week.write()
 
-    abandon = close
+    def abandon(self) -> None:
+        self._file.close()
 
 
 class BackgroundSeriesWriter:
@@ -122,7 +137,7 @@ class BackgroundSeriesWriter:
     finished or died. :meth:`close` and :meth:`abandon` may each be called again, and after
     the other: the second call does nothing."""
 
-    def __init__(self, path: str, replication: int, start: date | None) -> None:
+    def __init__(self, path: str, replication: int, start: date | None, week: WeekTarget | None = None) -> None:
         environment = dict(os.environ)
         environment["PYTHONPATH"] = os.pathsep.join(
             [str(Path(__file__).resolve().parents[2]), *(entry for entry in sys.path[1:] if entry)])
@@ -130,7 +145,7 @@ class BackgroundSeriesWriter:
         self._closed = False
         self._process = subprocess.Popen(
             [sys.executable, "-P", "-m", __name__, path, str(replication),
-             start.isoformat() if start else ""],
+             start.isoformat() if start else "", *_week_arguments(week)],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors,
             env=environment, start_new_session=True)
         assert self._process.stdin is not None
@@ -224,39 +239,54 @@ def writes_in_background(expected_rows: int) -> bool:
 
 
 def open_series_writer(path: str, replication: int, start: date | None, expected_rows: int,
-                       background: bool | None = None) -> SeriesWriter:
-    """A writer for one part file; ``background`` forces the choice (tests compare both)."""
+                       background: bool | None = None, week: WeekTarget | None = None) -> SeriesWriter:
+    """A writer for one part file (and the week's, given ``week``); ``background`` forces the
+    choice (tests compare both)."""
     if background is None:
         background = writes_in_background(expected_rows)
     if background:
         try:
-            return BackgroundSeriesWriter(path, replication, start)
+            return BackgroundSeriesWriter(path, replication, start, week)
         except OSError:   # no process to be had (a limit reached): this process writes
             pass
-    return InlineSeriesWriter(path, replication, start)
+    return InlineSeriesWriter(path, replication, start, week)
 
 
-def _serve(path: str, replication: int, start: date | None) -> int:
+def _week_arguments(week: WeekTarget | None) -> list[str]:
+    """The writer process's command-line arguments for ``week`` (floats as ``repr``: exact)."""
+    return [] if week is None else [week.path, repr(week.warmup_h), repr(week.horizon_h)]
+
+
+def _week_from_arguments(arguments: list[str]) -> WeekTarget | None:
+    return WeekTarget(arguments[0], float(arguments[1]), float(arguments[2])) if arguments else None
+
+
+def _serve(path: str, replication: int, start: date | None, week: WeekTarget | None = None) -> int:
     """The writer process: rows of every block on standard input until it closes; 0, or 1
     with the error on standard error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        writer = InlineSeriesWriter(path, replication, start)
+        writer = InlineSeriesWriter(path, replication, start, week)
         try:
             while True:
                 try:
                     block = pickle.load(sys.stdin.buffer)
                 except EOFError:
-                    return 0
+                    break
                 writer.write(block)
-        finally:
-            writer.close()
+        except BaseException:
+            writer.abandon()
+            raise
+        writer.close()
+        return 0
     except OSError as failure:
-        print(f"cannot write the time series {path}: {failure.strerror or failure}", file=sys.stderr)
+        print(f"cannot write the time series {failure.filename or path}: {failure.strerror or failure}",
+              file=sys.stderr)
         return 1
 
 
 if __name__ == "__main__":
-    status = _serve(sys.argv[1], int(sys.argv[2]), date.fromisoformat(sys.argv[3]) if sys.argv[3] else None)
+    status = _serve(sys.argv[1], int(sys.argv[2]), date.fromisoformat(sys.argv[3]) if sys.argv[3] else None,
+                    _week_from_arguments(sys.argv[4:]))
     sys.stderr.flush()
     os._exit(status)   # the file is closed: no need to wait for the interpreter's teardown
