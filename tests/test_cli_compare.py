@@ -131,7 +131,7 @@ def test_compare_keeps_each_scenarios_run_files_and_draws_the_report(pair, tmp_p
     for name in ("small", "small-late"):
         folder = out / "scenarios" / name
         assert json.loads((folder / "summary.json").read_text())["scenario"] == name
-        assert {"timeseries.csv", "waits.csv", "model.json", "scenario.yaml", "rules.csv",
+        assert {"timeseries.csv", "week.csv", "waits.csv", "model.json", "scenario.yaml", "rules.csv",
                 "replications.csv"} <= {p.name for p in folder.iterdir()}
     assert (out / "report.html").exists() and f"report: {out / 'report.html'}" in result.output
     again = invoke("compare", *pair, "--out", out, "-r", "2", "--force", "--no-report")

@@ -89,6 +89,13 @@ def test_an_empty_time_series_is_a_results_error_and_one_without_rows_an_empty_w
         read_week_profile(path, ["desk"], 1, 0.0, 1.0)
     profile = read_week_profile(write_series(tmp_path, []), ["desk"], 1, 0.0, 1.0)
     assert np.isnan(profile.arrivals_per_h).all()
+    assert profile.wait_mean_min is None   # no row says anyone started: no wait chart
+
+
+def test_rows_of_other_services_only_still_say_whether_the_file_has_waits(tmp_path):
+    rows = [(0, "", 0.0, 1.0, "elsewhere", 1, 0, 0, 1, 1, 2.0)]
+    profile = read_week_profile(write_series(tmp_path, rows), ["desk"], 1, 0.0, 1.0)
+    assert profile.wait_mean_min is not None and np.isnan(profile.wait_mean_min).all()
 
 
 def test_a_quoted_field_reads_as_its_text(tmp_path):

@@ -75,7 +75,7 @@ def test_the_writer_process_reports_what_went_wrong(tmp_path):
     writer = BackgroundSeriesWriter(str(tmp_path / "no such folder" / "part.csv"), 0, None)
     for block in _portfolio_blocks()[:3]:
         writer.write(block)
-    with pytest.raises(OSError, match=r"cannot write the time series .*no such folder.*No such file"):
+    with pytest.raises(OSError, match=r"cannot write .*no such folder.*No such file"):
         writer.close()
 
 

@@ -68,8 +68,9 @@ def test_the_file_has_one_row_per_replication_service_and_hour_with_its_day_and_
 
 
 @pytest.mark.parametrize("row, message", [
-    ("7,desk,3,Mon,3,1.0,1,0,0,1,0,", "replication 7"),
-    ("0,desk,200,Mon,3,1.0,1,0,0,1,0,", "hour_of_week 200"),
+    ("7,desk,3,Mon,3,1.0,1,0,0,1,0,", "replication 7 is not in the summary's 1 replications"),
+    ("0,desk,200,Mon,3,1.0,1,0,0,1,0,", "hour_of_week 200 is not in 0-167"),
+    ("0,desk,5.7,Mon,5,1.0,1,0,0,1,0,", "hour_of_week 5.7 is not in 0-167"),
     ("0,desk,x,Mon,3,1.0,1,0,0,1,0,", "not a stratsim week"),
 ])
 def test_a_damaged_week_is_a_results_error(tmp_path, row, message):
@@ -79,11 +80,49 @@ def test_a_damaged_week_is_a_results_error(tmp_path, row, message):
         read_week_csv(path, ["desk"], 1)
 
 
-def test_a_service_without_rows_reads_as_unmeasured(tmp_path):
+def _week_rows(services: list[str], replications: int) -> list[str]:
+    return [f"{r},{s},{h},Mon,{h % 24},2.0,{h / 10},0.5,1.0,2.0,{h / 20},7.5"
+            for r in range(replications) for s in services for h in range(168)]
+
+
+def test_a_whole_week_reads_back_hour_by_hour(tmp_path):
     path = tmp_path / "week.csv"
-    path.write_text(",".join(WEEK_COLUMNS) + "\n" + "0,desk,3,Mon,3,2.0,4.5,0.5,1.0,2.0,4.0,7.5\n",
-                    encoding="utf-8")
-    week = read_week_csv(path, ["desk", "other"], 1)
-    assert week.arrivals_per_h[0, 0, 3] == 4.5 and week.wait_mean_min[0, 0, 3] == 7.5
-    assert week.hours_measured[0, 0, 3] == 2.0 and week.hours_measured[0, 1].sum() == 0
-    assert np.isnan(week.arrivals_per_h[0, 1]).all() and np.isnan(week.arrivals_per_h[0, 0, 4])
+    rows = _week_rows(["other", "desk"], 2)
+    rows[3 + 168] = "0,desk,3,Mon,3,0.0,,,,,,"   # an hour the window never covered
+    path.write_text(",".join(WEEK_COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    week = read_week_csv(path, ["desk", "other"], 2)
+    assert week.services == ("desk", "other")
+    assert week.arrivals_per_h[1, 0, 5] == 0.5 and week.started_per_h[1, 1, 10] == 0.5
+    assert week.hours_measured[0, 0, 3] == 0.0 and np.isnan(week.arrivals_per_h[0, 0, 3])
+    assert np.isnan(week.wait_mean_min[0, 0, 3]) and week.wait_mean_min[0, 0, 4] == 7.5
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda rows: rows[:-1], "replication 1, other, hour 167 has 0"),                     # cut short
+    (lambda rows: rows + rows[-1:], "replication 1, other, hour 167 has 2"),              # a row twice
+    (lambda rows: [r for r in rows if ",other," not in r], "replication 0, other, hour 0 has 0"),
+    (lambda rows: [], "replication 0, desk, hour 0 has 0"),                             # the header alone
+])
+def test_a_week_missing_or_repeating_a_row_is_refused_not_averaged(tmp_path, damage, message):
+    """A week.csv cut short, or left beside another run's files, is an error naming the first
+    row that is not there exactly once."""
+    path = tmp_path / "week.csv"
+    rows = damage(_week_rows(["desk", "other"], 2))
+    path.write_text(",".join(WEEK_COLUMNS) + "\n" + "".join(row + "\n" for row in rows), encoding="utf-8")
+    with pytest.raises(ResultsError, match=message):
+        read_week_csv(path, ["desk", "other"], 2)
+
+
+def test_a_folder_whose_week_belongs_to_another_run_is_refused_by_the_report(tmp_path):
+    """A run of three replications whose week.csv holds two (another run's file): the report
+    says so instead of drawing another run's week."""
+    from stratsim.report.results import RunResults
+    from stratsim.runner.results import write_run_data
+
+    scenario = load_scenario_text(SMALL_SCENARIO)
+    write_run_data(tmp_path, simulate(scenario, timeseries_dir=tmp_path))
+    rows = (tmp_path / "week.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "week.csv").write_text("\n".join(r for r in rows if not r.startswith("2,")) + "\n",
+                                       encoding="utf-8")
+    with pytest.raises(ResultsError, match="replication 2, desk, hour 0 has 0"):
+        RunResults.load(tmp_path).profile

@@ -79,7 +79,8 @@ class WeekFold:
         self.levels = [np.zeros(slots) for _ in LEVEL_COLUMNS]
         self.started = np.zeros(slots)
         self.wait_sum = np.zeros(slots)
-        self.has_waits = True
+        self.has_waits: bool | None = None
+        """Whether the rows folded carry waits (``None`` until a row came: the caller may say)."""
         self.longest_bin_h = 0.0
 
     def add(self, replication: np.ndarray | int, service: np.ndarray, start_h: np.ndarray, length_h: np.ndarray,
@@ -96,6 +97,7 @@ class WeekFold:
         if started is None or wait_mean_min is None:
             self.has_waits = False
         else:
+            self.has_waits = self.has_waits is not False
             waits = np.where(started > 0, np.nan_to_num(wait_mean_min), 0.0)
         self.longest_bin_h = max(self.longest_bin_h, float(np.nanmax(length_h)))
         base = (replication * self.shape[1] + service) * HOURS_PER_WEEK
@@ -130,7 +132,7 @@ class WeekFold:
                 return np.where(hours > 0, total / hours, np.nan).reshape(self.shape)
 
             waits = None
-            if self.has_waits:
+            if self.has_waits:   # None (no rows, nothing said) counts as without waits
                 waits = np.where(self.started > 0, self.wait_sum / np.where(self.started > 0, self.started, 1),
                                  np.nan).reshape(self.shape)
             return WeekProfile(

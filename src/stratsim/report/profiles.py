@@ -67,6 +67,8 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
             has_waits = "started" in header and "wait_mean_min" in header
             names = parse_columns(lines, header, ["service"], dtype=str)[:, 0]
             known = np.isin(names, list(service_index))
+            if fold.has_waits is None:   # the header says, even if no row of it is folded
+                fold.has_waits = has_waits
             if not known.any():
                 continue
             waits_columns = ["started", "wait_mean_min"] if has_waits else []
@@ -89,10 +91,16 @@ WEEK_FIGURES = ("hours_measured", "arrivals_per_h", "queue_mean", "busy_mean", "
 
 def read_week_csv(path: Path, services: Sequence[str], replications: int, bin_h: float = 1.0) -> WeekProfile:
     """The week of ``week.csv`` at ``path``: ``services`` in report order (rows of others
-    ignored, a service without rows all ``nan``), ``replications`` from ``summary.json``;
-    ``bin_h`` the time series' longest bin (see :attr:`WeekProfile.bin_h`)."""
+    ignored), ``replications`` from ``summary.json``; ``bin_h`` the time series' longest bin
+    (see :attr:`WeekProfile.bin_h`).
+
+    A run writes one row per replication, service and hour of the week; a file that lacks one
+    or repeats one (cut short, edited, or left by another run) is a :class:`ResultsError`,
+    never a week averaged over what happens to be there.
+    """
     shape = (replications, len(services), HOURS_PER_WEEK)
     figures = {name: np.full(shape, np.nan) for name in WEEK_FIGURES}
+    seen = np.zeros(shape, dtype=np.int64)
     service_index = {service: i for i, service in enumerate(services)}
     try:
         for header, lines in read_chunks(path):
@@ -101,14 +109,20 @@ def read_week_csv(path: Path, services: Sequence[str], replications: int, bin_h:
             table = parse_columns(lines, header, ["replication", "hour_of_week", *WEEK_FIGURES],
                                   may_be_blank=WEEK_FIGURES)[known]
             rep = _replications(table[:, 0], replications, path)
-            hour = table[:, 1].astype(np.int64)
-            if len(hour) and (hour.min() < 0 or hour.max() >= HOURS_PER_WEEK):
-                raise ResultsError(f"{path}: hour_of_week {hour.max():g} is outside 0-167")
+            hour = _whole_numbers(table[:, 1], HOURS_PER_WEEK, "hour_of_week", "0-167", path)
             svc = np.array([service_index[name] for name in names[known]], dtype=np.int64)
+            np.add.at(seen, (rep, svc, hour), 1)
             for k, name in enumerate(WEEK_FIGURES):
                 figures[name][rep, svc, hour] = table[:, 2 + k]
     except (ValueError, KeyError, IndexError) as error:
         raise ResultsError(f"{path}: not a stratsim week ({error})") from None
+    if not (seen == 1).all():
+        r, s, h = np.argwhere(seen != 1)[0]
+        raise ResultsError(
+            f"{path}: expected one row per replication, service and hour of the week "
+            f"({replications} × {len(services)} × {HOURS_PER_WEEK}); replication {r}, {services[s]}, "
+            f"hour {h} has {seen[r, s, h]} (a file cut short or from another run: rerun, or delete it "
+            f"to fold timeseries.csv)")
     return WeekProfile(tuple(services), figures["arrivals_per_h"], figures["queue_mean"], figures["busy_mean"],
                        figures["staffed_mean"], figures["started_per_h"], figures["wait_mean_min"],
                        bin_h=max(bin_h, 1.0), hours_measured=np.nan_to_num(figures["hours_measured"]))
@@ -116,8 +130,13 @@ def read_week_csv(path: Path, services: Sequence[str], replications: int, bin_h:
 
 def _replications(column: np.ndarray, replications: int, path: Path) -> np.ndarray:
     """A file's replication column as indices, refused unless each is one of the summary's."""
-    rep = column.astype(np.int64)
-    if len(rep) and (rep.min() < 0 or rep.max() >= replications or not np.array_equal(rep, column)):
-        raise ResultsError(f"{path}: replication {column.max():g} is not in the summary's "
-                           f"{replications} replications")
-    return rep
+    return _whole_numbers(column, replications, "replication",
+                          f"the summary's {replications} replications (0 to {replications - 1})", path)
+
+
+def _whole_numbers(column: np.ndarray, stop: int, name: str, expected: str, path: Path) -> np.ndarray:
+    """``column`` as integers in ``0 .. stop-1``; the first value that is not names the file."""
+    bad = (column < 0) | (column >= stop) | (column != np.floor(column))
+    if bad.any():
+        raise ResultsError(f"{path}: {name} {column[bad][0]:g} is not in {expected}")
+    return column.astype(np.int64)

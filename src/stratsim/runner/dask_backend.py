@@ -42,7 +42,8 @@ Decisions, and why:
   workers themselves, and a replication may take only 20 ms; the small last chunks keep both
   workers busy to the end. Progress is counted per task as chunks end.
 * **Remote workers may not see this machine's files**: with a scheduler address, replications
-  return their time series to this process, which writes ``timeseries.csv`` (``shares_files``).
+  return their part files (time series, waits, strategy log, week) as text to this process,
+  which writes them into the result folder (``shares_files``).
 * **Remote workers must run the same stratsim**: on connecting, every worker's stratsim
   version is checked against this one, since a different engine could give different numbers.
 * ``distributed`` is imported only when this backend is used; without it the error says to

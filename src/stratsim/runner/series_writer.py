@@ -280,8 +280,7 @@ def _serve(path: str, replication: int, start: date | None, week: WeekTarget | N
         writer.close()
         return 0
     except OSError as failure:
-        print(f"cannot write the time series {failure.filename or path}: {failure.strerror or failure}",
-              file=sys.stderr)
+        print(f"cannot write {failure.filename or path}: {failure.strerror or failure}", file=sys.stderr)
         return 1
 
 
