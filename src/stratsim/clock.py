@@ -17,3 +17,9 @@ HOURS_PER_YEAR = 8760
 DAYS_PER_MONTH = 30
 #: Day 0 of the clock's week is Monday.
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def hour_of_week_label(hour_of_week: int) -> str:
+    """``"Mon 10:00"`` for hour-of-week 10 (an hour past the week wraps to the next)."""
+    hour_of_week %= HOURS_PER_WEEK
+    return f"{WEEKDAYS[hour_of_week // HOURS_PER_DAY]} {hour_of_week % HOURS_PER_DAY:02d}:00"

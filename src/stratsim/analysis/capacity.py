@@ -31,9 +31,9 @@ import numpy as np
 from stratsim.analysis.queueing import QueueingParameterError, mmc_losses
 from stratsim.analysis.traffic import traffic_rates
 from stratsim.clock import HOURS_PER_WEEK
+from stratsim.clock import hour_of_week_label as hour_label
 from stratsim.engine.model import DemandSpec, Model, StationSpec
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 #: A service's expected losses are reported when they reach this share of arrivals over the
@@ -205,11 +205,6 @@ def _describe_model(losses: LossEstimate) -> str:
 
 def _duration(hours: float) -> str:
     return f"{hours * 60:.0f} min" if hours < 2 else f"{hours:.3g} h"
-
-
-def hour_label(hour_of_week: int) -> str:
-    """``"Mon 10:00"`` for hour-of-week 10."""
-    return f"{WEEKDAYS[hour_of_week // 24]} {hour_of_week % 24:02d}:00"
 
 
 def staff_pieces_by_hour(spec: StationSpec) -> list[list[tuple[float, int]]]:

@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from stratsim.clock import DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR
+from stratsim.clock import DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_YEAR, hour_of_week_label
 from stratsim.errors import StratsimError
 
 #: The least history that separates a weekly pattern from a trend.
@@ -57,7 +57,6 @@ DEFAULT_HOLDOUT_WEEKS = 2
 FORECAST_WEEKS = 4
 #: Two-sided normal quantile of the 95 % intervals.
 Z95 = 1.959963984540054
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class ForecastError(StratsimError):
@@ -527,6 +526,4 @@ def segment_fragment(
     return entry
 
 
-def week_hour_label(hour_of_week: int) -> str:
-    """``"Mon 09:00"`` for hour 9 of the week."""
-    return f"{WEEKDAY_NAMES[hour_of_week // HOURS_PER_DAY]} {hour_of_week % HOURS_PER_DAY:02d}:00"
+week_hour_label = hour_of_week_label

@@ -11,16 +11,13 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from stratsim.clock import HOURS_PER_WEEK, WEEKDAYS
+from stratsim.clock import HOURS_PER_WEEK, hour_of_week_label
 from stratsim.report.labels import HIGHER_IS_BETTER, NBSP, difference_text, label, name_in_text, number, value_text
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def hour_label(hour_of_week: int) -> str:
-    """``"Mon 10:00"`` for hour-of-week 10."""
-    hour_of_week %= HOURS_PER_WEEK
-    return f"{WEEKDAYS[hour_of_week // 24]} {hour_of_week % 24:02d}:00"
+hour_label = hour_of_week_label
 
 
 def hour_ranges(hours: Iterable[int]) -> list[tuple[int, int]]:

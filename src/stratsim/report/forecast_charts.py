@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stratsim.analysis.forecast import Forecast, week_hour_label
+from stratsim.clock import WEEKDAYS
 
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
@@ -70,8 +71,7 @@ def draw_forecast_chart(
         f"Average week: the day × hour product departs from a free hour-of-week fit by "
         f"{factorisation.wape:.1%} (worst {week_hour_label(factorisation.worst_hour)}, "
         f"{factorisation.worst_relative:+.0%})", fontsize=10, loc="left")
-    bottom.set_xticks(range(0, 169, 24), [*(f"{d} 00:00" for d in
-                                             ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")), ""])
+    bottom.set_xticks(range(0, 169, 24), [*(f"{d} 00:00" for d in WEEKDAYS), ""])
     bottom.set_xlim(0, 168)
     bottom.set_ylim(bottom=0)
     bottom.set_xlabel("hour of the week")

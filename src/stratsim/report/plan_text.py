@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING
 
 from stratsim.analysis.forecast import Forecast, week_hour_label
 from stratsim.analysis.staffing import IntervalResult, acceptable, day_spec, scheduled_staff
-from stratsim.clock import HOURS_PER_DAY
+from stratsim.clock import HOURS_PER_DAY, WEEKDAYS
 
 if TYPE_CHECKING:
     from stratsim.runner.staffing_study import StaffingPlan
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: A growth interval wider than this (in shares per year) is called too short to tell.
 WIDE_GROWTH_INTERVAL = 0.2
 

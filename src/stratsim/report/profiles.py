@@ -21,7 +21,7 @@ from stratsim.clock import HOURS_PER_WEEK
 from stratsim.errors import ResultsError
 from stratsim.report.series_csv import parse_columns, read_chunks
 
-__all__ = ["HOURS_PER_WEEK", "Band", "WeekProfile", "band", "read_week_csv", "read_week_profile"]
+__all__ = ["Band", "WeekProfile", "band", "read_week_csv", "read_week_profile"]
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from stratsim.clock import HOURS_PER_WEEK, WEEKDAYS
 from stratsim.report import findings, style
 from stratsim.report.charts import Drawing, register_chart, week_axis
 from stratsim.report.labels import number
-from stratsim.report.profiles import HOURS_PER_WEEK, Band, WeekProfile, band
+from stratsim.report.profiles import Band, WeekProfile, band
 from stratsim.report.results import RUN, RunResults, WaitDistribution
 
 MIDPOINTS = np.arange(HOURS_PER_WEEK) + 0.5
@@ -230,7 +231,7 @@ def utilisation_figure(profile: WeekProfile, overall: Mapping[str, float | None]
         image = ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, aspect="auto",
                           extent=(0, 24, 7, 0), interpolation="nearest")
         ax.set_title(service)
-        ax.set_yticks(np.arange(7) + 0.5, findings.WEEKDAYS)
+        ax.set_yticks(np.arange(7) + 0.5, WEEKDAYS)
         ax.set_xticks(range(0, 25, 3), [f"{h:02d}:00" for h in range(0, 25, 3)])
         ax.grid(False)
         for hour in np.flatnonzero(overrun):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from stratsim.clock import WEEKDAYS
 from stratsim.report.forecast_charts import OKABE_ITO
 from stratsim.runner.staffing_study import StaffingPlan
 
@@ -86,8 +87,7 @@ def draw_staffing_chart(plan: StaffingPlan, path: Path, image_format: str = "png
     bottom.set_ylabel(f"share starting within {plan.target.wait_h * 60:g} min")
     bottom.set_ylim(min(0.0, bottom.get_ylim()[0]), 1.05)
     bottom.set_xlabel("hour of the week (customers by the interval they arrived in)")
-    bottom.set_xticks(range(0, 169, 24), [*(f"{d} 00:00" for d in
-                                             ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")), ""])
+    bottom.set_xticks(range(0, 169, 24), [*(f"{d} 00:00" for d in WEEKDAYS), ""])
     bottom.set_xlim(0, 168)
     bottom.grid(alpha=0.3)
     bottom.legend(loc="lower right", fontsize=8)

@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator
 
+from stratsim.clock import HOURS_PER_WEEK, WEEKDAYS
 from stratsim.errors import ResultsError
 from stratsim.report import findings, style
 from stratsim.report.charts import Chart, Drawing, register_chart
@@ -177,7 +178,7 @@ def time_axis(ax: Axes, horizon_h: float, warmup_h: float) -> None:
     ax.set_xlim(0, horizon_h)
     if days <= DAY_TICKS_UP_TO_DAYS:
         ticks = np.arange(0, horizon_h + 1e-9, 24.0)
-        ax.set_xticks(ticks, [f"{findings.WEEKDAYS[int(t // 24) % 7]} {int(t // 24) + 1}" for t in ticks])
+        ax.set_xticks(ticks, [f"{WEEKDAYS[int(t // 24) % 7]} {int(t // 24) + 1}" for t in ticks])
     else:
         step = week_tick_step(horizon_h)
         ticks = np.arange(0, horizon_h + 1e-9, 168.0 * step)
@@ -273,7 +274,7 @@ def timeline_figure(lines: Mapping[str, ServiceLine], events: Sequence[StrategyE
 
 def _period(hour_of_week: float) -> tuple[str, str]:
     """(weekday, part of the day) of an hour of the week: ``("Monday", "morning")``."""
-    hour = int(hour_of_week % findings.HOURS_PER_WEEK)
+    hour = int(hour_of_week % HOURS_PER_WEEK)
     part = ("night", "morning", "afternoon", "evening")[(hour % 24) // 6]
     return findings.DAY_NAMES[hour // 24], part
 
