@@ -123,7 +123,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     target = commit_or_fail(plan)
     for warning in comparison.warnings:
         print_warning(warning)
-    for renderable in comparison_renderables(comparison.document):
+    for renderable in comparison_renderables(comparison.document, out.width):
         out.print(renderable)
     out.print()
     out.print(Text(comparison.verdict), soft_wrap=False)

@@ -7,6 +7,13 @@ in as a rich :class:`~rich.text.Text`, so it is never interpreted as markup.
 A difference is shown ``+mean ± half-width`` of its 95 % interval; a significant one (after
 Holm's correction) carries a ``*``, and in a terminal is green when better and red when worse
 (where the KPI has a better direction), plain otherwise.
+
+Every scenario side by side is the easiest table to read when it fits the terminal: with a
+baseline and five variants it needs eleven value columns, about 240 characters, and squeezed
+into 100 it truncates every name to ``help…`` and wraps each number over three lines. So a
+comparison too wide for the width it is printed at is shown as one table per variant against
+the baseline instead (:func:`variant_table`): the KPIs, then the service-level differences that
+are significant, each with the baseline's value, the variant's and the difference.
 """
 
 from __future__ import annotations
@@ -46,15 +53,20 @@ def difference_cell(kpi: str, difference: dict[str, Any] | None) -> Text:
     return Text(text + " *", style=style)
 
 
+def comparison_title(document: dict[str, Any]) -> Text:
+    """What was compared: replications, the measured window and the baseline."""
+    window_h = document["horizon_hours"] - document["warmup_hours"]
+    title = Text(f"Comparison over {document['replications']} replications, measured window "
+                 f"{format_number(window_h)} h (money over the window), baseline ")
+    title.append(document["baseline"])
+    return title
+
+
 def comparison_table(document: dict[str, Any]) -> Table:
     """Key KPIs as rows; each scenario's mean ± CI, then each variant's difference."""
     baseline = document["baseline"]
     names = list(document["scenarios"])
-    window_h = document["horizon_hours"] - document["warmup_hours"]
-    title = Text(f"Comparison over {document['replications']} replications, measured window "
-                 f"{format_number(window_h)} h (money over the window), baseline ")
-    title.append(baseline)
-    table = Table(title=title, title_justify="left")
+    table = Table(title=comparison_title(document), title_justify="left")
     table.add_column("KPI")
     for name in names:
         table.add_column(Text(name), justify="right")
@@ -122,25 +134,75 @@ def breakdown_table(document: dict[str, Any]) -> Table | None:
     return table
 
 
+def variant_table(document: dict[str, Any], name: str) -> Table:
+    """One variant against the baseline: the key KPIs (and score and feasibility), then, under
+    each service's name, its key KPIs whose difference is significant; the baseline's mean ±
+    CI, the variant's, and the paired difference."""
+    baseline = document["baseline"]
+    base, variant = document["scenarios"][baseline], document["scenarios"][name]
+    difference = document["differences"][name]
+    title = Text(name)
+    title.append(" against ")
+    title.append(baseline)
+    table = Table(title=title, title_justify="left")
+    for column, justify in (("KPI", "left"), ("baseline", "right"), ("scenario", "right"), ("Δ", "right")):
+        table.add_column(column, justify=justify)   # type: ignore[arg-type]
+    for kpi in document["key_kpis"]:
+        table.add_row(Text(kpi), Text(mean_pm(base["kpis"].get(kpi))), Text(mean_pm(variant["kpis"].get(kpi))),
+                      difference_cell(kpi, difference["kpis"].get(kpi)))
+    if "score" in base.get("perspective", {}) and "score" in variant.get("perspective", {}):
+        table.add_row(Text("score"), Text(mean_pm(base["perspective"]["score"])),
+                      Text(mean_pm(variant["perspective"]["score"])), _score_cell(difference.get("score")))
+    if any(s.get("perspective", {}).get("constraints") or s.get("perspective", {}).get("sla_targets")
+           for s in (base, variant)):
+        table.add_row(Text("feasible"), _feasible_cell(base), _feasible_cell(variant), Text(""))
+    first_service = True
+    for service, kpis in difference["services"].items():
+        significant = [kpi for kpi in document["key_kpis"] if (kpis.get(kpi) or {}).get("significant")]
+        if not significant:
+            continue
+        if first_service:   # one line between the portfolio's KPIs and the services'
+            table.add_section()
+            first_service = False
+        table.add_row(Text(service, style="bold"), Text(""), Text(""), Text(""))
+        for kpi in significant:
+            table.add_row(Text(f"  {kpi}"), Text(mean_pm(base["services"].get(service, {}).get(kpi))),
+                          Text(mean_pm(variant["services"].get(service, {}).get(kpi))),
+                          difference_cell(kpi, kpis[kpi]))
+    return table
+
+
 LEGEND = ("Δ = scenario − baseline, paired over replications (mean ± 95 % CI half-width); "
           "* significant after Holm's correction, green better, red worse.")
+VARIANT_LEGEND = ("Below the line, under each service: its key KPIs whose difference is significant "
+                  "(segments and tiers: comparison.csv).")
 
 
-def comparison_renderables(document: dict[str, Any]) -> list[RenderableType]:
-    """The tables of a comparison and their legend, in printing order."""
-    parts: list[RenderableType] = [comparison_table(document)]
+def comparison_renderables(document: dict[str, Any], width: int | None = None) -> list[RenderableType]:
+    """The tables of a comparison and their legend, in printing order: every scenario side by
+    side when that fits ``width`` characters (or ``width`` is ``None``), else one table per
+    variant against the baseline (see the module docstring)."""
+    side_by_side: list[RenderableType] = [comparison_table(document)]
     breakdown = breakdown_table(document)
     if breakdown is not None:
-        parts.append(breakdown)
-    parts.append(Text(LEGEND))
-    return parts
+        side_by_side.append(breakdown)
+    if width is None or max(natural_width(table) for table in side_by_side) <= width:
+        return [*side_by_side, Text(LEGEND)]
+    variants = [name for name in document["scenarios"] if name != document["baseline"]]
+    return [comparison_title(document), *(variant_table(document, name) for name in variants),
+            Text(f"{LEGEND} {VARIANT_LEGEND}")]
+
+
+def natural_width(renderable: RenderableType) -> int:
+    """Characters ``renderable`` takes when nothing in it is wrapped or cut."""
+    return Console(file=io.StringIO(), width=100_000).measure(renderable).maximum
 
 
 def render_text(document: dict[str, Any], width: int = 120) -> str:
     """A comparison's tables as plain text (no colours), for notebooks and ``print``."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, highlight=False)
-    console.print(Group(*comparison_renderables(document)))
+    console.print(Group(*comparison_renderables(document, width)))
     return buffer.getvalue()
 
 

@@ -382,7 +382,8 @@ class Comparison:
         return pandas.DataFrame(self.rows(), columns=list(COMPARISON_COLUMNS))
 
     def table(self, width: int = 120) -> str:
-        """The key KPIs of every scenario and their differences, as plain text."""
+        """The key KPIs of every scenario and their differences, as plain text: side by side
+        when that fits ``width`` characters, else one table per variant against the baseline."""
         from stratsim.report.tables import render_text
 
         return render_text(self.document, width)
