@@ -145,7 +145,7 @@ def test_compare_has_the_file_limit_on_replications(pair) -> None:
     assert result.exit_code == 2 and "100000" in result.output
 
 
-def test_a_warning_two_scenarios_share_is_printed_once_naming_both(tmp_path: Path):
+def test_a_warning_every_scenario_shares_is_printed_once_and_briefly(tmp_path: Path):
     busy = SMALL_SCENARIO.replace("rate: 5", "rate: 40")   # the desk runs past its staff
     write(tmp_path, "small.yaml", busy)
     variant = write(tmp_path, "variant.yaml", "stratsim: 1\nextends: small.yaml\nname: small-priced\n"
@@ -154,14 +154,19 @@ def test_a_warning_two_scenarios_share_is_printed_once_naming_both(tmp_path: Pat
     result = invoke("compare", tmp_path / "small.yaml", variant, "--replications", 2, "--no-report",
                     "--out", out)
     assert result.exit_code == 0, result.output
-    shared = [line for line in result.output.splitlines() if "small, small-priced: desk:" in line]
+    shared = [line for line in result.output.splitlines() if "every scenario: desk:" in line]
     assert len(shared) == 1 and "offered load" in shared[0]
+    assert "Erlang" not in shared[0] and "stratsim validate" in result.output   # brief; where the rest is
     manifest = json.loads((out / "manifest.json").read_text())
     assert sum(w.startswith("small: desk:") or w.startswith("small-priced: desk:")
                for w in manifest["warnings"]) == 2
+    assert all("Erlang" in w for w in manifest["warnings"] if ": desk:" in w)   # the manifest keeps it all
 
 
 def test_shared_warnings_keep_the_order_of_first_appearance():
     from stratsim.cli_compare import shared_warnings
 
     assert shared_warnings([("a", "x"), ("b", "y"), ("b", "x"), ("c", "y")]) == ["a, b: x", "b, c: y"]
+    assert shared_warnings([("a", "x"), ("b", "y"), ("b", "x"), ("c", "y"), ("c", "x")], ["a", "b", "c"]) == [
+        "every scenario: x", "b, c: y"]
+    assert shared_warnings([("a", "x")], ["a"]) == ["a: x"]

@@ -71,6 +71,13 @@ def print_warning(warning: str) -> None:
     err.print(labelled("warning", "yellow", warning), soft_wrap=True)
 
 
+def print_note(note: str) -> None:
+    """Print a line on standard error that says where more is to be found, under the warnings."""
+    from rich.text import Text
+
+    err.print(Text(note, style="dim"), soft_wrap=True)
+
+
 def fail(error: StratsimError) -> NoReturn:
     """Print a user error and exit with status 2."""
     print_error(error)
@@ -162,8 +169,9 @@ def fmt_stat(stat: dict) -> str:
     return f"{fmt(stat['mean'])} ± {fmt((high - low) / 2, 2)}"
 
 
-def print_capacity(model: Model) -> list[str]:
-    """Print the capacity table and return the warnings it raised."""
+def print_capacity(model: Model, brief: bool = False) -> list[str]:
+    """Print the capacity table and its warnings (``brief``: one short line each, see
+    :meth:`~stratsim.analysis.capacity.LoadCheck.warnings`); return the warnings in full."""
     from rich.table import Table
 
     from stratsim.analysis.capacity import (
@@ -184,10 +192,17 @@ def print_capacity(model: Model) -> list[str]:
         table.add_row(c.service, f"{c.mean_load:.2f}", f"{c.mean_staff:.2f}", hour_label(c.peak_hour),
                       f"{c.peak_load:.2f}", f"{c.staff_at_peak:g}", str(c.overloaded_hours))
     out.print(table)
-    warnings = [w for c in checks for w in c.warnings()] + window_warnings(model) + volume_warnings(model)
-    for warning in warnings:
+    others = window_warnings(model) + volume_warnings(model)
+    for warning in [w for c in checks for w in c.warnings(brief)] + others:
         print_warning(warning)
-    return warnings
+    if brief and any(c.warnings() for c in checks):
+        print_note(CAPACITY_NOTE)
+    return [w for c in checks for w in c.warnings()] + others
+
+
+#: Under the brief capacity warnings of ``run`` and ``compare``: where the whole reasoning is.
+CAPACITY_NOTE = ("capacity warnings: queueing theory hour by hour (stationary approximations); how each "
+                 "was estimated is in manifest.json and printed by stratsim validate FILE")
 
 
 def print_summary(summary: dict, hidden: frozenset[str] = frozenset()) -> None:
@@ -286,7 +301,7 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
     with staging(plan):
-        warnings = print_capacity(model)
+        warnings = print_capacity(model, brief=True)
         with evaluator:   # workers start before the progress bar's thread does
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=True) as progress:

@@ -28,14 +28,17 @@ def print_perspective(summary: dict[str, Any]) -> None:
         out.print(line, soft_wrap=True)
 
 
-def shared_warnings(checked: list[tuple[str, str]]) -> list[str]:
-    """One line per distinct warning, naming every scenario it holds for, in order of first
-    appearance: a comparison's variants share most services, and so most warnings (the
-    manifest keeps one per scenario)."""
+def shared_warnings(checked: list[tuple[str, str]], compared: list[str] | None = None) -> list[str]:
+    """One line per distinct warning, naming every scenario it holds for (``every scenario``
+    when it holds for all of several ``compared``), in order of first appearance: a
+    comparison's variants share most services, and so most warnings (the manifest keeps one
+    per scenario)."""
     scenarios: dict[str, list[str]] = {}
     for name, warning in checked:
         scenarios.setdefault(warning, []).append(name)
-    return [f"{', '.join(names)}: {warning}" for warning, names in scenarios.items()]
+    every = compared is not None and len(compared) > 1
+    return [f"{'every scenario' if every and names == compared else ', '.join(names)}: {warning}"
+            for warning, names in scenarios.items()]
 
 
 @click.command()
@@ -61,8 +64,8 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
 
     from stratsim.analysis.capacity import capacity_checks, volume_warnings, window_warnings
     from stratsim.cli import (
-        commit_or_fail, draw_report, err, fail, out, print_precision, print_warmup, print_warning,
-        raise_interrupt, staging,
+        CAPACITY_NOTE, commit_or_fail, draw_report, err, fail, out, print_note, print_precision, print_warmup,
+        print_warning, raise_interrupt, staging,
     )
     from stratsim.runner.backends import backend_description, make_evaluator
     from stratsim.runner.execution import ExecutionOptions, check_options
@@ -93,13 +96,17 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     signal.signal(signal.SIGTERM, raise_interrupt)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
-    checked = [(model.name, warning) for model in models
-               for warning in [w for c in capacity_checks(model) for w in c.warnings()]
-               + window_warnings(model) + volume_warnings(model)]
-    warnings = [f"{name}: {warning}" for name, warning in checked]
+    checks = {model.name: capacity_checks(model) for model in models}
+    others = {model.name: window_warnings(model) + volume_warnings(model) for model in models}
+    warnings = [f"{name}: {warning}" for name in checks
+                for warning in [w for c in checks[name] for w in c.warnings()] + others[name]]
+    brief = [(name, warning) for name in checks
+             for warning in [w for c in checks[name] for w in c.warnings(brief=True)] + others[name]]
     with staging(plan):
-        for line in shared_warnings(checked):
+        for line in shared_warnings(brief, list(checks)):
             print_warning(line)
+        if any(c.warnings() for found in checks.values() for c in found):
+            print_note(CAPACITY_NOTE)
         with evaluator:   # workers start before the progress bar's thread does
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=True) as progress:

@@ -235,3 +235,24 @@ def test_a_service_time_too_short_for_a_float_rate_is_no_load_not_a_crash(tiny):
             "segments:\n  - {id: s, rate: 1, mix: {d: 1}, patience: {dist: exponential, mean: 10min}}\n")
     (check,) = capacity_checks(compile_scenario(load_scenario_text(text)))
     assert check.mean_load < 1e-300 and check.warnings() == []
+
+
+def test_a_brief_warning_says_what_happens_and_where_without_how_it_was_estimated():
+    """``run`` and ``compare`` print the brief form (one line for each of many services); the
+    full one, with the split and the model, stays in the manifest and ``validate``."""
+    patient = lossy(DESK.format(staff=2, extra="queue_capacity: 3,"),
+                    ALL.format(rate=6, extra=", patience: {dist: exponential, mean: 20min}, balk_at: 2"))
+    (check,) = capacity_checks(patient)
+    (full,), (brief,) = check.warnings(), check.warnings(brief=True)
+    lost = f"about {100 * check.losses.week.lost:.0f} % of arrivals would be lost over the week"
+    assert lost in full and lost in brief
+    assert "abandoning:" in full and "Erlang-A" in full and "stationary approximations" in full
+    assert "abandoning:" not in brief and "Erlang" not in brief and len(brief) < len(full) * 0.7
+    assert full.startswith(brief)
+
+    peaked = lossy(DESK.format(staff=2, extra=""), ALL.format(rate=6, extra=""),
+                   roster='{days: mon-sun, from: "12:00", to: "24:00", staff: 5}')
+    (check,) = capacity_checks(peaked)
+    (full,), (brief,) = check.warnings(), check.warnings(brief=True)
+    assert brief.endswith("to about 24 waiting by Mon 12:00") and full.startswith(brief)
+    assert "steady flow" in full and "steady flow" not in brief

@@ -113,10 +113,15 @@ class LoadCheck:
         load = self.losses.never_lost_mean_load
         return load > 0 and load >= self.mean_staff
 
-    def warnings(self) -> list[str]:
-        """Plain-language warnings for a planner (empty when capacity suffices)."""
+    def warnings(self, brief: bool = False) -> list[str]:
+        """Plain-language warnings for a planner (empty when capacity suffices).
+
+        ``brief``: what happens and where, without how it was estimated (the split between
+        abandoning and being turned away, the queueing model and its assumptions, what a
+        backlog means): one line a console can show for each of many services, the full text
+        being kept in the manifest and printed by ``stratsim validate``."""
         if self.losses is not None:
-            return self._loss_warnings(self.losses)
+            return self._loss_warnings(self.losses, brief)
         out = []
         if self.unstable:
             out.append(
@@ -127,8 +132,9 @@ class LoadCheck:
             backlog = ""
             if self.backlog_customers >= 0.5:   # load above staff, not just equal to it
                 backlog = (f", to about {self.backlog_customers:,.0f} waiting by "
-                           f"{hour_label(self.backlog_hour)} even if demand came as a steady flow, "
-                           "and are worked off when load falls below staff")
+                           f"{hour_label(self.backlog_hour)}")
+                if not brief:
+                    backlog += " even if demand came as a steady flow, and are worked off when load falls below staff"
             out.append(
                 f"{self.service}: offered load reaches staff in {self.overloaded_hours} hour(s) of "
                 f"the week (peak {self.peak_load:.2f} at {hour_label(self.peak_hour)} with "
@@ -136,7 +142,7 @@ class LoadCheck:
             )
         return out
 
-    def _loss_warnings(self, losses: LossEstimate) -> list[str]:
+    def _loss_warnings(self, losses: LossEstimate, brief: bool) -> list[str]:
         if self.unbounded:
             return [
                 f"{self.service}: customers who never leave the queue (no patience, no "
@@ -157,10 +163,12 @@ class LoadCheck:
             lead = ""
         where = (f"at the tightest hour ({hour_label(self.peak_hour)}: load {self.peak_load:.2f}, "
                  f"{self.staff_at_peak:g} on duty)")
-        text = f"{self.service}: {lead}{_describe_losses(week, peak, where, losses)}"
+        text = f"{self.service}: {lead}{_describe_losses(week, peak, where, losses, brief)}"
         if losses.unsteady_hours:
             text += (f"; in {losses.unsteady_hours} hour(s) the queue of customers who never "
                      "leave it has no steady state: it builds up then")
+        if brief:
+            return [text]
         return [f"{text} ({_describe_model(losses)}; stationary approximations, hour by hour)"]
 
 
@@ -171,9 +179,10 @@ def _percent(share: float) -> str:
 
 
 def _describe_losses(week: LossShares | None, peak: LossShares | None, where: str,
-                     losses: LossEstimate) -> str:
+                     losses: LossEstimate, brief: bool = False) -> str:
     """What happens to arrivals over the week and at the tightest hour, in the words of the
-    mechanisms the service has: blocking (full waiting room) or balking, abandonment, both."""
+    mechanisms the service has: blocking (full waiting room) or balking, abandonment, both
+    (``brief``: both together as "lost", without the split)."""
     def over(value: Callable[[LossShares], float], verb: str) -> str:
         """``"6.0 % of arrivals <verb> over the week, 29 % at the tightest hour (…)"``."""
         parts = []
@@ -189,6 +198,8 @@ def _describe_losses(week: LossShares | None, peak: LossShares | None, where: st
         return f"expected {turned} ≈ {over(lambda s: s.turned_away, '')}"
     if not turned:
         return f"about {over(lambda s: s.abandoned, ' would abandon')}"
+    if brief:
+        return f"about {over(lambda s: s.lost, ' would be lost')}"
     known = [shares for shares in (week, peak) if shares is not None]
     abandoning = " and ".join(_percent(shares.abandoned) for shares in known)
     turned_away = " and ".join(_percent(shares.turned_away) for shares in known)
