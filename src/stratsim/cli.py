@@ -192,17 +192,19 @@ def print_capacity(model: Model, brief: bool = False) -> list[str]:
         table.add_row(c.service, f"{c.mean_load:.2f}", f"{c.mean_staff:.2f}", hour_label(c.peak_hour),
                       f"{c.peak_load:.2f}", f"{c.staff_at_peak:g}", str(c.overloaded_hours))
     out.print(table)
-    others = window_warnings(model) + volume_warnings(model)
-    for warning in [w for c in checks for w in c.warnings(brief)] + others:
+    for warning in [w for c in checks for w in c.warnings(brief)]:
         print_warning(warning)
     if brief and any(c.warnings() for c in checks):
         print_note(CAPACITY_NOTE)
+    others = window_warnings(model) + volume_warnings(model)
+    for warning in others:
+        print_warning(warning)
     return [w for c in checks for w in c.warnings()] + others
 
 
-#: Under the brief capacity warnings of ``run`` and ``compare``: where the whole reasoning is.
-CAPACITY_NOTE = ("capacity warnings: queueing theory hour by hour (stationary approximations); how each "
-                 "was estimated is in manifest.json and printed by stratsim validate FILE")
+#: Under the brief capacity warnings of ``run`` and ``compare``: where each is given in full.
+CAPACITY_NOTE = ("capacity warnings are estimates from the offered load, hour by hour; stratsim validate "
+                 "FILE and manifest.json give each in full, with how it was estimated")
 
 
 def print_summary(summary: dict, hidden: frozenset[str] = frozenset()) -> None:

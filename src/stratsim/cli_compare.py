@@ -100,13 +100,14 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     others = {model.name: window_warnings(model) + volume_warnings(model) for model in models}
     warnings = [f"{name}: {warning}" for name in checks
                 for warning in [w for c in checks[name] for w in c.warnings()] + others[name]]
-    brief = [(name, warning) for name in checks
-             for warning in [w for c in checks[name] for w in c.warnings(brief=True)] + others[name]]
+    brief = [(name, warning) for name in checks for c in checks[name] for warning in c.warnings(brief=True)]
     with staging(plan):
         for line in shared_warnings(brief, list(checks)):
             print_warning(line)
-        if any(c.warnings() for found in checks.values() for c in found):
+        if brief:
             print_note(CAPACITY_NOTE)
+        for line in shared_warnings([(name, w) for name in others for w in others[name]], list(checks)):
+            print_warning(line)
         with evaluator:   # workers start before the progress bar's thread does
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=True) as progress:

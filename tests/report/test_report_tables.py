@@ -71,3 +71,31 @@ def test_a_variant_lists_under_each_service_only_its_significant_differences(doc
     # the twin is the baseline again: no service differs, so no service is listed
     assert not [line for line in twin_lines if re.match(r"│   \w", line)]
     assert any(line.startswith("│ feasible") for line in twin_lines)
+
+
+def test_where_even_a_variant_table_is_too_wide_its_values_drop_their_intervals_not_digits(document):
+    from stratsim.report.tables import variant_table
+
+    variant = "small-with-a-much-longer-name"
+    full, bare = variant_table(document, variant), variant_table(document, variant, intervals=False)
+    width = natural_width(full) - 1
+    assert natural_width(bare) <= width
+    lines = printed(document, width)
+    row = next(line for line in lines if line.startswith("│ wait_mean_min"))
+    cells = [cell.strip() for cell in row.strip("│").split("│")]
+    assert "±" not in cells[1] and "±" not in cells[2] and "±" in cells[3]
+    assert "means (their intervals: comparison.csv" in " ".join(lines)
+    for narrow in (40, 24):   # folded onto more lines, never cut
+        assert "…" not in "\n".join(printed(document, narrow))
+
+
+def test_the_legend_speaks_of_service_lines_only_when_a_table_has_them(document):
+    import copy
+
+    twin_only = copy.deepcopy(document)
+    for part in ("scenarios", "differences"):
+        twin_only[part].pop("small-with-a-much-longer-name")
+    lines = printed(twin_only, 40)
+    assert any(line.startswith("small-twin against small") for line in lines)   # one table per variant
+    assert "Below the line" not in " ".join(lines)
+    assert "Below the line" in " ".join(printed(document, 80))

@@ -132,9 +132,9 @@ class LoadCheck:
             backlog = ""
             if self.backlog_customers >= 0.5:   # load above staff, not just equal to it
                 backlog = (f", to about {self.backlog_customers:,.0f} waiting by "
-                           f"{hour_label(self.backlog_hour)}")
-                if not brief:
-                    backlog += " even if demand came as a steady flow, and are worked off when load falls below staff"
+                           f"{hour_label(self.backlog_hour)} even ")
+                backlog += ("with steady demand" if brief else "if demand came as a steady flow, and are worked "
+                            "off when load falls below staff")
             out.append(
                 f"{self.service}: offered load reaches staff in {self.overloaded_hours} hour(s) of "
                 f"the week (peak {self.peak_load:.2f} at {hour_label(self.peak_hour)} with "

@@ -134,10 +134,13 @@ def breakdown_table(document: dict[str, Any]) -> Table | None:
     return table
 
 
-def variant_table(document: dict[str, Any], name: str) -> Table:
+def variant_table(document: dict[str, Any], name: str, intervals: bool = True) -> Table:
     """One variant against the baseline: the key KPIs (and score and feasibility), then, under
     each service's name, its key KPIs whose difference is significant; the baseline's mean ±
-    CI, the variant's, and the paired difference."""
+    CI (the mean alone without ``intervals``), the variant's, and the paired difference with
+    its interval. A column too narrow for its text folds it onto the next line: no name or
+    digit is ever cut off."""
+    value = mean_pm if intervals else _mean
     baseline = document["baseline"]
     base, variant = document["scenarios"][baseline], document["scenarios"][name]
     difference = document["differences"][name]
@@ -146,13 +149,13 @@ def variant_table(document: dict[str, Any], name: str) -> Table:
     title.append(baseline)
     table = Table(title=title, title_justify="left")
     for column, justify in (("KPI", "left"), ("baseline", "right"), ("scenario", "right"), ("Δ", "right")):
-        table.add_column(column, justify=justify)   # type: ignore[arg-type]
+        table.add_column(column, justify=justify, overflow="fold")   # type: ignore[arg-type]
     for kpi in document["key_kpis"]:
-        table.add_row(Text(kpi), Text(mean_pm(base["kpis"].get(kpi))), Text(mean_pm(variant["kpis"].get(kpi))),
+        table.add_row(Text(kpi), Text(value(base["kpis"].get(kpi))), Text(value(variant["kpis"].get(kpi))),
                       difference_cell(kpi, difference["kpis"].get(kpi)))
     if "score" in base.get("perspective", {}) and "score" in variant.get("perspective", {}):
-        table.add_row(Text("score"), Text(mean_pm(base["perspective"]["score"])),
-                      Text(mean_pm(variant["perspective"]["score"])), _score_cell(difference.get("score")))
+        table.add_row(Text("score"), Text(value(base["perspective"]["score"])),
+                      Text(value(variant["perspective"]["score"])), _score_cell(difference.get("score")))
     if any(s.get("perspective", {}).get("constraints") or s.get("perspective", {}).get("sla_targets")
            for s in (base, variant)):
         table.add_row(Text("feasible"), _feasible_cell(base), _feasible_cell(variant), Text(""))
@@ -166,16 +169,24 @@ def variant_table(document: dict[str, Any], name: str) -> Table:
             first_service = False
         table.add_row(Text(service, style="bold"), Text(""), Text(""), Text(""))
         for kpi in significant:
-            table.add_row(Text(f"  {kpi}"), Text(mean_pm(base["services"].get(service, {}).get(kpi))),
-                          Text(mean_pm(variant["services"].get(service, {}).get(kpi))),
+            table.add_row(Text(f"  {kpi}"), Text(value(base["services"].get(service, {}).get(kpi))),
+                          Text(value(variant["services"].get(service, {}).get(kpi))),
                           difference_cell(kpi, kpis[kpi]))
     return table
+
+
+def _mean(stats: dict[str, Any] | None) -> str:
+    """The mean of a statistic alone (``–`` without one)."""
+    if not stats or stats.get("mean") is None:
+        return "–"
+    return format_number(stats["mean"])
 
 
 LEGEND = ("Δ = scenario − baseline, paired over replications (mean ± 95 % CI half-width); "
           "* significant after Holm's correction, green better, red worse.")
 VARIANT_LEGEND = ("Below the line, under each service: its key KPIs whose difference is significant "
                   "(segments and tiers: comparison.csv).")
+MEANS_ONLY = "Baseline and scenario: means (their intervals: comparison.csv, or a wider terminal)."
 
 
 def comparison_renderables(document: dict[str, Any], width: int | None = None) -> list[RenderableType]:
@@ -189,8 +200,24 @@ def comparison_renderables(document: dict[str, Any], width: int | None = None) -
     if width is None or max(natural_width(table) for table in side_by_side) <= width:
         return [*side_by_side, Text(LEGEND)]
     variants = [name for name in document["scenarios"] if name != document["baseline"]]
-    return [comparison_title(document), *(variant_table(document, name) for name in variants),
-            Text(f"{LEGEND} {VARIANT_LEGEND}")]
+    tables = [variant_table(document, name) for name in variants]
+    intervals = max(natural_width(table) for table in tables) <= width
+    if not intervals:   # the variants' own values lose their intervals before anything wraps
+        tables = [variant_table(document, name, intervals=False) for name in variants]
+    legend = [LEGEND]
+    if any(len(table.rows) > _headline_rows(table) for table in tables):
+        legend.append(VARIANT_LEGEND)
+    if not intervals:
+        legend.append(MEANS_ONLY)
+    return [comparison_title(document), *tables, Text(" ".join(legend))]
+
+
+def _headline_rows(table: Table) -> int:
+    """Rows of a variant table above its service section (all of them when it has none)."""
+    for index, row in enumerate(table.rows):
+        if row.end_section:
+            return index + 1
+    return len(table.rows)
 
 
 def natural_width(renderable: RenderableType) -> int:
