@@ -9,11 +9,12 @@ Holm's correction) carries a ``*``, and in a terminal is green when better and r
 (where the KPI has a better direction), plain otherwise.
 
 Every scenario side by side is the easiest table to read when it fits the terminal: with a
-baseline and five variants it needs eleven value columns, about 240 characters, and squeezed
+baseline and five variants it needs eleven value columns, about 260 characters, and squeezed
 into 100 it truncates every name to ``help…`` and wraps each number over three lines. So a
 comparison too wide for the width it is printed at is shown as one table per variant against
 the baseline instead (:func:`variant_table`): the KPIs, then the service-level differences that
-are significant, each with the baseline's value, the variant's and the difference.
+are significant, each with the baseline's value, the variant's and the difference; where even
+that is too wide, the two values are shown without their intervals.
 """
 
 from __future__ import annotations
@@ -32,10 +33,8 @@ BETTER, WORSE = "green", "red"
 
 def mean_pm(stats: dict[str, Any] | None) -> str:
     """``mean ± half-width`` of a statistic (just the mean without an interval)."""
-    if not stats or stats.get("mean") is None:
-        return "–"
-    if stats.get("ci95") is None:
-        return format_number(stats["mean"])
+    if not stats or stats.get("mean") is None or stats.get("ci95") is None:
+        return _mean(stats)
     low, high = stats["ci95"]
     return f"{format_number(stats['mean'])} ± {format_number((high - low) / 2, 2)}"
 
