@@ -4,6 +4,7 @@ in the run and comparison reports."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from matplotlib.text import Annotation
@@ -218,3 +219,20 @@ def test_staggering_keeps_arrows_out_of_boxes_they_do_not_reach():
     at = {s: t.get_position() for s, t in texts.items()}
     relations = {s: at[s] for s in ("backup", "storage", "customer-relations")}
     assert portfolio_charts._arrows_through_boxes(relations, extents, [("backup", "storage")]) == 0
+
+
+def test_the_report_loads_networkx_only_to_draw_a_portfolio():
+    """Most runs have no portfolio structure: loading the report and its registered charts
+    must not pay networkx's import (0.1 s); drawing a portfolio loads it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import stratsim.report.document, stratsim.report.portfolio_charts as p; "
+            "before = 'networkx' in sys.modules; "
+            "from stratsim.scenario import load_scenario; from stratsim.portfolio.graph import portfolio_graph; "
+            "p.portfolio_figure(portfolio_graph(load_scenario('scenarios/cloud-portfolio.yaml'))); "
+            "print(before, 'networkx' in sys.modules)")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from stratsim.portfolio.lifecycle import CATALOGUE, OfferedWindow, offered_window
 
 if TYPE_CHECKING:   # the models import the scenario checks, which import the portfolio
+    import networkx as nx
+
     from stratsim.scenario.models import Scenario, Service
 
 ASYNC, BLOCKING = "async", "blocking"
@@ -64,6 +64,8 @@ def portfolio_graph(scenario: Scenario) -> nx.DiGraph:
     ``depends_on``, with ``share`` (probability a customer of A sends a request to B) and
     ``mode`` (``async`` or ``blocking``).
     """
+    import networkx as nx   # here, not at import: a report without a portfolio never needs it
+
     graph = nx.DiGraph(name=scenario.name)
     for service in sorted(scenario.services, key=lambda s: s.id):
         graph.add_node(service.id, **_node_attributes(scenario, service))

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
@@ -33,11 +32,13 @@ from matplotlib.patches import Patch
 
 from stratsim.errors import StratsimError
 from stratsim.portfolio.graph import BLOCKING, has_portfolio_structure, portfolio_graph, staff_text
-from stratsim.portfolio.impact import dependents
 from stratsim.portfolio.lifecycle import CATALOGUE, PIPELINE, RETIRED
 from stratsim.report import style
 from stratsim.report.charts import Drawing, per_scenario, register_chart
 from stratsim.report.results import COMPARE, RUN, CompareResults, RunResults
+
+if TYPE_CHECKING:   # networkx loads only when a portfolio is drawn (most reports have none)
+    import networkx as nx
 
 STATUS_FILL = {CATALOGUE: "#CDE5F4", PIPELINE: "#FBE3A9", RETIRED: "#EDEDED"}
 STATUS_OUTLINE = {CATALOGUE: "solid", PIPELINE: "dashed", RETIRED: "dotted"}
@@ -51,6 +52,8 @@ NODE_KPIS = {"utilization": ("utilisation, % of staffed time", 1.0),
 def layers(graph: nx.DiGraph) -> dict[str, int]:
     """Row of each service: 0 for those nothing depends on, else one below the lowest of the
     services depending on it (services on an async cycle share a row)."""
+    import networkx as nx
+
     condensed = nx.condensation(graph)
     row: dict[int, int] = {}
     for component in nx.topological_sort(condensed):
@@ -270,6 +273,8 @@ def _legend(figure: Figure, ax: Axes, graph: nx.DiGraph, coloured: bool) -> None
 def portfolio_finding(graph: nx.DiGraph, values: Mapping[str, float] | None = None,
                       kpi: str = "utilization") -> str:
     """The picture's title: the service most others rest on, or the busiest one given results."""
+    from stratsim.portfolio.impact import dependents   # with networkx: only when a portfolio is drawn
+
     if values:
         busiest = max(sorted(values), key=lambda s: values[s])
         count = len(dependents(graph, busiest))
