@@ -192,14 +192,15 @@ def print_capacity(model: Model, brief: bool = False) -> list[str]:
         table.add_row(c.service, f"{c.mean_load:.2f}", f"{c.mean_staff:.2f}", hour_label(c.peak_hour),
                       f"{c.peak_load:.2f}", f"{c.staff_at_peak:g}", str(c.overloaded_hours))
     out.print(table)
-    for warning in [w for c in checks for w in c.warnings(brief)]:
+    full = [w for c in checks for w in c.warnings()]
+    for warning in [w for c in checks for w in c.warnings(brief=True)] if brief else full:
         print_warning(warning)
-    if brief and any(c.warnings() for c in checks):
+    if brief and full:
         print_note(CAPACITY_NOTE)
     others = window_warnings(model) + volume_warnings(model)
     for warning in others:
         print_warning(warning)
-    return [w for c in checks for w in c.warnings()] + others
+    return full + others
 
 
 #: Under the brief capacity warnings of ``run`` and ``compare``: where each is given in full.

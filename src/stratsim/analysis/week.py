@@ -24,6 +24,8 @@ from stratsim.clock import HOURS_PER_WEEK
 
 #: Columns folded as time averages (weighted by the time a bin spends in an hour).
 LEVEL_COLUMNS = ("queue_mean", "busy_mean", "staffed_mean")
+#: The :class:`WeekProfile` figures ``week.csv`` holds, in its column order.
+WEEK_FIGURES = ("hours_measured", "arrivals_per_h", *LEVEL_COLUMNS, "started_per_h", "wait_mean_min")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stratsim.analysis.week import LEVEL_COLUMNS, WeekFold, WeekProfile
+from stratsim.analysis.week import LEVEL_COLUMNS, WEEK_FIGURES, WeekFold, WeekProfile
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.errors import ResultsError
 from stratsim.report.series_csv import parse_columns, read_chunks
@@ -65,8 +65,7 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
     try:
         for header, lines in read_chunks(path):
             has_waits = "started" in header and "wait_mean_min" in header
-            names = parse_columns(lines, header, ["service"], dtype=str)[:, 0]
-            known = np.isin(names, list(service_index))
+            known, svc = _known_services(lines, header, service_index)
             if fold.has_waits is None:   # the header says, even if no row of it is folded
                 fold.has_waits = has_waits
             if not known.any():
@@ -76,17 +75,11 @@ def read_week_profile(path: Path, services: Sequence[str], replications: int,
                                                   *LEVEL_COLUMNS, *waits_columns],
                                   may_be_blank=waits_columns[1:])[known]
             rep = _replications(table[:, 0], replications, path)
-            fold.add(rep, np.array([service_index[name] for name in names[known]]),
-                     table[:, 1], table[:, 2], table[:, 3], [table[:, 4 + k] for k in range(len(LEVEL_COLUMNS))],
+            fold.add(rep, svc, table[:, 1], table[:, 2], table[:, 3], [table[:, 4 + k] for k in range(len(LEVEL_COLUMNS))],
                      table[:, -2] if has_waits else None, table[:, -1] if has_waits else None)
     except (ValueError, KeyError, IndexError) as error:
         raise ResultsError(f"{path}: not a stratsim time series ({error})") from None
     return fold.profile(services)
-
-
-#: ``week.csv``'s figures, in :class:`WeekProfile`'s order.
-WEEK_FIGURES = ("hours_measured", "arrivals_per_h", "queue_mean", "busy_mean", "staffed_mean",
-                "started_per_h", "wait_mean_min")
 
 
 def read_week_csv(path: Path, services: Sequence[str], replications: int, bin_h: float = 1.0) -> WeekProfile:
@@ -104,13 +97,11 @@ def read_week_csv(path: Path, services: Sequence[str], replications: int, bin_h:
     service_index = {service: i for i, service in enumerate(services)}
     try:
         for header, lines in read_chunks(path):
-            names = parse_columns(lines, header, ["service"], dtype=str)[:, 0]
-            known = np.isin(names, list(service_index))
+            known, svc = _known_services(lines, header, service_index)
             table = parse_columns(lines, header, ["replication", "hour_of_week", *WEEK_FIGURES],
                                   may_be_blank=WEEK_FIGURES)[known]
             rep = _replications(table[:, 0], replications, path)
             hour = _whole_numbers(table[:, 1], HOURS_PER_WEEK, "hour_of_week", "0-167", path)
-            svc = np.array([service_index[name] for name in names[known]], dtype=np.int64)
             np.add.at(seen, (rep, svc, hour), 1)
             for k, name in enumerate(WEEK_FIGURES):
                 figures[name][rep, svc, hour] = table[:, 2 + k]
@@ -123,9 +114,16 @@ def read_week_csv(path: Path, services: Sequence[str], replications: int, bin_h:
             f"({replications} × {len(services)} × {HOURS_PER_WEEK}); replication {r}, {services[s]}, "
             f"hour {h} has {seen[r, s, h]} (a file cut short or from another run: rerun, or delete it "
             f"to fold timeseries.csv)")
-    return WeekProfile(tuple(services), figures["arrivals_per_h"], figures["queue_mean"], figures["busy_mean"],
-                       figures["staffed_mean"], figures["started_per_h"], figures["wait_mean_min"],
-                       bin_h=max(bin_h, 1.0), hours_measured=np.nan_to_num(figures["hours_measured"]))
+    figures["hours_measured"] = np.nan_to_num(figures["hours_measured"])
+    return WeekProfile(tuple(services), **figures, bin_h=max(bin_h, 1.0))
+
+
+def _known_services(lines: list[str], header: list[str],
+                    service_index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines name a service of ``service_index``, and those services' indices."""
+    names = parse_columns(lines, header, ["service"], dtype=str)[:, 0]
+    known = np.isin(names, list(service_index))
+    return known, np.array([service_index[name] for name in names[known]], dtype=np.int64)
 
 
 def _replications(column: np.ndarray, replications: int, path: Path) -> np.ndarray:

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stratsim.analysis.week import WeekFold
+from stratsim.analysis.week import LEVEL_COLUMNS, WEEK_FIGURES, WeekFold
 from stratsim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, WEEKDAYS
 from stratsim.engine.recording import BinBlock
 
-WEEK_COLUMNS = ("replication", "service", "hour_of_week", "weekday", "hour", "hours_measured",
-                "arrivals_per_h", "queue_mean", "busy_mean", "staffed_mean", "started_per_h", "wait_mean_min")
+WEEK_COLUMNS = ("replication", "service", "hour_of_week", "weekday", "hour", *WEEK_FIGURES)
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class WeekPart:
             self.services = block.services
             self.fold = WeekFold(1, len(block.services), self.target.warmup_h, self.target.horizon_h)
         self.fold.add(0, arrays["station"], arrays["time_h"], arrays["bin_h"], arrays["arrivals"],
-                      [arrays[name] for name in ("queue_mean", "busy_mean", "staffed_mean")],
+                      [arrays[name] for name in LEVEL_COLUMNS],
                       arrays["started"], arrays["wait_mean_min"])
 
     def write(self) -> None:
@@ -60,9 +59,7 @@ class WeekPart:
     def rows(self) -> list[tuple]:
         assert self.fold is not None
         week = self.fold.profile(self.services)
-        figures = [week.hours_measured, week.arrivals_per_h, week.queue_mean, week.busy_mean,
-                   week.staffed_mean, week.started_per_h, week.wait_mean_min]
-        columns = [[_cell(value) for value in figure[0].ravel().tolist()] for figure in figures]
+        columns = [[_cell(value) for value in getattr(week, name)[0].ravel().tolist()] for name in WEEK_FIGURES]
         labels = [(self.replication, service, hour, WEEKDAYS[hour // HOURS_PER_DAY], hour % HOURS_PER_DAY)
                   for service in self.services for hour in range(HOURS_PER_WEEK)]
         return [(*label, *values) for label, values in zip(labels, zip(*columns, strict=True), strict=True)]
