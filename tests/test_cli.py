@@ -233,6 +233,16 @@ def test_an_interrupt_while_moving_the_result_in_waits_for_it(small_scenario, tm
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == RESULT_FILES
 
 
+def test_an_interrupt_before_anything_is_staged_exits_130_too(small_scenario, tmp_path, monkeypatch):
+    def interrupted(path):
+        raise KeyboardInterrupt   # Ctrl-C while the scenario is read
+
+    monkeypatch.setattr("stratsim.scenario.load_scenario", interrupted)
+    result = invoke("run", small_scenario, "--out", tmp_path / "o", "-r", "1")
+    assert result.exit_code == 130 and "interrupted" in result.output
+    assert "Aborted" not in result.output and not (tmp_path / "o").exists()
+
+
 def test_validate_counts_the_errors_of_every_file(small_scenario, tmp_path):
     two = write(tmp_path, "two.yaml", SMALL_SCENARIO.replace("    staff: 2\n", "    staff: -2\n", 1)
                 .replace("horizon: 8d", "horizon: soon"))

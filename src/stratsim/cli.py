@@ -42,6 +42,7 @@ from stratsim.runner.output import (
 # ``stratsim --help`` answers at once.
 if TYPE_CHECKING:   # annotations only
     from stratsim.engine.model import Model
+    from stratsim.report.drawer import ReportDrawer
     from stratsim.runner.precision import PrecisionOutcome
     from stratsim.runner.warmup import WarmupChoice
 
@@ -226,7 +227,19 @@ def print_summary(summary: dict, hidden: frozenset[str] = frozenset()) -> None:
     out.print(table)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class StratsimGroup(click.Group):
+    """The verbs, with Ctrl-C anywhere outside a result's staging (say while the scenario is
+    read) ending the command with status 130, as it does inside, not click's "Aborted!" and 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            err.print("interrupted", soft_wrap=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=StratsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="stratsim")
 def main() -> None:
     """stratsim: test a service strategy before you live it."""
@@ -281,6 +294,7 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
 
     from stratsim.analysis.structural import structurally_zero_kpis
     from stratsim.engine.compile import compile_scenario
+    from stratsim.report.drawer import report_drawer
     from stratsim.runner.backends import backend_description, make_evaluator
     from stratsim.runner.execution import ExecutionOptions, check_options, execute
     from stratsim.runner.results import file_sha256, manifest, write_run_files
@@ -303,7 +317,7 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
     signal.signal(signal.SIGTERM, raise_interrupt)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
-    with staging(plan):
+    with staging(plan), report_drawer(not no_report) as drawer:   # the drawer loads while we run
         warnings = print_capacity(model, brief=True)
         with evaluator:   # workers start before the progress bar's thread does
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -325,7 +339,7 @@ def run(scenario_file: Path, replications: int | None, seed: int | None, jobs: i
         info.update(execution.manifest_extras())
         write_run_files(plan.staging, result, info)
         if not no_report:
-            draw_report(plan.staging, plan.target)
+            draw_report(plan.staging, plan.target, drawer)
     target = commit_or_fail(plan)
     print_summary(result.summary, structurally_zero_kpis(model))
     print_perspective(result.summary)
@@ -437,6 +451,7 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
+    from stratsim.report.drawer import report_drawer
     from stratsim.runner import sweep as sweeping
     from stratsim.runner.backends import backend_description, make_evaluator
     from stratsim.runner.results import file_sha256
@@ -472,7 +487,7 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
         return (f"interrupted: {kept} of {total} points are kept in {plan.target}/; finish with: "
                 f"stratsim sweep {scenario_file} --resume {plan.target}")
 
-    with staging(plan, interrupted):
+    with staging(plan, interrupted), report_drawer(not no_report) as drawer:
         with evaluator:
             with Progress(TextColumn("points"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=True) as progress:
@@ -487,7 +502,7 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
             backend=backend_description(evaluator), started_at=started_at,
             wall_time_s=time.perf_counter() - start))
         if not no_report:
-            draw_report(plan.staging, plan.target)
+            draw_report(plan.staging, plan.target, drawer)
     target = commit_or_fail(plan)
     out.print(Text(str(result)), soft_wrap=True)
     out.print(f"results in {target}/", soft_wrap=True)
@@ -495,23 +510,35 @@ def sweep(scenario_file: Path, params: tuple[str, ...], samples: int | None, par
         out.print(f"report: {target / REPORT_FILE}", soft_wrap=True)
 
 
-def draw_report(folder: Path, shown_as: Path) -> None:
-    """Draw the charts and report.html into a finished result's staging folder.
+def draw_report(folder: Path, shown_as: Path, drawer: ReportDrawer | None = None) -> None:
+    """Draw the charts and report.html into a finished result's staging folder: in ``drawer``
+    (started with the simulation, see :mod:`stratsim.report.drawer`) when there is one, else
+    in this process.
 
     A report that cannot be drawn (a bug in a chart) costs the report, never the result: it is
     reported as a warning, with the command that retries it, and the run's files are kept.
     """
-    from stratsim.report import write_report   # matplotlib loads only when a report is drawn
-    from stratsim.report.charts import chart_workers
+    from stratsim.report.drawer import DrawerLost, ReportFailed
 
     try:
+        if drawer is not None:
+            try:
+                drawer.draw(folder, shown_as)
+                return
+            except DrawerLost:
+                pass   # killed or out of memory: draw here, as without a drawer
+        from stratsim.report import write_report   # matplotlib loads only when a report is drawn
+        from stratsim.report.charts import chart_workers
+
         write_report(folder, shown_as=shown_as, workers=chart_workers())
     except (OSError, KeyboardInterrupt):
         raise
     except Exception as error:  # noqa: BLE001 - any bug in a chart must not lose the run
+        kind, message = (error.kind, error.message) if isinstance(error, ReportFailed) else (
+            type(error).__name__, str(error))
         (folder / REPORT_FILE).unlink(missing_ok=True)
         remove_charts(folder / CHARTS_FOLDER)
-        print_warning(f"the report could not be drawn ({type(error).__name__}: {error}); the "
+        print_warning(f"the report could not be drawn ({kind}: {message}); the "
                       f"results are complete: retry with stratsim report {shown_as}")
 
 

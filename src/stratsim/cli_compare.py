@@ -72,6 +72,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     from stratsim.engine.compile import compile_scenario
     from stratsim.errors import StratsimError
     from stratsim.report.tables import comparison_renderables
+    from stratsim.report.drawer import report_drawer
     from stratsim.runner.compare import (
         check_contenders,
         choose_baseline,
@@ -101,7 +102,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     warnings = [f"{name}: {warning}" for name in checks
                 for warning in [w for c in checks[name] for w in c.warnings()] + others[name]]
     brief = [(name, warning) for name in checks for c in checks[name] for warning in c.warnings(brief=True)]
-    with staging(plan):
+    with staging(plan), report_drawer(not no_report) as drawer:   # the drawer loads while we run
         for line in shared_warnings(brief, list(checks)):
             print_warning(line)
         if brief:
@@ -127,7 +128,7 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
         info.update(comparison.execution.manifest_extras())
         write_comparison_files(plan.staging, comparison, info)
         if not no_report:
-            draw_report(plan.staging, plan.target)
+            draw_report(plan.staging, plan.target, drawer)
     target = commit_or_fail(plan)
     for warning in comparison.warnings:
         print_warning(warning)

@@ -1,0 +1,206 @@
+"""The report drawer: started with the simulation, it draws what the command would draw itself,
+and never outlives the command."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+from stratsim.cli import draw_report
+from stratsim.report import drawer as drawing
+from stratsim.report.document import write_report
+from stratsim.report.drawer import DrawerLost, ReportDrawer, ReportFailed, report_drawer
+from tests.conftest import write
+
+
+def chart_digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((folder / "charts").iterdir())}
+
+
+def without_stamp(folder: Path) -> str:
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", html).replace(str(folder), "")
+
+
+def gone(pid: int, wait_s: float = 10.0) -> bool:
+    """Whether process ``pid`` ends within ``wait_s`` (a zombie has ended: its parent, or init
+    for an orphan, has only not collected it yet)."""
+    import time
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+
+
+def test_a_drawer_draws_the_files_the_command_draws_itself(small_run, tmp_path):
+    here = Path(shutil.copytree(small_run, tmp_path / "here"))
+    there = Path(shutil.copytree(small_run, tmp_path / "there"))
+    write_report(here, shown_as=here, workers=2)
+    with report_drawer(True) as drawer:
+        assert drawer is not None
+        pid = drawer.pid
+        drawer.draw(there, there)
+    assert chart_digests(there) == chart_digests(here) and len(chart_digests(here)) >= 5
+    assert without_stamp(there) == without_stamp(here)
+    assert gone(pid)
+
+
+def test_an_unused_drawer_ends_when_the_command_does(tmp_path):
+    with report_drawer(True) as drawer:
+        pid = drawer.pid
+    assert gone(pid)
+
+
+def test_a_drawer_draws_one_report_only(small_run, tmp_path):
+    folder = Path(shutil.copytree(small_run, tmp_path / "run"))
+    with report_drawer(True) as drawer:
+        drawer.draw(folder, folder)
+        with pytest.raises(DrawerLost, match="already"):
+            drawer.draw(folder, folder)
+
+
+def test_an_interrupted_command_ends_its_drawer_and_chart_workers_at_once():
+    with pytest.raises(KeyboardInterrupt):
+        with report_drawer(True) as drawer:
+            pid = drawer.pid
+            assert os.getpgid(pid) == pid   # a group of its own, which Ctrl-C does not reach
+            raise KeyboardInterrupt
+    assert gone(pid)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)   # nothing of its group is left either
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def test_a_drawer_killed_while_drawing_takes_its_chart_workers_with_it(small_run, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setattr("stratsim.report.charts.chart_workers", lambda: 2)   # even on one core
+    folder = Path(shutil.copytree(small_run, tmp_path / "run"))
+    outcome: list[BaseException] = []
+    with report_drawer(True) as drawer:
+        def draw() -> None:
+            try:
+                drawer.draw(folder, folder)
+            except BaseException as error:  # noqa: BLE001 - the test looks at it
+                outcome.append(error)
+
+        waiting = threading.Thread(target=draw)
+        waiting.start()
+        deadline = time.monotonic() + 30
+        while not children(drawer.pid) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        workers = children(drawer.pid)
+        assert workers, "the drawer never started its chart workers"
+        drawer.kill()   # what an interrupted command does
+        waiting.join(10)
+    assert all(gone(pid) for pid in [drawer.pid, *workers])
+    assert len(outcome) == 1 and isinstance(outcome[0], DrawerLost)
+
+
+def test_a_drawer_that_died_is_replaced_by_drawing_here(small_run, tmp_path, capsys):
+    folder = Path(shutil.copytree(small_run, tmp_path / "run"))
+    with report_drawer(True) as drawer:
+        os.kill(drawer.pid, signal.SIGKILL)   # killed, or out of memory
+        draw_report(folder, folder, drawer)
+    assert (folder / "report.html").exists() and chart_digests(folder)
+    assert "could not be drawn" not in "".join(capsys.readouterr())
+
+
+def test_a_dead_drawer_says_so(small_run, tmp_path):
+    with report_drawer(True) as drawer:
+        os.kill(drawer.pid, signal.SIGKILL)
+        with pytest.raises(DrawerLost, match="ended without drawing"):
+            drawer.draw(small_run, small_run)
+
+
+def test_an_error_while_drawing_comes_back_as_the_commands_own_warning(small_run, tmp_path, capsys):
+    folder = Path(shutil.copytree(small_run, tmp_path / "run"))
+    (folder / "summary.json").write_text("{not json", encoding="utf-8")
+    with report_drawer(True) as drawer:
+        with pytest.raises(ReportFailed) as failed:
+            drawer.draw(folder, folder)
+    assert failed.value.kind == "ResultsError" and "summary.json" in failed.value.message
+    with report_drawer(True) as drawer:
+        draw_report(folder, tmp_path / "shown", drawer)
+    printed = "".join(capsys.readouterr())
+    assert "the report could not be drawn (ResultsError:" in printed
+    assert f"stratsim report {tmp_path / 'shown'}" in printed
+    assert not (folder / "report.html").exists() and not (folder / "charts").exists()
+
+
+def test_an_io_error_while_drawing_is_raised_as_itself(small_run, tmp_path):
+    folder = Path(shutil.copytree(small_run, tmp_path / "run"))
+    (folder / "charts").write_text("a file where the charts folder goes", encoding="utf-8")
+    with report_drawer(True) as drawer:
+        with pytest.raises(OSError) as raised:
+            drawer.draw(folder, folder)
+    assert not isinstance(raised.value, (DrawerLost, ReportFailed))
+    assert raised.value.errno is not None and "charts" in str(raised.value.filename)
+
+
+def test_no_drawer_when_not_wanted_or_not_safe_to_fork(monkeypatch):
+    with report_drawer(False) as drawer:
+        assert drawer is None
+    monkeypatch.setattr(drawing.threading, "active_count", lambda: 2)   # another thread runs
+    with report_drawer(True) as drawer:
+        assert drawer is None
+    monkeypatch.setattr(drawing.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(drawing.sys, "platform", "darwin")
+    with report_drawer(True) as drawer:
+        assert drawer is None
+
+
+def test_run_compare_and_sweep_draw_their_reports_in_a_drawer(small_scenario, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from stratsim.cli import main
+
+    asked: list[Path] = []
+    real_draw = ReportDrawer.draw
+
+    def noting_draw(self, folder, shown_as):
+        asked.append(Path(shown_as))
+        return real_draw(self, folder, shown_as)
+
+    monkeypatch.setattr(ReportDrawer, "draw", noting_draw)
+    text = small_scenario.read_text(encoding="utf-8")
+    variant = write(tmp_path, "variant.yaml", text.replace("name: small", "name: variant"))
+    swept = write(tmp_path, "swept.yaml", text + "sweep:\n  params:\n    services.desk.staff: [2, 3]\n")
+    commands = {"run": ["run", small_scenario, "-r", "1"],
+                "compare": ["compare", small_scenario, variant, "-r", "2"],
+                "sweep": ["sweep", swept, "-r", "1"]}
+    for name, args in commands.items():
+        result = CliRunner().invoke(main, [str(a) for a in [*args, "--out", tmp_path / name]])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name / "report.html").exists()
+    assert asked == [tmp_path / name for name in commands]
+
+
+def test_a_drawer_that_could_not_load_the_report_says_why_when_asked(small_run, monkeypatch):
+    def broken() -> None:
+        raise RuntimeError("no fonts here")
+
+    monkeypatch.setattr("stratsim.report.style.load_renderers", broken)
+    with report_drawer(True) as drawer:
+        with pytest.raises(ReportFailed, match="no fonts here") as failed:
+            drawer.draw(small_run, small_run)
+    assert failed.value.kind == "RuntimeError"
