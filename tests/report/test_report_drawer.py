@@ -204,3 +204,76 @@ def test_a_drawer_that_could_not_load_the_report_says_why_when_asked(small_run, 
         with pytest.raises(ReportFailed, match="no fonts here") as failed:
             drawer.draw(small_run, small_run)
     assert failed.value.kind == "RuntimeError"
+
+
+def test_a_drawer_killed_while_drawing_is_replaced_and_its_chart_workers_end(small_run, tmp_path, monkeypatch,
+                                                                             capsys):
+    """The out-of-memory killer takes the drawer while its chart workers run: the command sees
+    it gone (the workers do not hold its end of the pipe), ends the workers and draws itself."""
+    import threading
+    import time
+
+    monkeypatch.setattr("stratsim.report.charts.chart_workers", lambda: 2)
+    folder = Path(shutil.copytree(small_run, tmp_path / "run"))
+    workers: list[int] = []
+    finished, hung = threading.Event(), threading.Event()
+    with report_drawer(True) as drawer:
+        def kill_when_drawing() -> None:
+            deadline = time.monotonic() + 30
+            while not children(drawer.pid) and time.monotonic() < deadline:
+                time.sleep(0.002)
+            workers.extend(children(drawer.pid))
+            os.kill(drawer.pid, signal.SIGKILL)
+            if not finished.wait(60):   # a command waiting for ever: free it, fail the test
+                hung.set()
+                for pid in workers:
+                    os.kill(pid, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_when_drawing)
+        killer.start()
+        draw_report(folder, folder, drawer)
+        finished.set()
+        killer.join()
+    assert not hung.is_set(), "the command kept waiting for a drawer that was killed"
+    assert workers, "the drawer never started its chart workers"
+    assert all(gone(pid) for pid in workers)
+    assert (folder / "report.html").exists() and len(chart_digests(folder)) >= 5
+    assert "could not be drawn" not in "".join(capsys.readouterr())
+
+
+def test_a_drawer_that_cannot_be_forked_leaves_the_report_to_the_command(monkeypatch):
+    def no_more_processes(cls):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ReportDrawer, "start", classmethod(no_more_processes))
+    with report_drawer(True) as drawer:
+        assert drawer is None
+
+
+def test_the_drawer_is_forked_with_interrupts_held_back(monkeypatch):
+    """A Ctrl-C or SIGTERM arriving during the fork waits until the drawer exists (then it is
+    ended with the command), instead of running its handler half-way through the fork."""
+    blocked: list[set[int]] = []
+    real_start = ReportDrawer.start.__func__
+
+    def noting_start(cls):
+        blocked.append(set(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+        return real_start(cls)
+
+    monkeypatch.setattr(ReportDrawer, "start", classmethod(noting_start))
+    before = set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+    with report_drawer(True):
+        assert set(signal.pthread_sigmask(signal.SIG_BLOCK, [])) == before
+    assert {signal.SIGINT, signal.SIGTERM} <= blocked[0]
+
+
+def test_a_drawer_already_collected_is_not_signalled(monkeypatch):
+    """Its process number may be another process's by then."""
+    signalled: list[int] = []
+    with report_drawer(True) as drawer:
+        os.kill(drawer.pid, signal.SIGKILL)
+        os.waitpid(drawer.pid, 0)   # collected, as multiprocessing does when it starts a process
+        drawer._process._popen.returncode = -signal.SIGKILL
+        monkeypatch.setattr(drawing.os, "killpg", lambda pid, sig: signalled.append(pid))
+        drawer.kill()
+    assert signalled == []

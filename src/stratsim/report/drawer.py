@@ -14,19 +14,23 @@ Decisions, and why:
 * **Forked, or not at all.** A fork inherits everything the command has imported and costs
   milliseconds; a fresh interpreter would import the engine's dependencies again. Forking is
   safe only while the command runs a single thread (another thread could hold a lock the
-  child would inherit held), so :func:`report_drawer` gives ``None`` otherwise, and off Linux,
-  and the command then draws in its own process as before.
-* **One report per drawer**, then the process ends: nothing lingers after the command.
+  child would inherit held), so :func:`report_drawer` gives ``None`` otherwise, off Linux, and
+  when the fork itself fails (too many processes); the command then draws in its own process
+  as before. Ctrl-C and SIGTERM are held back during the fork (a handler running half-way
+  through one loses the interrupt or prints tracebacks) and honoured once the drawer exists.
+* **One report per drawer**, then the process ends.
 * **The drawer and its chart workers are a process group of their own**, which ignores
-  Ctrl-C: the command handles interrupts, and on any exception it ends the whole group at
-  once (SIGTERM), so an interrupted command leaves no drawing process behind. Stopping a
-  drawer that was never used is a message, not a signal: the command's other children (pool
-  workers, Dask's forkserver) may hold copies of its end of the pipe, so end-of-file alone
-  would not reach the drawer.
+  Ctrl-C: the command handles interrupts, and on any exception it sends the whole group
+  SIGTERM at once, so an interrupted command leaves no drawing process behind. The group is
+  signalled only while the drawer is not yet collected, so its number cannot have been given
+  to another process. Stopping a drawer that was never used is a message, not a signal: the
+  command's other children (pool workers, Dask's forkserver) may hold copies of its end of the
+  pipe, so end-of-file alone would not reach the drawer.
 * **A drawer that dies unasked** (killed, out of memory) costs nothing but the half second:
-  :meth:`ReportDrawer.draw` raises :class:`DrawerLost` and the command draws in its own
-  process. An error while drawing comes back as its type and message (an ``OSError`` as
-  itself), so the command treats it as it treats its own drawing's errors.
+  its chart workers do not hold its end of the pipe, so the command sees it gone,
+  :meth:`ReportDrawer.draw` ends the workers and raises :class:`DrawerLost`, and the command
+  draws in its own process. An error while drawing comes back as its type and message (an
+  ``OSError`` as itself), so the command treats it as it treats its own drawing's errors.
 """
 
 from __future__ import annotations
@@ -71,7 +75,9 @@ class ReportDrawer:
 
     @classmethod
     def start(cls) -> ReportDrawer:
-        """Fork the drawer; it imports the report's code at once, then waits for :meth:`draw`."""
+        """Fork the drawer; it imports the report's code at once, then waits for :meth:`draw`.
+        Call with SIGINT and SIGTERM blocked (:func:`report_drawer` does): the drawer unblocks
+        them once its own handlers are set, and a fork never runs an interrupt's handler."""
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -82,7 +88,7 @@ class ReportDrawer:
         try:
             os.setpgid(process.pid, process.pid)   # the child does the same: whichever runs first
         except OSError:
-            pass   # it already did, or has ended (draw will tell)
+            pass   # the child has ended already (draw will tell)
         return cls(process, ours)
 
     def draw(self, folder: Path, shown_as: Path) -> None:
@@ -90,7 +96,8 @@ class ReportDrawer:
         :func:`~stratsim.report.charts.chart_workers` processes; return when it is written.
 
         Raises ``OSError`` for an I/O error while writing, :class:`ReportFailed` for any other
-        error while drawing, :class:`DrawerLost` when the drawer is gone without an answer."""
+        error while drawing, :class:`DrawerLost` when the drawer is gone without an answer (its
+        chart workers, if it had started them, are ended first)."""
         if self._done:
             raise DrawerLost("this drawer has drawn its report already")
         self._done = True
@@ -98,6 +105,7 @@ class ReportDrawer:
             self._connection.send(("draw", str(folder), str(shown_as)))
             reply = self._connection.recv()
         except (EOFError, OSError):
+            self._signal_group()
             raise DrawerLost("the report drawer ended without drawing") from None
         status, *details = reply
         if status == "oserror":
@@ -120,26 +128,48 @@ class ReportDrawer:
             self.kill()
 
     def kill(self) -> None:
-        """End the drawer and its chart workers now (the command was interrupted or failed)."""
-        for send in (lambda: os.killpg(self.pid, signal.SIGTERM), self._process.terminate):
-            try:
-                send()
-                break
-            except OSError:
-                continue
+        """Send SIGTERM to the drawer and its chart workers now (the command was interrupted or
+        failed) and wait for the drawer to end."""
+        self._signal_group()
         self._connection.close()
         self._process.join()
+
+    def _signal_group(self) -> None:
+        """SIGTERM to the drawer's process group, while its number is still the drawer's: the
+        drawer not yet collected (alive, or ended and waiting for us), so no other process can
+        have been given its number. A drawer that ``multiprocessing`` has already collected
+        (it does so for ended children whenever it starts a process) is past signalling."""
+        try:
+            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return   # collected: its number may belong to anyone now
+        try:
+            os.killpg(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass   # the group is empty
 
 
 @contextmanager
 def report_drawer(wanted: bool) -> Iterator[ReportDrawer | None]:
     """A drawer started now when ``wanted`` and a fork is safe (Linux, one thread), else
-    ``None``; stopped on the way out, killed with its chart workers if an exception leaves."""
+    ``None`` — also when the fork fails (too many processes): the report is then drawn in the
+    command. Stopped on the way out; ended with its chart workers if an exception leaves."""
     if not wanted or not sys.platform.startswith("linux") or threading.active_count() != 1:
         yield None
         return
-    drawer = ReportDrawer.start()
+    interrupts = {signal.SIGINT, signal.SIGTERM}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, interrupts)   # no handler runs in a fork
     try:
+        drawer = ReportDrawer.start()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        yield None
+        return
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)   # an interrupt held back lands here
         yield drawer
     except BaseException:
         drawer.kill()
@@ -148,14 +178,16 @@ def report_drawer(wanted: bool) -> Iterator[ReportDrawer | None]:
 
 
 def _serve(connection: Any, parents_end: Any) -> None:
-    """The drawer process: load the report's code, then draw the one report asked for."""
+    """The drawer process: load the report's code, then draw the one report asked for.
+
+    Its chart workers do not keep its end of the pipe: were the drawer killed while they run,
+    the command would otherwise wait for an answer for ever instead of seeing it gone."""
     parents_end.close()
-    try:
-        os.setpgid(0, 0)
-    except OSError:
-        pass   # the parent did it first
+    os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the command's own handler
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    os.register_at_fork(after_in_child=connection.close)
     try:
         _draw_when_asked(connection)
     except (EOFError, OSError):
