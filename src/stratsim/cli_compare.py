@@ -71,8 +71,8 @@ def compare(scenario_files: tuple[Path, ...], baseline: str | None, replications
     from stratsim.runner.execution import ExecutionOptions, check_options
     from stratsim.engine.compile import compile_scenario
     from stratsim.errors import StratsimError
-    from stratsim.report.tables import comparison_renderables
     from stratsim.report.drawer import report_drawer
+    from stratsim.report.tables import comparison_renderables
     from stratsim.runner.compare import (
         check_contenders,
         choose_baseline,
