@@ -26,16 +26,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_mm3 import user_environment   # bytecode caches on, as on a user's machine
+
 CHILD = "import sys; sys.path.insert(0, sys.argv.pop(1)); from stratsim.cli import main; main()"
 
 
 def wall_seconds(source: Path, command: list[str], out: Path) -> float:
     """One whole command with stratsim imported from ``source``, to its exit."""
-    environment = dict(os.environ)
-    environment.pop("PYTHONDONTWRITEBYTECODE", None)   # a user's caches are warm
     began = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", CHILD, str(source), *command, "--out", str(out), "--force"],
-                          capture_output=True, text=True, env=environment)
+                          capture_output=True, text=True, env=user_environment())
     seconds = time.perf_counter() - began
     if done.returncode != 0:
         raise SystemExit(f"{source}: exit {done.returncode}\n{done.stderr[-2000:]}")

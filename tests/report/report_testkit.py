@@ -12,8 +12,10 @@ interval, the ``pareto`` flag) and ``sweep-plan.json``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,18 @@ from stratsim.scenario import load_scenario
 ROOT = Path(__file__).parents[2]
 BASELINE = ROOT / "scenarios" / "helpdesk-baseline.yaml"
 EARLY_SHIFT = ROOT / "scenarios" / "helpdesk-early-shift.yaml"
+
+
+def chart_digests(folder: Path) -> dict[str, str]:
+    """Each file of ``folder/charts`` by name: the SHA-256 of its bytes."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((folder / "charts").iterdir())}
+
+
+def report_without_stamp(folder: Path) -> str:
+    """``folder/report.html`` without its time stamp and the folder's own name: what two
+    drawings of the same results must share."""
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", html).replace(str(folder), "")
 
 
 def make_run_folder(folder: Path, scenario_file: Path, replications: int, seed: int | None = None) -> tuple[Path, Any]:

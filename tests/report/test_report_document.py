@@ -7,7 +7,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from report_testkit import write_sweep_folder
+from report_testkit import chart_digests, report_without_stamp, write_sweep_folder
 
 from stratsim.cli import main
 from stratsim.errors import ResultsError
@@ -149,7 +149,6 @@ def test_load_errors_are_results_errors(tmp_path):
 def test_charts_drawn_in_worker_processes_are_the_same_files(small_run, tmp_path, monkeypatch):
     """Two processes drawing the charts give the files one process gives, byte for byte, and
     the same report apart from its time stamp."""
-    import hashlib
     import os
     import shutil
 
@@ -167,11 +166,8 @@ def test_charts_drawn_in_worker_processes_are_the_same_files(small_run, tmp_path
 
     def drawn(workers: int) -> tuple[dict[str, str], str]:
         folder = shutil.copytree(small_run, tmp_path / f"workers-{workers}")
-        report = write_report(folder, workers=workers)
-        files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                 for p in sorted((folder / "charts").iterdir())}
-        html = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", report.path.read_text(encoding="utf-8"))
-        return files, html.replace(str(folder), "")
+        write_report(folder, workers=workers)
+        return chart_digests(folder), report_without_stamp(folder)
 
     serial = drawn(1)
     assert set(savers.read_text().split()) == {str(os.getpid())}

@@ -3,14 +3,14 @@ and never outlives the command."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
 import signal
+import time
 from pathlib import Path
 
 import pytest
+from report_testkit import chart_digests, report_without_stamp
 
 from stratsim.cli import draw_report
 from stratsim.report import drawer as drawing
@@ -19,20 +19,9 @@ from stratsim.report.drawer import DrawerLost, ReportDrawer, ReportFailed, repor
 from tests.conftest import write
 
 
-def chart_digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((folder / "charts").iterdir())}
-
-
-def without_stamp(folder: Path) -> str:
-    html = (folder / "report.html").read_text(encoding="utf-8")
-    return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", html).replace(str(folder), "")
-
-
 def gone(pid: int, wait_s: float = 10.0) -> bool:
     """Whether process ``pid`` ends within ``wait_s`` (a zombie has ended: its parent, or init
     for an orphan, has only not collected it yet)."""
-    import time
-
     deadline = time.monotonic() + wait_s
     while True:
         try:
@@ -55,7 +44,7 @@ def test_a_drawer_draws_the_files_the_command_draws_itself(small_run, tmp_path):
         pid = drawer.pid
         drawer.draw(there, there)
     assert chart_digests(there) == chart_digests(here) and len(chart_digests(here)) >= 5
-    assert without_stamp(there) == without_stamp(here)
+    assert report_without_stamp(there) == report_without_stamp(here)
     assert gone(pid)
 
 
@@ -89,9 +78,16 @@ def children(pid: int) -> list[int]:
     return [int(c) for c in path.read_text().split()] if path.exists() else []
 
 
+def chart_workers_started(drawer: int, wait_s: float = 30.0) -> list[int]:
+    """The drawer's children once it has any (its chart workers, forked as drawing starts)."""
+    deadline = time.monotonic() + wait_s
+    while not children(drawer) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    return children(drawer)
+
+
 def test_a_drawer_killed_while_drawing_takes_its_chart_workers_with_it(small_run, tmp_path, monkeypatch):
     import threading
-    import time
 
     monkeypatch.setattr("stratsim.report.charts.chart_workers", lambda: 2)   # even on one core
     folder = Path(shutil.copytree(small_run, tmp_path / "run"))
@@ -105,10 +101,7 @@ def test_a_drawer_killed_while_drawing_takes_its_chart_workers_with_it(small_run
 
         waiting = threading.Thread(target=draw)
         waiting.start()
-        deadline = time.monotonic() + 30
-        while not children(drawer.pid) and time.monotonic() < deadline:
-            time.sleep(0.005)
-        workers = children(drawer.pid)
+        workers = chart_workers_started(drawer.pid)
         assert workers, "the drawer never started its chart workers"
         drawer.kill()   # what an interrupted command does
         waiting.join(10)
@@ -211,7 +204,6 @@ def test_a_drawer_killed_while_drawing_is_replaced_and_its_chart_workers_end(sma
     """The out-of-memory killer takes the drawer while its chart workers run: the command sees
     it gone (the workers do not hold its end of the pipe), ends the workers and draws itself."""
     import threading
-    import time
 
     monkeypatch.setattr("stratsim.report.charts.chart_workers", lambda: 2)
     folder = Path(shutil.copytree(small_run, tmp_path / "run"))
@@ -219,10 +211,7 @@ def test_a_drawer_killed_while_drawing_is_replaced_and_its_chart_workers_end(sma
     finished, hung = threading.Event(), threading.Event()
     with report_drawer(True) as drawer:
         def kill_when_drawing() -> None:
-            deadline = time.monotonic() + 30
-            while not children(drawer.pid) and time.monotonic() < deadline:
-                time.sleep(0.002)
-            workers.extend(children(drawer.pid))
+            workers.extend(chart_workers_started(drawer.pid))
             os.kill(drawer.pid, signal.SIGKILL)
             if not finished.wait(60):   # a command waiting for ever: free it, fail the test
                 hung.set()
