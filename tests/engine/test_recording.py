@@ -70,9 +70,12 @@ def _trajectory(scenario: Scenario, seed: int) -> tuple[list, list[tuple[float, 
         step()
         states.append((env.now, [_state(s) for s in stations]))
 
-    def recording_run(env, last) -> None:   # SimPy's own loop, one recorded step at a time
-        while last.callbacks is not None:
+    def recording_run(env, last) -> None:   # Clock.step, one recorded step at a time
+        while True:
+            made = env._queue[0][2]
             recording_step()
+            if made == last:
+                return
 
     env.step = recording_step  # type: ignore[method-assign]
     with pytest.MonkeyPatch.context() as patch:

@@ -188,8 +188,9 @@ segments:
 
 @pytest.mark.parametrize("example", ["helpdesk-surge.yaml", "helpdesk-promotion.yaml", "cloud-portfolio.yaml"])
 def test_the_engines_event_loop_is_simpys(monkeypatch, example):
-    """``run_until`` writes SimPy's ``step`` out; SimPy's own ``Environment.run`` over the same
-    events gives the same record, bit for bit (strategy rules, dependencies, churn included)."""
+    """``run_until`` writes ``Clock.step`` out; SimPy's own ``Environment.run`` stepping through
+    the same calls gives the same record, bit for bit (strategy rules, dependencies, churn
+    included)."""
     from pathlib import Path
 
     from stratsim.engine import replication as replication_module
@@ -198,5 +199,24 @@ def test_the_engines_event_loop_is_simpys(monkeypatch, example):
     scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / example)
     model = compile_scenario(scenario.model_copy(update={"horizon": min(scenario.horizon, 6 * 7 * 24.0)}))
     ours = run_replication(model, 9, 1)
-    monkeypatch.setattr(replication_module, "run_until", lambda env, last: env.run(until=last))
+    monkeypatch.setattr(replication_module, "run_until", simpy_run_until)
     assert run_replication(model, 9, 1) == ours
+
+
+
+def simpy_run_until(clock, last: int) -> None:
+    """``run_until`` by SimPy's ``Environment.run``: every step through :meth:`Clock.step`,
+    stopped by SimPy's own ``StopSimulation`` once the call ``last`` is made."""
+    from simpy.core import StopSimulation
+
+    def then_stop(function):
+        def call(value) -> None:
+            function(value)
+            raise StopSimulation(None)
+        return call
+
+    queue = clock._queue
+    index = next(i for i, entry in enumerate(queue) if entry[2] == last)
+    at_h, priority, _, function, value = queue[index]
+    queue[index] = (at_h, priority, last, then_stop(function), value)   # same place in the heap
+    clock.run()

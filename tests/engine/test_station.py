@@ -1,11 +1,10 @@
 """A station's rules, driven customer by customer on a SimPy clock."""
 
-import simpy
 import pytest
 
 from stratsim.engine.distributions import DurationDistribution
 from stratsim.engine.cells import Account, Cell
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import Clock, Priority, schedule
 from stratsim.engine.model import StationSpec, TierSpec
 from stratsim.strategy.rosters import StaffSchedule
 from stratsim.engine.station import UNLIMITED, Customer, Station
@@ -15,7 +14,7 @@ def make_station(staff=1, queue_capacity=None, tiers=None):
     tiers = tiers or (TierSpec("default", 0, 0, 1.0, None),)
     spec = StationSpec("desk", 0, staff, StaffSchedule(()), queue_capacity,
                        DurationDistribution("exponential", (1.0,), 1.0, 1.0), tiers, False, 10.0, 0.0, 0.0, 0.0)
-    env = simpy.Environment()
+    env = Clock()
     station = Station(env, spec, staff)
     station.counting = True
     return env, station
@@ -27,8 +26,8 @@ def arrive_at(env, station, at_h, work_h, cell, level=0, balk_at=UNLIMITED, pati
         if log is not None:
             log.append(customer)
         if station.arrive(customer, env.now, balk_at) and patience_h is not None:
-            Callback(env, env.now + patience_h, Priority.RENEGE, station.renege, customer)
-    Callback(env, at_h, Priority.ARRIVAL, arrive)
+            schedule(env, env.now + patience_h, Priority.RENEGE, station.renege, customer)
+    schedule(env, at_h, Priority.ARRIVAL, arrive)
 
 
 def cell(sla_wait_h=None, unit_price=10.0, tier=0):
@@ -106,7 +105,7 @@ def test_leaving_server_finishes_its_customer_and_counts_as_staffed():
     arrive_at(env, station, 0.0, 3.0, c)
     arrive_at(env, station, 0.0, 3.0, c)
     arrive_at(env, station, 0.5, 1.0, c)                       # waits
-    Callback(env, 1.0, Priority.STAFFING, lambda e: station.set_staff(1))
+    schedule(env, 1.0, Priority.STAFFING, lambda e: station.set_staff(1))
     env.run()
     # both keep serving until 3; the waiting one starts at 3 with one server on duty
     assert c.wait_sum_h == pytest.approx(2.5)
@@ -120,7 +119,7 @@ def test_added_staff_take_waiting_customers_at_once():
     c = cell()
     arrive_at(env, station, 0.0, 1.0, c)
     arrive_at(env, station, 0.0, 1.0, c)
-    Callback(env, 2.0, Priority.STAFFING, lambda e: station.set_staff(2))
+    schedule(env, 2.0, Priority.STAFFING, lambda e: station.set_staff(2))
     env.run()
     assert c.wait_sum_h == pytest.approx(4.0)
     assert c.served == 2
@@ -132,7 +131,7 @@ def test_completions_are_booked_only_while_counting():
     c = cell()
     arrive_at(env, station, 0.0, 1.0, c)
     arrive_at(env, station, 0.0, 1.0, c)
-    Callback(env, 1.5, Priority.BOOKKEEPING, lambda e: setattr(station, "counting", True))
+    schedule(env, 1.5, Priority.BOOKKEEPING, lambda e: setattr(station, "counting", True))
     env.run()
     assert c.served == 2                       # the cohort counts both
     assert c.account.completed == 1            # the period only the one completed at 2.0
@@ -145,12 +144,12 @@ def test_completions_are_booked_only_while_counting():
 INSERTION_ORDERS = pytest.mark.parametrize("late", [False, True], ids=["inserted-first", "inserted-last"])
 
 
-def schedule(env, at_h, priority, function, late):
+def schedule_now_or_late(env, at_h, priority, function, late):
     """Schedule ``function`` at ``at_h``, inserting it into the heap now or at 0.9 h."""
     if late:
-        Callback(env, 0.9, Priority.BOOKKEEPING, lambda e: Callback(env, at_h, priority, function))
+        schedule(env, 0.9, Priority.BOOKKEEPING, lambda e: schedule(env, at_h, priority, function))
     else:
-        Callback(env, at_h, priority, function)
+        schedule(env, at_h, priority, function)
 
 
 @INSERTION_ORDERS
@@ -160,8 +159,8 @@ def test_a_shift_ending_at_a_departure_takes_no_new_customer(late):
     arrive_at(env, station, 0.0, 1.0, c)
     arrive_at(env, station, 0.0, 1.0, c)
     arrive_at(env, station, 0.5, 1.0, c)   # waits for a server
-    schedule(env, 1.0, Priority.STAFFING, lambda e: station.set_staff(0), late)
-    Callback(env, 3.0, Priority.STAFFING, lambda e: station.set_staff(1))
+    schedule_now_or_late(env, 1.0, Priority.STAFFING, lambda e: station.set_staff(0), late)
+    schedule(env, 3.0, Priority.STAFFING, lambda e: station.set_staff(1))
     env.run()
     # the servers going off shift at 1.0 do not take the waiting customer: it waits until 3.0
     assert c.wait_sum_h == pytest.approx(2.5)
@@ -176,7 +175,7 @@ def test_a_server_freed_as_patience_runs_out_serves_that_customer(departure_inse
         # after the second customer's renege (at 0.25 + 0.75 = 1.0) was inserted at 0.25
         env, station = make_station(staff=0)
         arrive_at(env, station, 0.0, 0.5, c)
-        Callback(env, 0.5, Priority.STAFFING, lambda e: station.set_staff(1))
+        schedule(env, 0.5, Priority.STAFFING, lambda e: station.set_staff(1))
     else:
         env, station = make_station(staff=1)
         arrive_at(env, station, 0.0, 1.0, c)
@@ -190,7 +189,7 @@ def test_an_arrival_at_a_departure_finds_the_server_free(late):
     env, station = make_station(staff=1, queue_capacity=0)
     c = cell()
     arrive_at(env, station, 0.0, 1.0, c)
-    schedule(env, 1.0, Priority.ARRIVAL,
+    schedule_now_or_late(env, 1.0, Priority.ARRIVAL,
              lambda e: station.arrive(Customer(env.now, 1.0, 0, c), env.now, UNLIMITED), late)
     env.run()
     assert (c.served, c.blocked) == (2, 0)

@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-
-from simpy.core import Environment
-from simpy.events import Event
+from heapq import heappush
 
 from stratsim.economics.satisfaction import SCORE_LOST
 from stratsim.engine.cells import Cell
 from stratsim.engine.distributions import sampler
-from stratsim.engine.events import ARRIVAL, RENEGE, Callback
+from stratsim.engine.events import ARRIVAL, RENEGE, Clock, schedule
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.engine.model import DemandSpec, TierSpec
 from stratsim.engine.rng import Role, batched, make_stream
@@ -129,7 +127,7 @@ class DemandSource:
 
     def __init__(
         self,
-        env: Environment,
+        env: Clock,
         spec: DemandSpec,
         station: Station,
         cells: list[Cell],
@@ -164,6 +162,7 @@ class DemandSource:
         self._runs = constant_runs(spec.rate_by_hour)
         self._constant_rate = spec.rate_by_hour[0] if spec.is_constant_rate else None
         self._arrival = self._arrive   # the bound method made once, not once per customer
+        self._agenda, self._ids = env._queue, env._eid   # type: ignore[attr-defined]
 
     def use_cells(self, cells: list[Cell]) -> None:
         """Count the following arrivals in ``cells`` (switched at the end of warm-up and horizon)."""
@@ -179,8 +178,8 @@ class DemandSource:
             at = now + mass / rate if rate > 0.0 else math.inf
         else:
             at = next_arrival_h(now, mass, self._rates, self._runs, self.spec.growth_per_hour, self.until_h)
-        if at < self.until_h:
-            Callback(self.env, at, ARRIVAL, self._arrival)
+        if at < self.until_h:   # schedule(...) written out: once per customer
+            heappush(self._agenda, (at, ARRIVAL, next(self._ids), self._arrival, None))
 
     def _choose_tier(self) -> int:
         if self._tier_uniform is None:
@@ -191,13 +190,13 @@ class DemandSource:
                 return tier
         return self.spec.tier_choice[-1][1]
 
-    def _arrive(self, event: Event) -> None:
+    def _arrive(self, _: None) -> None:
         now = self.env._now
         tier = self._single_tier if self._tier_uniform is None else self._choose_tier()   # one tier: no call
         customer = Customer(now, self._work(), self.tiers[tier].level, self.cells[tier])
         patience = self._patience() if self._patience is not None else None
         if self.station.arrive(customer, now, self.balk_at) and patience is not None:
-            Callback(self.env, now + patience, RENEGE, self.station.renege, customer)
+            schedule(self.env, now + patience, RENEGE, self.station.renege, customer)
         self._schedule_after(now)
 
 
@@ -213,7 +212,7 @@ class DynamicDemandSource(DemandSource):
     paying the price then.
     """
 
-    def __init__(self, env: Environment, spec: DemandSpec, station: Station, cells: list[Cell],
+    def __init__(self, env: Clock, spec: DemandSpec, station: Station, cells: list[Cell],
                  seed: int, replication: int, until_h: float) -> None:
         super().__init__(env, spec, station, cells, seed, replication, until_h)
         self.factor = 1.0
@@ -247,7 +246,7 @@ class DynamicDemandSource(DemandSource):
             at = next_arrival_h(now, mass / factor, self._rates, self._runs, self.spec.growth_per_hour,
                                 self.until_h)
         if at < self.until_h:
-            Callback(self.env, at, ARRIVAL, self._arrive_dynamic, self.generation)
+            schedule(self.env, at, ARRIVAL, self._arrive_dynamic, self.generation)
 
     def set_factor(self, factor: float, now: float) -> None:
         """Change the strategy's rate multiplier at ``now``, re-timing the pending arrival exactly."""
@@ -274,8 +273,8 @@ class DynamicDemandSource(DemandSource):
         self.factor = factor
         self._schedule(now, max(0.0, self.mass - consumed))
 
-    def _arrive_dynamic(self, event: Event) -> None:
-        if event._value != self.generation:
+    def _arrive_dynamic(self, generation: int) -> None:
+        if generation != self.generation:
             return  # re-timed since: a newer arrival event stands for this customer
         now = self.env._now
         tier = self._choose_tier()
@@ -290,7 +289,7 @@ class DynamicDemandSource(DemandSource):
             if back is not None:
                 self._defer(customer, patience, back)
             elif self.station.arrive(customer, now, self.balk_at) and patience is not None:
-                Callback(self.env, now + patience, RENEGE, self.station.renege, customer)
+                schedule(self.env, now + patience, RENEGE, self.station.renege, customer)
         self._schedule(now, self._unit())
 
     def _deferred_until(self, now: float, uniform: float) -> float | None:
@@ -312,7 +311,7 @@ class DynamicDemandSource(DemandSource):
         cell.arrivals += 1
         cell.deferred += 1
         cell.in_system += 1  # the drain waits for it, and it counts as in the system meanwhile
-        Callback(self.env, back_h, ARRIVAL, self._come_back, (customer, patience))
+        schedule(self.env, back_h, ARRIVAL, self._come_back, (customer, patience))
 
     def _not_offered(self, cell: Cell, now: float, patience: float | None) -> None:
         """The service is not offered: to the first offered fallback, else unavailable."""
@@ -326,8 +325,8 @@ class DynamicDemandSource(DemandSource):
         cell.satisfaction_sum += SCORE_LOST
         self.station.arrivals_total += 1
 
-    def _come_back(self, event: Event) -> None:
-        customer, patience = event._value
+    def _come_back(self, returning: tuple[QuotedCustomer, float | None]) -> None:
+        customer, patience = returning
         now = self.env._now
         cell = customer.cell
         cell.in_system -= 1
@@ -337,4 +336,4 @@ class DynamicDemandSource(DemandSource):
             cell.arrivals -= 1  # counted when it first arrived
             self._not_offered(cell, now, patience)
         elif self.station.rearrive(customer, now, self.balk_at) and patience is not None:
-            Callback(self.env, now + patience, RENEGE, self.station.renege, customer)
+            schedule(self.env, now + patience, RENEGE, self.station.renege, customer)

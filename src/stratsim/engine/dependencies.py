@@ -34,13 +34,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from simpy.core import Environment
-from simpy.events import Event
-
 from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
 from stratsim.engine.cells import FREE_QUOTE, MEASURED, REQUEST_SEGMENT, Account, Cell
 from stratsim.engine.distributions import sampler
-from stratsim.engine.events import ARRIVAL, Callback
+from stratsim.engine.events import ARRIVAL, Clock, schedule
 from stratsim.engine.model import DependencySpec, Model, StationSpec
 from stratsim.engine.rng import Origin, Role, batched, make_origin_stream, make_stream
 from stratsim.engine.station import UNLIMITED, WAITING, Customer, PricedStation, QuotedCustomer, Station
@@ -99,7 +96,7 @@ class DependentStation(Station):
     sends_blocking = False
     """Whether any of ``out_edges`` is blocking (then some arrivals' completions are held)."""
 
-    def __init__(self, env: Environment, spec: StationSpec, staff: int) -> None:
+    def __init__(self, env: Clock, spec: StationSpec, staff: int) -> None:
         super().__init__(env, spec, staff)
         self.ends_in_window = 0
         self.sojourn_sum_h = 0.0
@@ -126,8 +123,7 @@ class DependentStation(Station):
         self.deciders[origin] = deciders
         return deciders
 
-    def _depart(self, event: Event) -> None:
-        customer: Customer = event._value
+    def _depart(self, customer: Customer) -> None:
         now = self.env._now
         if self.counting:
             self.ends_in_window += 1
@@ -139,7 +135,7 @@ class DependentStation(Station):
             self.network.hold(customer, held, self)
             self._release(now)
         else:
-            super()._depart(event)
+            super()._depart(customer)
             self.network.finished(customer, self, now)
 
     def _start(self, customer: Customer, now: float) -> None:
@@ -227,7 +223,7 @@ class DependencyNetwork:
     bookkeeping events (before any arrival at that instant), like the demand sources' cells.
     """
 
-    def __init__(self, env: Environment, model: Model, stations: Sequence[Station], seed: int,
+    def __init__(self, env: Clock, model: Model, stations: Sequence[Station], seed: int,
                  replication: int, priced: frozenset[int], book: CohortBook) -> None:
         self.env = env
         self.model = model
@@ -251,10 +247,10 @@ class DependencyNetwork:
 
     # -- requests ---------------------------------------------------------------------
     def send(self, edge: Edge, parent: Customer | None, now: float) -> None:
-        Callback(self.env, now, ARRIVAL, self._arrive, (edge, parent))
+        schedule(self.env, now, ARRIVAL, self._arrive, (edge, parent))
 
-    def _arrive(self, event: Event) -> None:
-        edge, parent = event._value
+    def _arrive(self, sent: tuple[Edge, Customer | None]) -> None:
+        edge, parent = sent
         now = self.env._now
         request = Request(now, edge.work(), edge.level, edge.cells[self.book.cohort])
         request.quote = FREE_QUOTE

@@ -1,14 +1,21 @@
-"""The one event type the engine schedules, and the fixed order of simultaneous events.
+"""The engine's clock: SimPy's environment, whose agenda also holds plain calls, and the fixed
+order of simultaneous events.
 
-A SimPy process per customer costs a generator, a process object and several events; the
-engine instead schedules a :class:`Callback` — an already-triggered event carrying the
-customer as its value — directly on the environment's heap. The loop (:func:`run_until`,
-SimPy's own ``step`` written out) pops it at its time and calls the function with the event.
-This is how the engine keeps its per customer cost near that of SimPy's event loop itself.
+A SimPy process per customer costs a generator, a process object and several events. The
+engine schedules instead a **call** — ``function(value)`` at an absolute time — straight on
+the environment's heap, as the entry ``(at_h, priority, id, function, value)`` next to
+SimPy's own ``(time, priority, id, event)`` entries. The loop (:func:`run_until`) pops a call
+and makes it: no event object, no callback list, for each of the two or three events a
+customer causes. This is how the engine keeps its per customer cost near that of a bare
+callback loop.
 
-**Simultaneous events.** SimPy's heap orders events by ``(time, priority, insertion
-number)``. Every callback carries a :class:`Priority`, so events at the same instant happen
-in one documented order whatever the order they were scheduled in:
+A :class:`Clock` is still a complete SimPy environment: its :meth:`Clock.step` makes a call
+or processes a SimPy event, whichever is next, so ``Clock.run()``, timeouts and processes work
+on it, interleaved with the engine's calls in one order.
+
+**Simultaneous events.** The heap orders entries by ``(time, priority, id)``, ids counting
+up as entries are scheduled. Every call carries a :class:`Priority`, so events at the same
+instant happen in one documented order whatever the order they were scheduled in:
 
 1. ``BOOKKEEPING`` — the end of the warm-up, the horizon, time-bin closes: they observe the
    state just before the instant's changes;
@@ -25,9 +32,9 @@ in one documented order whatever the order they were scheduled in:
 Events of one kind at one instant commute (two departures at one station start the same
 waiting customers in either order), so insertion order decides nothing that is measured.
 
-This relies on how SimPy 4 represents a triggered event (``_ok``, ``_value``, ``callbacks``)
-and on its heap entries; ``pyproject.toml`` pins ``simpy<5`` for that reason, and
-``tests/engine/test_station.py`` exercises it directly.
+This relies on how SimPy 4 represents its heap (``_queue``, ``_eid``, ``_now``);
+``pyproject.toml`` pins ``simpy<5`` for that reason, and ``tests/engine/test_events.py``
+exercises it directly.
 """
 
 from __future__ import annotations
@@ -38,7 +45,6 @@ from heapq import heappop, heappush
 from typing import Any
 
 from simpy.core import Environment
-from simpy.events import Event
 
 
 class Priority(IntEnum):
@@ -56,41 +62,55 @@ class Priority(IntEnum):
 #: through the enum class (about 0.1 µs), which a long run would pay once per event.
 DEPARTURE, RENEGE, ARRIVAL = Priority.DEPARTURE, Priority.RENEGE, Priority.ARRIVAL
 
+#: A call's heap entry: ``(at_h, priority, id, function, value)``; SimPy's own have 4 items.
+CALL_ENTRY = 5
 
-class Callback(Event):
-    """Call ``function(event)`` at absolute time ``at_h``; ``event.value`` is ``value``.
+Call = Callable[[Any], None]
+
+
+class Clock(Environment):
+    """SimPy's environment, whose heap also holds the engine's calls (see the module docstring)."""
+
+    def step(self) -> None:
+        """Make the next call, or process the next SimPy event (SimPy's own ``step``)."""
+        queue = self._queue  # type: ignore[attr-defined]
+        if queue and len(queue[0]) == CALL_ENTRY:
+            self._now, _, _, function, value = heappop(queue)
+            function(value)
+        else:
+            super().step()
+
+
+def schedule(clock: Environment, at_h: float, priority: Priority, function: Call, value: Any = None) -> int:
+    """Call ``function(value)`` at absolute time ``at_h``; return the call's id.
 
     The time is absolute, not a delay, so two events meant for the same instant (a roster
-    change at 08:00 and a departure at 07:00 + 1 h) land on exactly the same float.
+    change at 08:00 and a departure at 07:00 + 1 h) land on exactly the same float. The hot
+    paths (an arrival, a departure) push the same entry themselves, without this call.
     """
-
-    def __init__(
-        self,
-        env: Environment,
-        at_h: float,
-        priority: Priority,
-        function: Callable[[Event], None],
-        value: Any = None,
-    ) -> None:
-        self.env = env
-        self.callbacks = [function]
-        self._value = value
-        self._ok = True
-        heappush(env._queue, (at_h, priority, next(env._eid), self))  # type: ignore[attr-defined]
+    entry_id = next(clock._eid)  # type: ignore[attr-defined]
+    heappush(clock._queue, (at_h, priority, entry_id, function, value))  # type: ignore[attr-defined]
+    return entry_id
 
 
-def run_until(env: Environment, last: Event) -> None:
-    """Process the scheduled events in order up to and including ``last``.
+def run_until(clock: Environment, last: int) -> None:
+    """Make the scheduled calls in order up to and including the one whose id is ``last``.
 
-    SimPy's ``Environment.run(until=last)`` with its ``step`` written out, since this loop runs
-    once per event of a run. What ``step`` does besides is not needed here: every event the
-    engine schedules is a :class:`Callback`, born triggered and never failed, and ``last`` is
-    on the heap before the loop starts, so the heap cannot run dry first."""
-    queue = env._queue  # type: ignore[attr-defined]
+    :meth:`Clock.step` written out, since this loop runs once per event of a run: the engine
+    schedules only calls, and ``last`` is on the heap before the loop starts, so the heap
+    cannot run dry first."""
+    queue = clock._queue  # type: ignore[attr-defined]
     while True:
-        env._now, _, _, event = heappop(queue)  # type: ignore[attr-defined]
-        callbacks, event.callbacks = event.callbacks, None
-        for callback in callbacks:
-            callback(event)
-        if event is last:
+        clock._now, _, entry_id, function, value = heappop(queue)  # type: ignore[attr-defined]
+        function(value)
+        if entry_id == last:
             return
+
+
+def run_while(clock: Environment, until_h: float, going: Callable[[], bool]) -> None:
+    """Make the scheduled calls in order while the next is due by ``until_h`` and ``going()``
+    (asked before each call)."""
+    queue = clock._queue  # type: ignore[attr-defined]
+    while queue and queue[0][0] <= until_h and going():
+        clock._now, _, _, function, value = heappop(queue)  # type: ignore[attr-defined]
+        function(value)

@@ -25,12 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from simpy.core import Environment
-
 from stratsim.economics.satisfaction import SCORE_LOST
 from stratsim.engine.cells import FREE_QUOTE, Cell
 from stratsim.engine.distributions import compile_distribution, sampler
-from stratsim.engine.events import RENEGE, Callback
+from stratsim.engine.events import RENEGE, Clock, schedule
 from stratsim.engine.model import DemandSpec, LifecycleSpec, RouteSpec, StationSpec
 from stratsim.engine.rng import Origin, Role, batched, entity_key, fallback_id, make_stream
 from stratsim.engine.station import QuotedCustomer, Station
@@ -166,7 +164,7 @@ class Router:
     ``free``: what it sends is a request, not a sale (a complaint to the desk): quoted no price.
     """
 
-    def __init__(self, env: Environment, route: RouteSpec, station: Station, segment: int,
+    def __init__(self, env: Clock, route: RouteSpec, station: Station, segment: int,
                  book: CellBook, seed: int, replication: int, work_role: Role, tier_role: Role,
                  origin: Origin, *, free: bool = False) -> None:
         self.env = env
@@ -197,7 +195,7 @@ class Router:
         customer.quote = FREE_QUOTE if self.free else (station.price, 1.0)
         customer.origin = self.origin
         if station.arrive(customer, now, balk_at) and patience is not None:
-            Callback(self.env, now + patience, RENEGE, station.renege, customer)
+            schedule(self.env, now + patience, RENEGE, station.renege, customer)
         return cell
 
 
@@ -232,7 +230,7 @@ class Redirect:
         return False
 
 
-def wire_fallbacks(env: Environment, lifecycle: LifecycleSpec | None, sources: list,
+def wire_fallbacks(env: Clock, lifecycle: LifecycleSpec | None, sources: list,
                    stations: list[Station], book: CohortBook, seed: int, replication: int) -> None:
     """Give each dynamic demand source with a fallback chain its :class:`Redirect`."""
     if lifecycle is None:

@@ -17,12 +17,9 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from simpy.core import Environment
-from simpy.events import Event
-
 from stratsim.clock import HOURS_PER_DAY
 from stratsim.engine.cells import Account
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import Clock, Priority, schedule
 from stratsim.engine.metrics import station_kpis
 from stratsim.engine.model import Model
 from stratsim.engine.recording import StationSums
@@ -47,7 +44,7 @@ def month_bounds_h(warmup_h: float, horizon_h: float) -> list[tuple[float, float
 class MonthlyCosts:
     """Snapshots at the month boundaries inside the window; the month costs at the end."""
 
-    def __init__(self, env: Environment, model: Model, stations: Sequence[Station],
+    def __init__(self, env: Clock, model: Model, stations: Sequence[Station],
                  accounts: Sequence[Sequence[Account]]) -> None:
         self.env = env
         self.model = model
@@ -57,12 +54,12 @@ class MonthlyCosts:
 
     def start(self) -> None:
         for _, end in month_bounds_h(self.model.warmup_h, self.model.horizon_h)[:-1]:
-            Callback(self.env, end, Priority.BOOKKEEPING, self._snapshot)
+            schedule(self.env, end, Priority.BOOKKEEPING, self._snapshot)
 
     def _completed(self) -> list[int]:
         return [sum(a.completed for a in accounts) for accounts in self.accounts]
 
-    def _snapshot(self, event: Event) -> None:
+    def _snapshot(self, _: None) -> None:
         now = self.env._now
         self.snapshots.append(([StationSums.of(s, now) for s in self.stations], self._completed()))
 

@@ -34,13 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from simpy.core import Environment
-from simpy.events import Event
-
 from stratsim.economics.relationship import complaint_probability
 from stratsim.economics.satisfaction import BEST, SCORE_LOST
 from stratsim.engine.cells import DRAIN, MEASURED, REQUEST_SEGMENT, WARM, Account, Cell
-from stratsim.engine.events import ARRIVAL, Callback
+from stratsim.engine.events import ARRIVAL, Clock, schedule
 from stratsim.engine.lifecycle import CohortBook, Router
 from stratsim.engine.model import Model, RelationshipSpec, RouteSpec, StationSpec
 from stratsim.engine.rng import Origin, Role, batched, entity_key, make_stream, pair_id
@@ -170,7 +167,7 @@ def desk_requests(model: Model, priced: frozenset[int]) -> dict[int, DeskRequest
 class Relationship:
     """The complaints and customer base of one segment during one replication."""
 
-    def __init__(self, env: Environment, spec: RelationshipSpec, model: Model, sources: list,
+    def __init__(self, env: Clock, spec: RelationshipSpec, model: Model, sources: list,
                  stations: list[Station], book: CohortBook, seed: int, replication: int,
                  desk_cells: DeskRequests | None) -> None:
         self.env = env
@@ -198,7 +195,7 @@ class Relationship:
             return
         cell.complaints += 1
         if self.desk is not None:
-            Callback(self.env, self.env._now, ARRIVAL, self._to_desk)
+            schedule(self.env, self.env._now, ARRIVAL, self._to_desk)
         if self.remaining is not None and self.spec.churn > 0.0 and self._churn() < self.spec.churn:
             if self.remaining > 0:
                 self.remaining -= 1
@@ -207,7 +204,7 @@ class Relationship:
                 for source in self.sources:
                     source.set_base_share(share, self.env._now)
 
-    def _to_desk(self, event: Event) -> None:
+    def _to_desk(self, _: None) -> None:
         """A complaint reaches the desk; one that is not offered (before its launch, after its
         retirement) turns it away as ``unavailable`` (it would wait for staff that never come)."""
         desk = self.desk
@@ -217,7 +214,7 @@ class Relationship:
             desk.turn_away(self.env._now)  # type: ignore[union-attr]
 
 
-def start_relationships(env: Environment, model: Model, sources: list, stations: list[Station],
+def start_relationships(env: Clock, model: Model, sources: list, stations: list[Station],
                         cells: Iterable[Cell], book: CohortBook, seed: int, replication: int,
                         desks: dict[int, DeskRequests]) -> dict[int, Relationship]:
     """One :class:`Relationship` per segment that has one, bound to its customer cells; its

@@ -27,15 +27,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import simpy
-from simpy.events import Event
 
 from stratsim.economics.finance import budget_months, showback_record
 from stratsim.engine.cells import DRAIN, MEASURED, WARM, Account, Cell
 from stratsim.engine.demand import DemandSource, DynamicDemandSource
 from stratsim.engine.dependencies import DependencyNetwork, station_class
 from stratsim.engine.lifecycle import CohortBook, wire_fallbacks
-from stratsim.engine.events import Callback, Priority, run_until
+from stratsim.engine.events import Clock, Priority, run_until, run_while, schedule
 from stratsim.engine.metrics import KpiRecord, replication_kpis, wait_histograms
 from stratsim.engine.model import Model
 from stratsim.engine.months import MonthlyCosts
@@ -95,7 +93,7 @@ class Replication:
     ) -> None:
         self.model = model
         self.waits_sink = waits_sink
-        self.env = simpy.Environment()
+        self.env = Clock()
         priced = _priced(model)
         self.stations = [
             (station_class(model, spec.index, spec.index in priced) if model.dependencies
@@ -167,10 +165,10 @@ class Replication:
         if self.recorder is not None:
             self.recorder.start()
         if model.warmup_h > 0:
-            Callback(self.env, model.warmup_h, Priority.BOOKKEEPING, self._end_warmup)
+            schedule(self.env, model.warmup_h, Priority.BOOKKEEPING, self._end_warmup)
         else:
             self._start_window(0.0)
-        horizon = Callback(self.env, model.horizon_h, Priority.BOOKKEEPING, self._at_horizon)
+        horizon = schedule(self.env, model.horizon_h, Priority.BOOKKEEPING, self._at_horizon)
         run_until(self.env, horizon)
         self._drain()
         for cell in self.counted:
@@ -196,13 +194,13 @@ class Replication:
         for station in self.stations:
             station.counting = True
 
-    def _end_warmup(self, event: Event) -> None:
+    def _end_warmup(self, _: None) -> None:
         self._start_window(self.env._now)
         self.book.switch(self.measured, MEASURED)
         for source in self.sources:
             source.use_cells(self.measured[source.spec.segment_index, source.spec.station_index])
 
-    def _at_horizon(self, event: Event) -> None:
+    def _at_horizon(self, _: None) -> None:
         now = self.env._now
         self.window_end = [StationSums.of(s, now) for s in self.stations]
         for station in self.stations:
@@ -221,10 +219,8 @@ class Replication:
 
     def _drain(self) -> None:
         """Run until no counted customer is left, for at most the horizon's length again."""
-        env, counted, limit = self.env, self.counted, self.model.drain_limit_h
-        heap = env._queue  # type: ignore[attr-defined]
-        while heap and heap[0][0] <= limit and any(cell.in_system for cell in counted):
-            env.step()
+        counted = self.counted
+        run_while(self.env, self.model.drain_limit_h, lambda: any(cell.in_system for cell in counted))
 
 
 def _accounts_by_station(model: Model, cells: list[Cell]) -> list[list[Account]]:

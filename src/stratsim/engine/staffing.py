@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simpy.core import Environment
-from simpy.events import Event
-
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import Clock, Priority, schedule
 from stratsim.clock import HOURS_PER_WEEK
 from stratsim.strategy.rosters import StaffSchedule
 from stratsim.engine.station import Station
@@ -22,7 +19,7 @@ class RosterDriver:
     strategy, its runtime, which adds surge staff and knows the current base staff).
     """
 
-    def __init__(self, env: Environment, station: Station, schedule: StaffSchedule,
+    def __init__(self, env: Clock, station: Station, schedule: StaffSchedule,
                  apply: Callable[[int], None] | None = None) -> None:
         self.env = env
         self.station = station
@@ -45,8 +42,8 @@ class RosterDriver:
         hour, staff = self.changes[self.index]
         self.index += 1
         at = self.week * HOURS_PER_WEEK + hour
-        Callback(self.env, at, Priority.STAFFING, self._apply, staff)
+        schedule(self.env, at, Priority.STAFFING, self._apply, staff)
 
-    def _apply(self, event: Event) -> None:
-        self.apply(event._value)
+    def _apply(self, staff: int) -> None:
+        self.apply(staff)
         self._schedule_next()

@@ -33,14 +33,12 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from heapq import heappush
 from typing import TYPE_CHECKING
-
-from simpy.core import Environment
-from simpy.events import Event
 
 from stratsim.economics.satisfaction import BEST, SCORE_LOST, score_served
 from stratsim.engine.cells import Cell
-from stratsim.engine.events import DEPARTURE, Callback
+from stratsim.engine.events import DEPARTURE, Clock
 from stratsim.engine.model import StationSpec
 
 if TYPE_CHECKING:
@@ -79,7 +77,7 @@ class QuotedCustomer(Customer):
 class Station:
     """The run-time state of one service."""
 
-    def __init__(self, env: Environment, spec: StationSpec, staff: int) -> None:
+    def __init__(self, env: Clock, spec: StationSpec, staff: int) -> None:
         self.env = env
         self.spec = spec
         self.staff = staff
@@ -107,6 +105,7 @@ class Station:
         self.price_area_before = 0.0
         self.recorder: BinRecorder | None = None
         self._departure = self._depart   # the bound method made once, not once per customer
+        self._agenda, self._ids = env._queue, env._eid   # type: ignore[attr-defined]
         self.bin_due_h = math.inf
         """End of the time series' current bin: a change at or after it closes the bin first."""
 
@@ -192,9 +191,8 @@ class Station:
         self.queues[customer.level].append(customer)
         return True
 
-    def renege(self, event: Event) -> None:
+    def renege(self, customer: Customer) -> None:
         """Patience ran out: leave the queue if still waiting (else nothing happens)."""
-        customer: Customer = event._value
         if customer.state != WAITING:
             return
         self.advance(self.env._now)
@@ -255,10 +253,10 @@ class Station:
             cell.sla_hits += 1
         tolerance = cell.tolerance_h
         cell.satisfaction_sum += BEST if wait <= tolerance else score_served(wait, tolerance)
-        Callback(self.env, now + customer.work_h, DEPARTURE, self._departure, customer)
+        # schedule(...) written out: once per customer
+        heappush(self._agenda, (now + customer.work_h, DEPARTURE, next(self._ids), self._departure, customer))
 
-    def _depart(self, event: Event) -> None:
-        customer: Customer = event._value
+    def _depart(self, customer: Customer) -> None:
         now = self.env._now
         self.advance(now)
         self.busy -= 1
@@ -296,13 +294,12 @@ class PricedStation(Station):
     ``revenue`` and ``margin``); the accounts book the window's completions per quote.
     """
 
-    def __init__(self, env: Environment, spec: StationSpec, staff: int) -> None:
+    def __init__(self, env: Clock, spec: StationSpec, staff: int) -> None:
         super().__init__(env, spec, staff)
         self.gross_total = 0.0
         self.discount_total = 0.0
 
-    def _depart(self, event: Event) -> None:
-        customer: QuotedCustomer = event._value
+    def _depart(self, customer: QuotedCustomer) -> None:  # type: ignore[override]
         quote = customer.quote
         account = customer.cell.account
         gross = quote[0] * account.tier_factor
@@ -310,4 +307,4 @@ class PricedStation(Station):
         self.discount_total += gross * (1.0 - quote[1])
         if self.counting:
             account.quotes[quote] = account.quotes.get(quote, 0) + 1
-        Station._depart(self, event)
+        Station._depart(self, customer)

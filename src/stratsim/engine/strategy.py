@@ -28,12 +28,9 @@ from dataclasses import dataclass, field
 from heapq import heappop, heappush
 from typing import Any
 
-from simpy.core import Environment
-from simpy.events import Event
-
 from stratsim.engine.cells import Cell
 from stratsim.engine.demand import DemandSource, DynamicDemandSource
-from stratsim.engine.events import Callback, Priority
+from stratsim.engine.events import Clock, Priority, schedule
 from stratsim.engine.model import Model
 from stratsim.engine.probes import Flows, Probe, window_value
 from stratsim.engine.station import Station
@@ -165,7 +162,7 @@ class _Periodic:
 class StrategyRuntime:
     """Applies a compiled strategy to one replication's stations and demand sources."""
 
-    def __init__(self, env: Environment, model: Model, stations: list[Station],
+    def __init__(self, env: Clock, model: Model, stations: list[Station],
                  sources: list[DemandSource], cells: dict[int, list[Cell]],
                  sink: Callable[[RuleRow], None] | None) -> None:
         assert model.strategy is not None
@@ -222,9 +219,9 @@ class StrategyRuntime:
         heappush(self._agenda, (at, rank, key, self._seq, function, argument))
         if at not in self._instants:
             self._instants.add(at)
-            Callback(self.env, at, Priority.STRATEGY, self._run)
+            schedule(self.env, at, Priority.STRATEGY, self._run)
 
-    def _run(self, event: Event) -> None:
+    def _run(self, _: None) -> None:
         now = self.env._now
         if self.spec.pricing and self._priced_at != now:
             self._push(now, RANK_PRICING, "", self._evaluate_pricing)

@@ -199,9 +199,11 @@ def _draw_when_asked(connection: Any) -> None:
     try:
         from stratsim.report import write_report   # as the command would (a test may replace it)
         from stratsim.report.charts import chart_workers
+        from stratsim.report.profiles import t_quantile_975
         from stratsim.report.style import load_renderers
 
         load_renderers()
+        t_quantile_975(2)   # loads scipy.special (0.2–0.3 s) for the intervals of several replications
     except Exception as error:  # noqa: BLE001 - answered when a report is asked for
         loading_failed = error
     request = connection.recv()

@@ -47,7 +47,9 @@ def band(values: np.ndarray) -> Band:
         warnings.simplefilter("ignore", RuntimeWarning)   # an hour nobody was served in: nan
         mean = np.nanmean(values, axis=0) if values.size else values.sum(axis=0)
         spread = np.nanstd(values, axis=0, ddof=1) if values.shape[0] > 1 else np.zeros_like(mean)
-        half = np.where(n > 1, t_quantile_975(np.maximum(n - 1, 1)) * spread / np.sqrt(np.maximum(n, 1)), 0.0)
+        several = n > 1   # a single replication has no interval, and needs no scipy
+        half = (np.where(several, t_quantile_975(np.maximum(n - 1, 1)) * spread / np.sqrt(np.maximum(n, 1)), 0.0)
+                if np.any(several) else np.zeros_like(mean))
     half = np.nan_to_num(half)
     return Band(mean, mean - half, mean + half)
 
