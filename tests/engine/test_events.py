@@ -44,17 +44,25 @@ def test_a_clock_is_a_simpy_environment_whose_processes_interleave_with_the_call
     clock = Clock()
     seen: list[tuple[float, str]] = []
 
+    def note(text: str):
+        return lambda _: seen.append((clock.now, text))
+
     def process():
         for _ in range(3):
-            yield clock.timeout(1.0)
+            yield clock.timeout(1.0)   # priority NORMAL (1), as STAFFING
             seen.append((clock.now, "process"))
 
-    clock.process(process())   # its first step is scheduled now, at priority URGENT (0)
-    schedule(clock, 0.5, Priority.ARRIVAL, lambda _: seen.append((clock.now, "call")))
-    schedule(clock, 2.0, Priority.BOOKKEEPING, lambda _: seen.append((clock.now, "call before")))
-    schedule(clock, 2.0, Priority.ARRIVAL, lambda _: seen.append((clock.now, "call after")))
+    clock.process(process())
+    schedule(clock, 0.5, Priority.ARRIVAL, note("call"))
+    schedule(clock, 2.0, Priority.BOOKKEEPING, note("bookkeeping"))
+    schedule(clock, 2.0, Priority.ARRIVAL, note("arrival"))
+    # ties at priority 1: scheduled before the timeout due at 2.0 (made at 1.0), and after the
+    # one due at 3.0 (made at 2.0)
+    schedule(clock, 2.0, Priority.STAFFING, note("staffing, scheduled first"))
+    schedule(clock, 2.5, Priority.ARRIVAL,
+             lambda _: schedule(clock, 3.0, Priority.STAFFING, note("staffing, scheduled last")))
     clock.run()
-    # a timeout is NORMAL (1): after BOOKKEEPING (0), before ARRIVAL (5) at the same instant
-    assert seen == [(0.5, "call"), (1.0, "process"), (2.0, "call before"), (2.0, "process"),
-                    (2.0, "call after"), (3.0, "process")]
+    assert seen == [(0.5, "call"), (1.0, "process"), (2.0, "bookkeeping"),
+                    (2.0, "staffing, scheduled first"), (2.0, "process"), (2.0, "arrival"),
+                    (3.0, "process"), (3.0, "staffing, scheduled last")]
     assert clock.now == 3.0

@@ -81,7 +81,7 @@ class Clock(Environment):
             super().step()
 
 
-def schedule(clock: Environment, at_h: float, priority: Priority, function: Call, value: Any = None) -> int:
+def schedule(clock: Clock, at_h: float, priority: Priority, function: Call, value: Any = None) -> int:
     """Call ``function(value)`` at absolute time ``at_h``; return the call's id.
 
     The time is absolute, not a delay, so two events meant for the same instant (a roster
@@ -93,11 +93,12 @@ def schedule(clock: Environment, at_h: float, priority: Priority, function: Call
     return entry_id
 
 
-def run_until(clock: Environment, last: int) -> None:
+def run_until(clock: Clock, last: int) -> None:
     """Make the scheduled calls in order up to and including the one whose id is ``last``.
 
     :meth:`Clock.step` written out, since this loop runs once per event of a run: the engine
-    schedules only calls, and ``last`` is on the heap before the loop starts, so the heap
+    schedules only calls (a SimPy event on the heap would stop it with a ``ValueError``: run
+    those with ``Clock.run``), and ``last`` is on the heap before the loop starts, so the heap
     cannot run dry first."""
     queue = clock._queue  # type: ignore[attr-defined]
     while True:
@@ -107,9 +108,9 @@ def run_until(clock: Environment, last: int) -> None:
             return
 
 
-def run_while(clock: Environment, until_h: float, going: Callable[[], bool]) -> None:
+def run_while(clock: Clock, until_h: float, going: Callable[[], bool]) -> None:
     """Make the scheduled calls in order while the next is due by ``until_h`` and ``going()``
-    (asked before each call)."""
+    (asked before each call); calls only, as :func:`run_until`."""
     queue = clock._queue  # type: ignore[attr-defined]
     while queue and queue[0][0] <= until_h and going():
         clock._now, _, _, function, value = heappop(queue)  # type: ignore[attr-defined]

@@ -84,7 +84,7 @@ class StationSums:
 
     @classmethod
     def of(cls, station: Station, now: float) -> "StationSums":
-        station.advance(now)
+        station.advance(now)   # closes the time series' bins that ended by now
         return cls(*_sums(station, now))
 
     def minus(self, earlier: "StationSums") -> "StationSums":
@@ -102,10 +102,17 @@ class StationSums:
 
 
 def _sums(s: Station, now: float) -> tuple[float, float, float, int, int, float, float, float, float]:
-    """A station's cumulative sums at ``now`` (its waiting and busy sums already advanced).
+    """A station's cumulative sums at ``now``, its waiting and busy integrals brought up to
+    ``now`` first.
 
-    The staffed, price, staff and surge areas are :meth:`Station.staffed_area` and its siblings
-    written out: this runs once per station and bin, as often as a long run has customers."""
+    :meth:`Station.advance` (without its bin check) and :meth:`Station.staffed_area` and its
+    siblings written out: this runs once per station and bin, as often as a long run has
+    customers."""
+    dt = now - s.last_h
+    if dt > 0.0:
+        s.queue_area += s.waiting * dt
+        s.busy_area += s.busy * dt
+        s.last_h = now
     duty_h = now - s.duty_since_h
     return (s.queue_area, s.busy_area, s.staffed_area_before + s.staffed * (now - s.staffed_since_h),
             s.arrivals_total, s.started_total, s.wait_total_h,
@@ -225,21 +232,24 @@ class BinRecorder:
         self._taken = list(zip(stations, self.snapshots))
         self.bases: list[list[float | None]] = [[] for _ in stations]
         self.finished = False
+        self.next_end_h = self._next_end()
+        """End of the current bin (:meth:`_next_end`), kept up to date as bins close."""
 
     def start(self) -> None:
         """Attach to the stations: from now on their changes close the bins they pass."""
         for station in self.stations:
             station.recorder = self
-        self._set_due(self._next_end())
+        self._set_due(self.next_end_h)
 
     def close_until(self, now: float) -> None:
         """Close every bin that ended at or before ``now`` (called by a station about to change
         at ``now``, before the change)."""
-        end = self._next_end()
+        end = self.next_end_h
         while end <= now:
             self._close(end)
-            end = self._next_end()
-        self._set_due(end)
+            end = self.next_end_h
+        for station in self.stations:   # self._set_due(end) written out: once per bin
+            station.bin_due_h = end
 
     def finish(self) -> None:
         """Close the bins up to the horizon, the last one shorter if the horizon falls inside
@@ -250,6 +260,7 @@ class BinRecorder:
             self._close(self.horizon_h)
         self._flush()
         self.finished = True
+        self.next_end_h = math.inf
         self._set_due(math.inf)
 
     def _next_end(self) -> float:
@@ -269,7 +280,6 @@ class BinRecorder:
         """Take every station's sums at ``now``, the end of the current bin (once per bin and
         station of a long run: kept to few calls)."""
         for station, taken in self._taken:
-            station.integrate(now)
             taken.extend(_sums(station, now))
         if self.customers is not None:
             for i, bases in enumerate(self.bases):
@@ -277,6 +287,7 @@ class BinRecorder:
         self.ends.append(now)
         self.bin_start_h = now
         self.bin_index += 1
+        self.next_end_h = self._next_end()
         if len(self.ends) >= BLOCK_BINS:
             self._flush()
 

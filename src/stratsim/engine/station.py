@@ -112,18 +112,10 @@ class Station:
     # -- clock sums -------------------------------------------------------------------
     def advance(self, now: float) -> None:
         """Bring the clock sums up to ``now``, just before the station's state changes: first
-        close the time-series bins that ended by then (every station's), then integrate
-        (:meth:`integrate` written out: this runs once per event)."""
+        close the time-series bins that ended by then (every station's), then add the time
+        since the last change to the waiting and busy integrals."""
         if now >= self.bin_due_h:
             self.recorder.close_until(now)  # type: ignore[union-attr]
-        dt = now - self.last_h
-        if dt > 0.0:
-            self.queue_area += self.waiting * dt
-            self.busy_area += self.busy * dt
-            self.last_h = now
-
-    def integrate(self, now: float) -> None:
-        """Add the time since the last change to the waiting and busy integrals."""
         dt = now - self.last_h
         if dt > 0.0:
             self.queue_area += self.waiting * dt
