@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from concurrent.futures.process import BrokenProcessPool
@@ -111,3 +115,43 @@ def test_chunks_keep_task_order_and_count_every_task():
     results = ProcessPoolEvaluator(2).map(square, list(range(37)), lambda: done.append(1),
                                           lambda i, r: seen.append(i))
     assert results == [x * x for x in range(37)] and len(done) == 37 and sorted(seen) == list(range(37))
+
+
+KILLED_PARENT = """
+import sys, time
+from stratsim.runner.evaluators import ProcessPoolEvaluator
+evaluator = ProcessPoolEvaluator(2, start_method=sys.argv[1])
+with evaluator:
+    print(*evaluator._pool._processes, flush=True)
+    time.sleep(120)
+"""
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie (on a machine whose init does not reap orphans)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_end_when_their_parent_is_killed(method):
+    """SIGKILL leaves the parent no chance to stop its workers: they end on their own, instead
+    of waiting for ever on a queue whose writing end they all hold."""
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, method], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2 and not any(_ended(pid) for pid in workers)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 30
+    while not all(_ended(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if not _ended(pid)]
+    for pid in left:   # do not leave them behind if the check fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"workers {left} outlived their killed parent"

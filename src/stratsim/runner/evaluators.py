@@ -26,7 +26,9 @@ timings only, never a number.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 import threading
@@ -101,7 +103,10 @@ class ProcessPoolEvaluator:
     interrupted run stops now, not after the tasks already handed out. A worker that dies
     (killed, out of memory) breaks the pool: the run fails with :class:`WorkerLost` (a
     ``BrokenProcessPool`` and a user-facing :class:`~stratsim.errors.BackendError`) instead
-    of waiting for ever. ``start_method`` defaults to :func:`default_start_method`.
+    of waiting for ever. On Linux a worker also ends when the process that started it ends,
+    even killed by SIGKILL, which no handler sees (:func:`_end_with_parent`): idle workers wait
+    on a queue whose writing end they all hold, so they would otherwise wait for ever.
+    ``start_method`` defaults to :func:`default_start_method`.
     """
 
     name = "process-pool"
@@ -116,8 +121,13 @@ class ProcessPoolEvaluator:
 
     def _start(self, workers: int) -> ProcessPoolExecutor:
         """A pool whose workers are all started now (forked before any thread of ours runs)."""
-        context = multiprocessing.get_context(self.start_method or default_start_method())
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_interrupts)
+        method = self.start_method or default_start_method()
+        context = multiprocessing.get_context(method)
+        # a forkserver's workers are its children, not ours: their link is to the server, which
+        # ends when this process does
+        parent = None if method == "forkserver" else os.getpid()
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                                   initargs=(parent,))
         try:
             with _interrupts_ignored():   # workers start with SIGINT ignored (inherited by exec)
                 for _ in range(workers):   # one no-op task per worker starts them all now
@@ -224,9 +234,34 @@ def _interrupts_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(parent: int | None) -> None:
+    """In each worker as it starts: Ctrl-C is the parent's to handle, SIGTERM ends the worker,
+    and so does the end of the parent (pid ``parent``; ``None``: do not check which it is)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker inherits the CLI's handler
+    _end_with_parent(parent)
+
+
+#: ``prctl`` option: the signal this process gets when the thread that started it ends (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _end_with_parent(parent: int | None) -> None:
+    """Linux: have the kernel send this process SIGTERM when its parent ends; if the parent
+    ``parent`` has ended already (before the request took hold), end now. Elsewhere nothing.
+
+    The signal follows the parent *thread* that started the worker: the pool starts its
+    workers from the thread that makes the pool, which keeps using it."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):   # no C library to ask: the worker stays as before
+        return
+    if parent is not None and os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _terminate_workers(pool: ProcessPoolExecutor) -> None:
