@@ -47,6 +47,13 @@ strategy:
 """
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start a Dask cluster run last, whatever paths were asked for: distributed
+    leaves its IO-loop threads running in the process, and a report drawer forks only from a
+    single-threaded process (the drawer's tests would find none to fork)."""
+    items.sort(key=lambda item: item.get_closest_marker("dask_cluster") is not None)   # stable
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")

@@ -17,6 +17,10 @@ from stratsim.runner.execution import ExecutionOptions, execute
 from stratsim.scenario import load_scenario_text
 from tests.conftest import SMALL_SCENARIO
 
+#: Run after every other test (``tests/conftest.py``): distributed leaves its IO-loop threads
+#: running in the process once a cluster has started.
+pytestmark = pytest.mark.dask_cluster
+
 
 def square(x: int) -> int:
     return x * x
