@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -266,3 +268,34 @@ def test_a_drawer_already_collected_is_not_signalled(monkeypatch):
         monkeypatch.setattr(drawing.os, "killpg", lambda pid, sig: signalled.append(pid))
         drawer.kill()
     assert signalled == []
+
+
+KILLED_WHILE_DRAWING = """
+import sys, time
+from stratsim.report.drawer import report_drawer
+with report_drawer(True) as drawer:
+    print(drawer.pid, flush=True)
+    drawer._connection.send(("draw", sys.argv[1], sys.argv[1]))
+    time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_command_killed_outright_takes_its_drawer_with_it_mid_drawing(small_run, tmp_path):
+    """SIGKILL leaves the command no chance to end its drawer: the drawer ends on its own at
+    once, without finishing a report nobody will keep (it would write report.html otherwise)."""
+    folder = Path(shutil.copytree(small_run, tmp_path / "run"))
+    (folder / "report.html").unlink(missing_ok=True)
+    shutil.rmtree(folder / "charts", ignore_errors=True)
+    command = subprocess.Popen([sys.executable, "-c", KILLED_WHILE_DRAWING, str(folder)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        drawer = int(command.stdout.readline())
+        time.sleep(0.3)   # the drawer has the request, and is loading or drawing
+    finally:
+        command.kill()
+        command.wait()
+    ended = gone(drawer, wait_s=30.0)
+    if not ended:
+        os.killpg(drawer, signal.SIGKILL)
+    assert ended and not (folder / "report.html").exists()

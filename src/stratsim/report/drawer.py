@@ -82,7 +82,8 @@ class ReportDrawer:
 
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe(duplex=True)
-        process = context.Process(target=_serve, args=(theirs, ours), name="stratsim-report-drawer")
+        process = context.Process(target=_serve, args=(theirs, ours, os.getpid()),
+                                  name="stratsim-report-drawer")
         process.start()
         theirs.close()
         try:
@@ -177,16 +178,21 @@ def report_drawer(wanted: bool) -> Iterator[ReportDrawer | None]:
     drawer.stop()
 
 
-def _serve(connection: Any, parents_end: Any) -> None:
+def _serve(connection: Any, parents_end: Any, parent: int) -> None:
     """The drawer process: load the report's code, then draw the one report asked for.
 
     Its chart workers do not keep its end of the pipe: were the drawer killed while they run,
-    the command would otherwise wait for an answer for ever instead of seeing it gone."""
+    the command would otherwise wait for an answer for ever instead of seeing it gone. It ends
+    with the command (``parent``), even one killed by SIGKILL while it draws, and its chart
+    workers end with it."""
+    from stratsim.runner.evaluators import end_with_parent
+
     parents_end.close()
     os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the command's own handler
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    end_with_parent(parent)
     os.register_at_fork(after_in_child=connection.close)
     try:
         _draw_when_asked(connection)

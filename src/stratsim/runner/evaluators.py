@@ -104,7 +104,7 @@ class ProcessPoolEvaluator:
     (killed, out of memory) breaks the pool: the run fails with :class:`WorkerLost` (a
     ``BrokenProcessPool`` and a user-facing :class:`~stratsim.errors.BackendError`) instead
     of waiting for ever. On Linux a worker also ends when the process that started it ends,
-    even killed by SIGKILL, which no handler sees (:func:`_end_with_parent`): idle workers wait
+    even killed by SIGKILL, which no handler sees (:func:`end_with_parent`): idle workers wait
     on a queue whose writing end they all hold, so they would otherwise wait for ever.
     ``start_method`` defaults to :func:`default_start_method`.
     """
@@ -239,16 +239,18 @@ def _start_worker(parent: int | None) -> None:
     and so does the end of the parent (pid ``parent``; ``None``: do not check which it is)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker inherits the CLI's handler
-    _end_with_parent(parent)
+    end_with_parent(parent)
 
 
 #: ``prctl`` option: the signal this process gets when the thread that started it ends (Linux).
 PR_SET_PDEATHSIG = 1
 
 
-def _end_with_parent(parent: int | None) -> None:
+def end_with_parent(parent: int | None) -> None:
     """Linux: have the kernel send this process SIGTERM when its parent ends; if the parent
     ``parent`` has ended already (before the request took hold), end now. Elsewhere nothing.
+    For a process started to work for another (pool workers, the report drawer), whose work
+    means nothing once that one is gone, even killed by SIGKILL.
 
     The signal follows the parent *thread* that started the worker: the pool starts its
     workers from the thread that makes the pool, which keeps using it."""
