@@ -274,28 +274,33 @@ KILLED_WHILE_DRAWING = """
 import sys, time
 from stratsim.report.drawer import report_drawer
 with report_drawer(True) as drawer:
-    print(drawer.pid, flush=True)
     drawer._connection.send(("draw", sys.argv[1], sys.argv[1]))
+    print(drawer.pid, flush=True)
     time.sleep(120)
 """
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 def test_a_command_killed_outright_takes_its_drawer_with_it_mid_drawing(small_run, tmp_path):
-    """SIGKILL leaves the command no chance to end its drawer: the drawer ends on its own at
-    once, without finishing a report nobody will keep (it would write report.html otherwise)."""
+    """SIGKILL leaves the command no chance to end its drawer: the drawer and its chart workers
+    end on their own at once, without finishing a report nobody will keep (the drawer would
+    write report.html otherwise)."""
     folder = Path(shutil.copytree(small_run, tmp_path / "run"))
     (folder / "report.html").unlink(missing_ok=True)
     shutil.rmtree(folder / "charts", ignore_errors=True)
-    command = subprocess.Popen([sys.executable, "-c", KILLED_WHILE_DRAWING, str(folder)],
-                               stdout=subprocess.PIPE, text=True)
+    errors = tmp_path / "stderr.txt"   # the killed command's resource tracker complains there
+    with open(errors, "w") as stderr:
+        command = subprocess.Popen([sys.executable, "-c", KILLED_WHILE_DRAWING, str(folder)],
+                                   stdout=subprocess.PIPE, stderr=stderr, text=True)
     try:
-        drawer = int(command.stdout.readline())
-        time.sleep(0.3)   # the drawer has the request, and is loading or drawing
+        line = command.stdout.readline()
+        assert line.strip().isdigit(), errors.read_text()
+        drawer = int(line)
+        workers = chart_workers_started(drawer)   # it is drawing
     finally:
         command.kill()
         command.wait()
-    ended = gone(drawer, wait_s=30.0)
-    if not ended:
+    ended = [pid for pid in (drawer, *workers) if gone(pid, wait_s=30.0)]
+    if len(ended) <= len(workers):
         os.killpg(drawer, signal.SIGKILL)
-    assert ended and not (folder / "report.html").exists()
+    assert workers and ended == [drawer, *workers] and not (folder / "report.html").exists()

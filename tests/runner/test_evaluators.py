@@ -118,11 +118,14 @@ def test_chunks_keep_task_order_and_count_every_task():
 
 
 KILLED_PARENT = """
-import sys, time
+import os, sys, time
 from stratsim.runner.evaluators import ProcessPoolEvaluator
 evaluator = ProcessPoolEvaluator(2, start_method=sys.argv[1])
 with evaluator:
-    print(*evaluator._pool._processes, flush=True)
+    ready = set()   # workers that have run a task, so their start is over (a spawned one takes long)
+    while len(ready) < 2:
+        ready |= set(evaluator.map(os.readlink, ["/proc/self"] * 8))
+    print(*ready, flush=True)
     time.sleep(120)
 """
 
@@ -138,13 +141,16 @@ def _ended(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 @pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_workers_end_when_their_parent_is_killed(method):
+def test_workers_end_when_their_parent_is_killed(method, tmp_path):
     """SIGKILL leaves the parent no chance to stop its workers: they end on their own, instead
     of waiting for ever on a queue whose writing end they all hold."""
-    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, method], stdout=subprocess.PIPE, text=True)
+    errors = tmp_path / "stderr.txt"   # the killed parent's resource tracker complains there
+    with open(errors, "w") as stderr:
+        parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, method], stdout=subprocess.PIPE,
+                                  stderr=stderr, text=True)
     try:
         workers = [int(pid) for pid in parent.stdout.readline().split()]
-        assert len(workers) == 2 and not any(_ended(pid) for pid in workers)
+        assert len(workers) == 2 and not any(_ended(pid) for pid in workers), errors.read_text()
     finally:
         parent.kill()
         parent.wait()

@@ -105,8 +105,10 @@ class ProcessPoolEvaluator:
     ``BrokenProcessPool`` and a user-facing :class:`~stratsim.errors.BackendError`) instead
     of waiting for ever. On Linux a worker also ends when the process that started it ends,
     even killed by SIGKILL, which no handler sees (:func:`end_with_parent`): idle workers wait
-    on a queue whose writing end they all hold, so they would otherwise wait for ever.
-    ``start_method`` defaults to :func:`default_start_method`.
+    on a queue whose writing end they all hold, so they would otherwise wait for ever. The
+    kernel ties that to the *thread* that started the workers: use an evaluator from the thread
+    that entered it (as every ``with evaluator:`` does). ``start_method`` defaults to
+    :func:`default_start_method`.
     """
 
     name = "process-pool"
