@@ -77,7 +77,6 @@ def _trajectory(scenario: Scenario, seed: int) -> tuple[list, list[tuple[float, 
             if made == last:
                 return
 
-    env.step = recording_step  # type: ignore[method-assign]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(replication_module, "run_until", recording_run)
         record = replication.run()
