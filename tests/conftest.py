@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     leaves its IO-loop threads running in the process, and a report drawer forks only from a
     single-threaded process (the drawer's tests would find none to fork)."""
     items.sort(key=lambda item: item.get_closest_marker("dask_cluster") is not None)   # stable
+
+
+def gone(pid: int, wait_s: float = 10.0) -> bool:
+    """Whether process ``pid`` ends within ``wait_s`` (a zombie has ended: its parent, or init
+    for an orphan, has only not collected it yet)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -18,23 +18,7 @@ from stratsim.cli import draw_report
 from stratsim.report import drawer as drawing
 from stratsim.report.document import write_report
 from stratsim.report.drawer import DrawerLost, ReportDrawer, ReportFailed, report_drawer
-from tests.conftest import write
-
-
-def gone(pid: int, wait_s: float = 10.0) -> bool:
-    """Whether process ``pid`` ends within ``wait_s`` (a zombie has ended: its parent, or init
-    for an orphan, has only not collected it yet)."""
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, ProcessLookupError):
-            return True
-        if state in ("Z", "X"):
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
+from tests.conftest import gone, write
 
 
 def test_a_drawer_draws_the_files_the_command_draws_itself(small_run, tmp_path):

@@ -6,12 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from concurrent.futures.process import BrokenProcessPool
 
 from stratsim.runner.evaluators import ProcessPoolEvaluator, SerialEvaluator, evaluator_for
+from tests.conftest import gone
 
 
 def square(x: int) -> int:
@@ -130,15 +130,6 @@ with evaluator:
 """
 
 
-def _ended(pid: int) -> bool:
-    """Gone, or a zombie (on a machine whose init does not reap orphans)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_workers_end_when_their_parent_is_killed(method, tmp_path):
@@ -150,14 +141,11 @@ def test_workers_end_when_their_parent_is_killed(method, tmp_path):
                                   stderr=stderr, text=True)
     try:
         workers = [int(pid) for pid in parent.stdout.readline().split()]
-        assert len(workers) == 2 and not any(_ended(pid) for pid in workers), errors.read_text()
+        assert len(workers) == 2 and not any(gone(pid, wait_s=0.0) for pid in workers), errors.read_text()
     finally:
         parent.kill()
         parent.wait()
-    deadline = time.monotonic() + 30
-    while not all(_ended(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    left = [pid for pid in workers if not _ended(pid)]
+    left = [pid for pid in workers if not gone(pid, wait_s=30.0)]
     for pid in left:   # do not leave them behind if the check fails
         os.kill(pid, signal.SIGKILL)
     assert not left, f"workers {left} outlived their killed parent"
