@@ -4,8 +4,12 @@ The work is what ``stratsim compare`` of four scenarios × 20 replications hands
 evaluator: the helpdesk baseline (``scenarios/helpdesk-baseline.yaml``) and three variants
 of it (staff, price and patience changed, so the four models differ), run through the
 library in one batch of 80 tasks (``runner.execution.execute``, the code path ``run`` and
-``compare`` share). ``--scale K`` multiplies every scenario's measured window by K (K times
-the work per replication) to show how the ratios move with task length.
+``compare`` share), each replication writing its time series, waits and strategy-log parts
+into its scenario's folder as ``compare`` has it do (a comparison always writes them: the
+report and each scenario's run files are made from them). ``--work bare`` runs the same
+replications without writing anything, the engine's part alone. ``--scale K`` multiplies
+every scenario's measured window by K (K times the work per replication) to show how the
+ratios move with task length.
 
 Configurations, each **in its own fresh Python subprocess** (start-up of one cannot warm
 another), timed with ``time.perf_counter`` from just before the evaluator is made to just
@@ -43,7 +47,9 @@ Usage (from the repository root, with ``pip install -e ".[dask]"``)::
 
     .venv/bin/python benchmarks/bench_parallel.py --repeat 5
     .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --scale 12
+    .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --work bare
     .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --whole
+    .venv/bin/python benchmarks/bench_parallel.py --combine a.json b.json   # rounds of --json files
 """
 
 from __future__ import annotations
@@ -51,11 +57,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -98,8 +106,15 @@ def _stored_record(task: Any) -> Any:
 _RECORD: Any = None
 
 
-def worker(config: str, scale: float) -> dict[str, Any]:
+def worker(config: str, scale: float, work: str) -> dict[str, Any]:
     """Run one configuration here and return its timings and a digest of its records."""
+    with tempfile.TemporaryDirectory(prefix="bench-parallel-") as folder:
+        return run_config(config, scale, None if work == "bare" else Path(folder))
+
+
+def run_config(config: str, scale: float, parts: Path | None) -> dict[str, Any]:
+    """One configuration; with ``parts``, each scenario's replications write their time
+    series parts into a folder of it, as ``compare`` has them write into its staging folder."""
     global _RECORD
     from stratsim.engine.compile import compile_scenario
     from stratsim.engine.replication import run_replication
@@ -111,6 +126,9 @@ def worker(config: str, scale: float) -> dict[str, Any]:
 
     chosen = scenarios(scale)
     options = ExecutionOptions(replications=REPLICATIONS)
+    folders = None if parts is None else [parts / s.name for s in chosen]
+    for made in folders or ():
+        made.mkdir()
     import_s = 0.0
     if config.startswith("dask2"):
         before = time.perf_counter()
@@ -137,7 +155,7 @@ def worker(config: str, scale: float) -> dict[str, Any]:
         evaluator.start_method = "fork"
     with evaluator:
         opened = time.perf_counter()
-        execution = execute(chosen, options, evaluator)
+        execution = execute(chosen, options, evaluator, folders)
         ran = time.perf_counter()
     end = time.perf_counter()
     records = [r.records for r in execution.results]
@@ -148,23 +166,50 @@ def worker(config: str, scale: float) -> dict[str, Any]:
             "import_s": import_s, "cpu_s": cpu_seconds() - cpu_before}
 
 
-def run_one(config: str, scale: float) -> dict[str, Any]:
+def paired_ratio(numerators: list[float], denominators: list[float]) -> tuple[float, float, float]:
+    """The geometric mean of per-round ratios with its 95 % t-interval.
+
+    Both configurations of a round ran one after the other under the same load, so their
+    ratio cancels most of what the machine's load does to either; the spread of the rounds'
+    ratios says how far the estimate can be trusted."""
+    from scipy import stats
+
+    logs = [math.log(n / d) for n, d in zip(numerators, denominators)]
+    mean = statistics.fmean(logs)
+    if len(logs) < 2:
+        return math.exp(mean), math.nan, math.nan
+    half = stats.t.ppf(0.975, len(logs) - 1) * statistics.stdev(logs) / math.sqrt(len(logs))
+    return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
+
+
+def verdict(estimate: float, low: float, high: float, target: float, *, at_most: bool) -> str:
+    """PASS or FAIL when the interval is on one side of the target; else the estimate's side,
+    saying the interval includes the target (more rounds or a quieter machine would tell)."""
+    if (high <= target) if at_most else (low >= target):
+        return "PASS"
+    if (low > target) if at_most else (high < target):
+        return "FAIL"
+    met = estimate <= target if at_most else estimate >= target
+    return f"{'PASS' if met else 'FAIL'} on the estimate; the interval includes the target"
+
+
+def run_one(config: str, scale: float, work: str) -> dict[str, Any]:
     if config == "twin1":
-        return run_twins(scale)
-    command = [sys.executable, __file__, "--worker", config, "--scale", str(scale)]
+        return run_twins(scale, work)
+    command = [sys.executable, __file__, "--worker", config, "--scale", str(scale), "--work", work]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"{config} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_twins(scale: float) -> dict[str, Any]:
+def run_twins(scale: float, work: str) -> dict[str, Any]:
     """Two independent ``jobs1`` processes at once: the machine's own two-way parallelism.
 
     No pool, no pickling, nothing shared: if each takes longer than one ``jobs1`` run alone,
     the two cores (or whatever the hypervisor gives as two) do not deliver twice the work of
     one, and no pool can beat that ceiling. ``seconds`` is the slower twin's."""
-    command = [sys.executable, __file__, "--worker", "jobs1", "--scale", str(scale)]
+    command = [sys.executable, __file__, "--worker", "jobs1", "--scale", str(scale), "--work", work]
     twins = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
              for _ in range(2)]
     results = []
@@ -199,7 +244,6 @@ def run_whole(config: str, folder: Path) -> dict[str, Any]:
 
 
 def main_whole(repeat: int) -> None:
-    import tempfile
 
     load_before = os.getloadavg()
     runs: dict[str, list[dict[str, Any]]] = {c: [] for c in WHOLE}
@@ -221,10 +265,42 @@ def main_whole(repeat: int) -> None:
     for config, flags in WHOLE.items():
         print(f"| `{' '.join(flags)}` | {median[config]:.2f} | {cpu[config]:.2f} |")
     print()
+    print("(CPU seconds: the command and the processes it waited for; Dask's workers are not counted: "
+          "they end as children of a server process the command does not wait for)")
     speedup = median["jobs1"] / median["pool2"]
-    print(f"speed-up of --jobs 2: {speedup:.2f}× = {speedup / 2:.0%} of ideal; "
-          f"Dask / pool: {median['dask2'] / median['pool2']:.2f}; same comparison.json numbers on every "
+    seconds = {c: [r["seconds"] for r in runs[c]] for c in WHOLE}
+    paired = paired_ratio(seconds["jobs1"], seconds["pool2"])
+    print(f"speed-up of --jobs 2: {speedup:.2f}× = {speedup / 2:.0%} of ideal; paired by round {paired[0]:.2f}× "
+          f"(95 % interval {paired[1]:.2f}–{paired[2]:.2f})")
+    paired = paired_ratio(seconds["dask2"], seconds["pool2"])
+    print(f"Dask / pool: {median['dask2'] / median['pool2']:.2f}; paired by round {paired[0]:.2f} "
+          f"(95 % interval {paired[1]:.2f}–{paired[2]:.2f}); same comparison.json numbers on every "
           f"backend: {'yes' if len({r['digest'] for c in WHOLE for r in runs[c]}) == 1 else 'NO'}")
+
+
+def judge(seconds: dict[str, list[float]]) -> list[str]:
+    """The two targets' lines, each judged on the rounds' paired ratios."""
+    speedup = paired_ratio(seconds["jobs1"], seconds["pool2"])
+    low, high = speedup[1] / 2, speedup[2] / 2
+    dask = paired_ratio(seconds["dask2"], seconds["pool2"])
+    return [f"speed-up of 2 workers over --jobs 1, paired by round: {speedup[0] / 2:.0%} of ideal (95 % interval "
+            f"{low:.0%}–{high:.0%}) (target ≥ {TARGET_EFFICIENCY:.0%}): "
+            f"{verdict(speedup[0] / 2, low, high, TARGET_EFFICIENCY, at_most=False)}",
+            f"Dask LocalCluster / process pool, cluster start included, paired by round: {dask[0]:.2f} "
+            f"(95 % interval {dask[1]:.2f}–{dask[2]:.2f}) (target ≤ {TARGET_DASK_RATIO:.2f}): "
+            f"{verdict(*dask, TARGET_DASK_RATIO, at_most=True)}"]
+
+
+def main_combine(files: list[Path]) -> None:
+    """Judge the targets on the rounds of several ``--json`` files together."""
+    seconds: dict[str, list[float]] = {c: [] for c in ("jobs1", "pool2", "dask2")}
+    for file in files:
+        runs = json.loads(file.read_text())["runs"]
+        for config in seconds:
+            seconds[config] += [r["seconds"] for r in runs[config]]
+    print(f"{len(seconds['pool2'])} rounds from {len(files)} files")
+    for line in judge(seconds):
+        print(line)
 
 
 def main() -> None:
@@ -234,9 +310,17 @@ def main() -> None:
     parser.add_argument("--worker", choices=CONFIGS)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--whole", action="store_true", help="time the whole stratsim compare command")
+    parser.add_argument("--work", choices=("compare", "bare"), default="compare",
+                        help="compare: replications write their time series parts, as in a comparison "
+                             "(default); bare: they write nothing")
+    parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
+                        help="pool the rounds of earlier --json files and judge the targets on them all")
     args = parser.parse_args()
+    if args.combine:
+        main_combine(args.combine)
+        return
     if args.worker:
-        print(json.dumps(worker(args.worker, args.scale)))
+        print(json.dumps(worker(args.worker, args.scale, args.work)))
         return
     if args.whole:
         main_whole(args.repeat)
@@ -245,7 +329,7 @@ def main() -> None:
     runs: dict[str, list[dict[str, Any]]] = {c: [] for c in CONFIGS}
     for round_ in range(args.repeat):
         for config in CONFIGS:
-            result = run_one(config, args.scale)
+            result = run_one(config, args.scale, args.work)
             runs[config].append(result)
             print(f"round {round_ + 1}: {config} {result['seconds']:.2f} s", file=sys.stderr)
     load_after = os.getloadavg()
@@ -258,8 +342,9 @@ def main() -> None:
     dask_ratio = median["dask2"] / median["pool2"]
     overhead_ms = part["overhead"]["run_s"] / runs["overhead"][0]["tasks"] * 2 * 1000
     task_ms = part["jobs1"]["run_s"] / (SCENARIOS * REPLICATIONS) * 1000
+    writing = "time series parts written, as compare does" if args.work == "compare" else "nothing written"
     print(f"work: {SCENARIOS} scenarios × {REPLICATIONS} replications of the helpdesk baseline "
-          f"(window × {args.scale:g}), {runs['jobs1'][0]['customers']:,} customers; "
+          f"(window × {args.scale:g}), {runs['jobs1'][0]['customers']:,} customers, {writing}; "
           f"median of {args.repeat} interleaved rounds; load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after; CPUs {os.cpu_count()}")
     print()
@@ -275,10 +360,10 @@ def main() -> None:
     print()
     print(f"one replication: {task_ms:.1f} ms of work; per-task overhead on the pool: {overhead_ms:.2f} ms "
           f"({overhead_ms / task_ms:.1%} of a replication)")
-    print(f"speed-up of 2 workers over --jobs 1: {speedup:.2f}× = {efficiency:.0%} of ideal "
-          f"(target ≥ {TARGET_EFFICIENCY:.0%}): {'PASS' if efficiency >= TARGET_EFFICIENCY else 'FAIL'}")
-    print(f"Dask LocalCluster / process pool, cluster start included: {dask_ratio:.2f} "
-          f"(target ≤ {TARGET_DASK_RATIO:.2f}): {'PASS' if dask_ratio <= TARGET_DASK_RATIO else 'FAIL'}")
+    print(f"ratios of the medians: speed-up of 2 workers over --jobs 1 {speedup:.2f}× = {efficiency:.0%} of "
+          f"ideal; Dask LocalCluster / process pool {dask_ratio:.2f}")
+    for line in judge({c: [r["seconds"] for r in runs[c]] for c in CONFIGS}):
+        print(line)
     cpu = {c: statistics.median(r["cpu_s"] for r in runs[c]) for c in ("jobs1", "pool2", "twin1")}
     print(f"CPU seconds (this process and its ended workers): --jobs 1 {cpu['jobs1']:.2f}, "
           f"--jobs 2 {cpu['pool2']:.2f}, each of two --jobs 1 at once {cpu['twin1']:.2f}: the pool spends "

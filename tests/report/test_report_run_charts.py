@@ -161,6 +161,17 @@ def test_wait_distribution_meets_the_sla_attainment_at_the_sla_wait(results, sma
     assert [ax.get_title() for ax in panels(figure)] == ["desk", "backup"]
 
 
+def test_the_wait_distribution_explains_only_the_lines_it_draws(results):
+    desk, backup = panels(run_charts.run_wait_distribution(results)[0].figure)
+    # desk's tiers have an SLA wait and its default attainment target (80 %), backup neither
+    styles = [ln.get_linestyle() for ln in desk.get_lines()]
+    assert styles.count("--") == 2 and styles.count(":") == 2
+    assert desk.get_xlabel() == "wait before service starts (min); dashed: SLA wait; dotted: target share"
+    assert not [ln for ln in backup.get_lines() if ln.get_linestyle() in ("--", ":")]
+    assert backup.get_xlabel() == "wait before service starts (min)"
+    assert run_charts.line_key(True, False) == "; dashed: SLA wait"
+
+
 def test_money_chart_holds_revenue_cost_by_category_and_profit(results, small_run):
     figure = run_charts.run_money(results)[0].figure
     summary = json.loads((small_run / "summary.json").read_text())

@@ -6,12 +6,13 @@ One local cluster of two worker processes serves the module (starting one costs 
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 
 import pytest
 
 from stratsim.errors import BackendError
-from stratsim.runner.dask_backend import DaskEvaluator
+from stratsim.runner.dask_backend import DaskEvaluator, run_chunk_packed
 from stratsim.runner.evaluators import ProcessPoolEvaluator, SerialEvaluator
 from stratsim.runner.execution import ExecutionOptions, execute
 from stratsim.scenario import load_scenario_text
@@ -73,6 +74,22 @@ def test_results_in_task_order_with_progress(dask_local):
     results = dask_local.map(square, list(range(9)), lambda: done.append(1), lambda i, r: seen.append((i, r)))
     assert results == [x * x for x in range(9)]
     assert len(done) == 9 and sorted(seen) == [(x, x * x) for x in range(9)]
+
+
+def _held_types(dask_worker) -> list[str]:
+    return sorted({type(value).__name__ for value in dask_worker.data.values()})
+
+
+def test_workers_hold_each_chunks_results_as_one_pickled_bytes(dask_local):
+    held = []
+
+    def look(index: int, result: int) -> None:   # while the chunks' futures are still held
+        if not held:
+            held.extend(t for types in dask_local._client.run(_held_types).values() for t in types)
+
+    assert dask_local.map(square, list(range(12)), on_result=look) == [x * x for x in range(12)]
+    assert set(held) == {"bytes"}
+    assert pickle.loads(run_chunk_packed((square, [2, 3]))) == [4, 9]
 
 
 def test_a_failing_task_fails_the_run_with_its_own_error(dask_local):

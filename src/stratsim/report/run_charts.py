@@ -318,10 +318,19 @@ def wait_distribution_figure(waits: Mapping[str, Mapping[str, WaitDistribution]]
         ax.set_ylim(0, 102)
         ax.set_title(service)
         ax.set_ylabel("% started within")
-        ax.set_xlabel("wait before service starts (min); dashed: SLA wait; dotted: target share")
+        drawn = [sla for sla in (service_slas.get(tier) for tier in tiers) if sla is not None]
+        ax.set_xlabel("wait before service starts (min)"
+                      + line_key(bool(drawn), any(target is not None for _, target in drawn)))
         ax.legend(loc="best")
     style.set_finding(figure, findings.sla_finding(targets))
     return figure
+
+
+def line_key(sla_drawn: bool, target_drawn: bool) -> str:
+    """What the dashed and dotted lines of a wait chart mean, naming only those drawn."""
+    keys = [key for key, drawn in (("dashed: SLA wait", sla_drawn), ("dotted: target share", target_drawn))
+            if drawn]
+    return "".join(f"; {key}" for key in keys)
 
 
 def _total(level: Mapping[str, object], kpi: str) -> float:

@@ -41,6 +41,13 @@ Decisions, and why:
   of scheduler and client work in this process, which on a small machine competes with the
   workers themselves, and a replication may take only 20 ms; the small last chunks keep both
   workers busy to the end. Progress is counted per task as chunks end.
+* **A chunk's results travel as one pickled ``bytes``** (:func:`run_chunk_packed`): Dask
+  measures every result it keeps (``dask.sizeof`` walks a list of KPI records dict by dict,
+  about 1 ms per chunk, twice) and serializes it on the worker's event loop, both competing
+  with the other worker for a core; bytes cost nothing to measure and are sent as they are.
+  On the compare-sized work (10 interleaved rounds each, medians) the two workers' event
+  loops spent 0.08 s of CPU per batch before, 0.05 s after. This process unpickles the
+  results, as Dask would have.
 * **Remote workers may not see this machine's files**: with a scheduler address, replications
   return their part files (time series, waits, strategy log, week) as text to this process,
   which writes them into the result folder (``shares_files``).
@@ -52,6 +59,7 @@ Decisions, and why:
 
 from __future__ import annotations
 
+import pickle
 import signal
 import sys
 import threading
@@ -216,12 +224,12 @@ class DaskEvaluator:
         futures: list[Any] = []
         try:
             bounds = chunk_bounds(len(tasks), self._workers())
-            futures = client.map(run_chunk, [(function, list(tasks[a:b])) for a, b in bounds], pure=False)
+            futures = client.map(run_chunk_packed, [(function, list(tasks[a:b])) for a, b in bounds], pure=False)
             where = {future.key: bound for bound, future in zip(bounds, futures)}
             for future in distributed.as_completed(futures):
                 start, stop = where[future.key]
                 try:
-                    chunk = future.result()
+                    chunk = pickle.loads(future.result())
                 except distributed.KilledWorker as error:
                     raise BackendError(f"a Dask worker died while running tasks {start}-{stop - 1} "
                                        f"(killed, or out of memory?): {error}") from None
@@ -240,6 +248,12 @@ class DaskEvaluator:
         if own:
             self._close()
         return results
+
+
+def run_chunk_packed(job: tuple[Callable[[Any], Any], list[Any]]) -> bytes:
+    """:func:`~stratsim.runner.evaluators.run_chunk` in a Dask worker, its results pickled
+    into one ``bytes`` (see the module docstring: cheap for Dask to size and send)."""
+    return pickle.dumps(run_chunk(job), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 #: How often a local cluster's nannies look for their worker's "started" message (seconds).
