@@ -244,7 +244,6 @@ def run_whole(config: str, folder: Path) -> dict[str, Any]:
 
 
 def main_whole(repeat: int) -> None:
-
     load_before = os.getloadavg()
     runs: dict[str, list[dict[str, Any]]] = {c: [] for c in WHOLE}
     with tempfile.TemporaryDirectory(prefix="bench-parallel-") as folder:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench_parallel import paired_ratio, verdict  # noqa: E402
+from bench_parallel import main_combine, paired_ratio, verdict  # noqa: E402
 
 
 def test_paired_ratio_is_the_geometric_mean_of_the_rounds_ratios_with_a_t_interval():
@@ -46,8 +46,6 @@ def test_verdict_for_a_lower_target(estimate, low, high, expected):
 
 
 def test_combine_judges_the_targets_on_every_round_of_the_files(tmp_path, capsys):
-    from bench_parallel import main_combine
-
     def runs(jobs1: list[float], pool2: list[float], dask2: list[float]) -> str:
         rows = {"jobs1": jobs1, "pool2": pool2, "dask2": dask2}
         return json.dumps({"runs": {c: [{"seconds": s} for s in v] for c, v in rows.items()}})
