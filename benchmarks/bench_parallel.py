@@ -35,6 +35,10 @@ import on first use — and distributed's, whose import time is reported on its 
 ``--no-report``, with ``--jobs 1``, ``--jobs 2`` and ``--backend dask --jobs 2``: interpreter
 start, imports, capacity checks, time series and result files included.
 
+Both targets are judged on the rounds' paired ratios with a 95 % interval (:func:`paired_ratio`,
+:func:`verdict`); ``--combine`` judges several runs saved with ``--json`` together, each run a
+block (:func:`blocked_ratio`).
+
 Rounds are interleaved (jobs1, pool2, dask2, overhead, then again) and each configuration's
 median over ``--repeat`` rounds is reported, with the machine's load average before and after:
 on a shared machine only ratios measured within one run mean anything, and two workers cannot
@@ -49,7 +53,7 @@ Usage (from the repository root, with ``pip install -e ".[dask]"``)::
     .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --scale 12
     .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --work bare
     .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --whole
-    .venv/bin/python benchmarks/bench_parallel.py --combine a.json b.json   # rounds of --json files
+    .venv/bin/python benchmarks/bench_parallel.py --combine a.json b.json   # runs saved with --json
 """
 
 from __future__ import annotations
@@ -167,14 +171,29 @@ def run_config(config: str, scale: float, parts: Path | None) -> dict[str, Any]:
 
 
 def paired_ratio(numerators: list[float], denominators: list[float]) -> tuple[float, float, float]:
-    """The geometric mean of per-round ratios with its 95 % t-interval.
+    """The geometric mean of per-round ratios with its 95 % t-interval (``nan`` bounds for a
+    single round).
 
     Both configurations of a round ran one after the other under the same load, so their
     ratio cancels most of what the machine's load does to either; the spread of the rounds'
     ratios says how far the estimate can be trusted."""
+    if not numerators:
+        raise ValueError("no rounds to compare")
+    return log_interval([math.log(n / d) for n, d in zip(numerators, denominators)])
+
+
+def blocked_ratio(runs: list[tuple[list[float], list[float]]]) -> tuple[float, float, float]:
+    """Several runs' rounds together, each run a block: the t-interval over the runs' own
+    geometric means (``runs − 1`` degrees of freedom). Rounds of one run share that hour's
+    load; rounds of different runs do not, so pooling all rounds as if independent would
+    understate the spread between runs."""
+    return log_interval([math.log(paired_ratio(n, d)[0]) for n, d in runs])
+
+
+def log_interval(logs: list[float]) -> tuple[float, float, float]:
+    """``exp`` of the mean of ``logs`` and of its 95 % t-interval's bounds."""
     from scipy import stats
 
-    logs = [math.log(n / d) for n, d in zip(numerators, denominators)]
     mean = statistics.fmean(logs)
     if len(logs) < 2:
         return math.exp(mean), math.nan, math.nan
@@ -184,13 +203,16 @@ def paired_ratio(numerators: list[float], denominators: list[float]) -> tuple[fl
 
 def verdict(estimate: float, low: float, high: float, target: float, *, at_most: bool) -> str:
     """PASS or FAIL when the interval is on one side of the target; else the estimate's side,
-    saying the interval includes the target (more rounds or a quieter machine would tell)."""
+    saying the interval includes the target (more rounds or a quieter machine would tell), or
+    that there is no interval (a single round or run)."""
+    met = "PASS" if (estimate <= target if at_most else estimate >= target) else "FAIL"
+    if math.isnan(low) or math.isnan(high):
+        return f"{met} on the estimate; no interval from a single round"
     if (high <= target) if at_most else (low >= target):
         return "PASS"
     if (low > target) if at_most else (high < target):
         return "FAIL"
-    met = estimate <= target if at_most else estimate >= target
-    return f"{'PASS' if met else 'FAIL'} on the estimate; the interval includes the target"
+    return f"{met} on the estimate; the interval includes the target"
 
 
 def run_one(config: str, scale: float, work: str) -> dict[str, Any]:
@@ -243,7 +265,7 @@ def run_whole(config: str, folder: Path) -> dict[str, Any]:
     return {"config": config, "seconds": seconds, "cpu_s": cpu_seconds() - before, "digest": digest}
 
 
-def main_whole(repeat: int) -> None:
+def main_whole(repeat: int, json_path: Path | None = None) -> None:
     load_before = os.getloadavg()
     runs: dict[str, list[dict[str, Any]]] = {c: [] for c in WHOLE}
     with tempfile.TemporaryDirectory(prefix="bench-parallel-") as folder:
@@ -267,37 +289,52 @@ def main_whole(repeat: int) -> None:
     print("(CPU seconds: the command and the processes it waited for; Dask's workers are not counted: "
           "they end as children of a server process the command does not wait for)")
     speedup = median["jobs1"] / median["pool2"]
-    seconds = {c: [r["seconds"] for r in runs[c]] for c in WHOLE}
-    paired = paired_ratio(seconds["jobs1"], seconds["pool2"])
-    print(f"speed-up of --jobs 2: {speedup:.2f}× = {speedup / 2:.0%} of ideal; paired by round {paired[0]:.2f}× "
-          f"(95 % interval {paired[1]:.2f}–{paired[2]:.2f})")
-    paired = paired_ratio(seconds["dask2"], seconds["pool2"])
-    print(f"Dask / pool: {median['dask2'] / median['pool2']:.2f}; paired by round {paired[0]:.2f} "
-          f"(95 % interval {paired[1]:.2f}–{paired[2]:.2f}); same comparison.json numbers on every "
-          f"backend: {'yes' if len({r['digest'] for c in WHOLE for r in runs[c]}) == 1 else 'NO'}")
+    print(f"ratios of the medians: speed-up of --jobs 2 {speedup:.2f}× = {speedup / 2:.0%} of ideal; "
+          f"Dask / pool {median['dask2'] / median['pool2']:.2f}")
+    for line in judge([{c: [r["seconds"] for r in runs[c]] for c in WHOLE}]):
+        print(line)
+    print(f"same comparison.json numbers on every backend: "
+          f"{'yes' if len({r['digest'] for c in WHOLE for r in runs[c]}) == 1 else 'NO'}")
+    if json_path is not None:
+        json_path.write_text(json.dumps({"kind": "whole", "work": "compare", "scale": 1.0, "runs": runs,
+                                         "load": [load_before, load_after]}, indent=2))
 
 
-def judge(seconds: dict[str, list[float]]) -> list[str]:
-    """The two targets' lines, each judged on the rounds' paired ratios."""
-    speedup = paired_ratio(seconds["jobs1"], seconds["pool2"])
-    low, high = speedup[1] / 2, speedup[2] / 2
-    dask = paired_ratio(seconds["dask2"], seconds["pool2"])
-    return [f"speed-up of 2 workers over --jobs 1, paired by round: {speedup[0] / 2:.0%} of ideal (95 % interval "
-            f"{low:.0%}–{high:.0%}) (target ≥ {TARGET_EFFICIENCY:.0%}): "
-            f"{verdict(speedup[0] / 2, low, high, TARGET_EFFICIENCY, at_most=False)}",
-            f"Dask LocalCluster / process pool, cluster start included, paired by round: {dask[0]:.2f} "
+def judge(seconds: list[dict[str, list[float]]]) -> list[str]:
+    """The two targets' lines on one run's rounds (paired by round), or on several runs (each
+    a block, see :func:`blocked_ratio`)."""
+    def ratio(numerator: str, denominator: str) -> tuple[float, float, float]:
+        if len(seconds) == 1:
+            return paired_ratio(seconds[0][numerator], seconds[0][denominator])
+        return blocked_ratio([(run[numerator], run[denominator]) for run in seconds])
+
+    how = "paired by round" if len(seconds) == 1 else f"over {len(seconds)} runs"
+    speedup, dask = ratio("jobs1", "pool2"), ratio("dask2", "pool2")
+    efficiency = tuple(x / 2 for x in speedup)
+    return [f"speed-up of 2 workers over --jobs 1, {how}: {efficiency[0]:.0%} of ideal (95 % interval "
+            f"{efficiency[1]:.0%}–{efficiency[2]:.0%}) (target ≥ {TARGET_EFFICIENCY:.0%}): "
+            f"{verdict(*efficiency, TARGET_EFFICIENCY, at_most=False)}",
+            f"Dask LocalCluster / process pool, cluster start included, {how}: {dask[0]:.2f} "
             f"(95 % interval {dask[1]:.2f}–{dask[2]:.2f}) (target ≤ {TARGET_DASK_RATIO:.2f}): "
             f"{verdict(*dask, TARGET_DASK_RATIO, at_most=True)}"]
 
 
 def main_combine(files: list[Path]) -> None:
-    """Judge the targets on the rounds of several ``--json`` files together."""
-    seconds: dict[str, list[float]] = {c: [] for c in ("jobs1", "pool2", "dask2")}
-    for file in files:
-        runs = json.loads(file.read_text())["runs"]
-        for config in seconds:
-            seconds[config] += [r["seconds"] for r in runs[config]]
-    print(f"{len(seconds['pool2'])} rounds from {len(files)} files")
+    """Judge the targets on several ``--json`` files' runs together, each run a block; files
+    of different kinds of measurement (``--whole`` or not, ``--work``, ``--scale``) are refused."""
+    documents = [json.loads(file.read_text()) for file in files]
+    kinds = {(d.get("kind"), d.get("work"), d.get("scale")) for d in documents}
+    if len(kinds) != 1 or None in next(iter(kinds)):
+        raise SystemExit(f"--combine needs files of one kind of measurement (kind, --work, --scale); "
+                         f"got {sorted(map(str, kinds))}")
+    seconds = [{c: [r["seconds"] for r in d["runs"][c]] for c in ("jobs1", "pool2", "dask2")} for d in documents]
+    kind, work, scale = next(iter(kinds))
+    print(f"{len(files)} runs ({sum(len(s['pool2']) for s in seconds)} rounds) of the {kind} measurement, "
+          f"work {work}, scale {scale:g}")
+    for file, run in zip(files, seconds):
+        speedup, dask = paired_ratio(run["jobs1"], run["pool2"]), paired_ratio(run["dask2"], run["pool2"])
+        print(f"  {file.name}: {speedup[0] / 2:.0%} of ideal ({speedup[1] / 2:.0%}–{speedup[2] / 2:.0%}), "
+              f"Dask / pool {dask[0]:.2f} ({dask[1]:.2f}–{dask[2]:.2f}), paired by round")
     for line in judge(seconds):
         print(line)
 
@@ -313,7 +350,7 @@ def main() -> None:
                         help="compare: replications write their time series parts, as in a comparison "
                              "(default); bare: they write nothing")
     parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
-                        help="pool the rounds of earlier --json files and judge the targets on them all")
+                        help="judge the targets on the runs of earlier --json files together")
     args = parser.parse_args()
     if args.combine:
         main_combine(args.combine)
@@ -322,7 +359,7 @@ def main() -> None:
         print(json.dumps(worker(args.worker, args.scale, args.work)))
         return
     if args.whole:
-        main_whole(args.repeat)
+        main_whole(args.repeat, args.json)
         return
     load_before = os.getloadavg()
     runs: dict[str, list[dict[str, Any]]] = {c: [] for c in CONFIGS}
@@ -361,7 +398,7 @@ def main() -> None:
           f"({overhead_ms / task_ms:.1%} of a replication)")
     print(f"ratios of the medians: speed-up of 2 workers over --jobs 1 {speedup:.2f}× = {efficiency:.0%} of "
           f"ideal; Dask LocalCluster / process pool {dask_ratio:.2f}")
-    for line in judge({c: [r["seconds"] for r in runs[c]] for c in CONFIGS}):
+    for line in judge([{c: [r["seconds"] for r in runs[c]] for c in CONFIGS}]):
         print(line)
     cpu = {c: statistics.median(r["cpu_s"] for r in runs[c]) for c in ("jobs1", "pool2", "twin1")}
     print(f"CPU seconds (this process and its ended workers): --jobs 1 {cpu['jobs1']:.2f}, "
@@ -378,7 +415,8 @@ def main() -> None:
           f"import distributed (not in the times above): "
           f"{statistics.median(r['import_s'] for r in runs['dask2']):.2f} s")
     if args.json:
-        args.json.write_text(json.dumps({"runs": runs, "load": [load_before, load_after]}, indent=2))
+        args.json.write_text(json.dumps({"kind": "batch", "work": args.work, "scale": args.scale, "runs": runs,
+                                         "load": [load_before, load_after]}, indent=2))
 
 
 if __name__ == "__main__":

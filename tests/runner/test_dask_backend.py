@@ -92,6 +92,14 @@ def test_workers_hold_each_chunks_results_as_one_pickled_bytes(dask_local):
     assert pickle.loads(run_chunk_packed((square, [2, 3]))) == [4, 9]
 
 
+def test_a_result_whose_class_lives_only_in_the_callers_code_still_travels(dask_local):
+    class Local:   # a local class: plain pickle cannot send it by reference
+        def __init__(self, x: int) -> None:
+            self.x = x
+
+    assert [r.x for r in dask_local.map(lambda x: Local(2 * x), [1, 2, 3])] == [2, 4, 6]
+
+
 def test_a_failing_task_fails_the_run_with_its_own_error(dask_local):
     with pytest.raises(ValueError, match="task 3 failed"):
         dask_local.map(fail_on_three, list(range(6)))
