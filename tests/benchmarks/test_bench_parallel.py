@@ -41,27 +41,21 @@ def test_runs_are_blocks_the_interval_comes_from_the_spread_of_their_own_estimat
     assert blocked_ratio(runs) == pytest.approx(paired_ratio([1.1, 1.21], [1.0, 1.0]))
 
 
-@pytest.mark.parametrize(("estimate", "low", "high", "expected"), [
-    (1.10, 1.05, 1.14, "PASS"),
-    (1.10, 1.05, 1.15, "PASS"),   # the target itself is met
-    (1.30, 1.20, 1.40, "FAIL"),
-    (1.20, 1.15, 1.25, "FAIL on the estimate; the interval includes the target"),
-    (1.10, 1.02, 1.20, "PASS on the estimate; the interval includes the target"),
-    (1.18, 1.10, 1.26, "FAIL on the estimate; the interval includes the target"),
+@pytest.mark.parametrize(("target", "at_most", "estimate", "low", "high", "expected"), [
+    (1.15, True, 1.10, 1.05, 1.14, "PASS"),
+    (1.15, True, 1.10, 1.05, 1.15, "PASS"),   # the target itself is met
+    (1.15, True, 1.30, 1.20, 1.40, "FAIL"),
+    (1.15, True, 1.20, 1.15, 1.25, "FAIL on the estimate; the interval includes the target"),
+    (1.15, True, 1.10, 1.02, 1.20, "PASS on the estimate; the interval includes the target"),
+    (1.15, True, 1.18, 1.10, 1.26, "FAIL on the estimate; the interval includes the target"),
+    (0.90, False, 0.95, 0.92, 0.98, "PASS"),
+    (0.90, False, 0.95, 0.90, 0.98, "PASS"),   # the target itself is met
+    (0.90, False, 0.80, 0.75, 0.85, "FAIL"),
+    (0.90, False, 0.91, 0.85, 0.97, "PASS on the estimate; the interval includes the target"),
+    (0.90, False, 0.88, 0.84, 0.92, "FAIL on the estimate; the interval includes the target"),
 ])
-def test_verdict_for_an_upper_target(estimate, low, high, expected):
-    assert verdict(estimate, low, high, 1.15, at_most=True) == expected
-
-
-@pytest.mark.parametrize(("estimate", "low", "high", "expected"), [
-    (0.95, 0.92, 0.98, "PASS"),
-    (0.95, 0.90, 0.98, "PASS"),   # the target itself is met
-    (0.80, 0.75, 0.85, "FAIL"),
-    (0.91, 0.85, 0.97, "PASS on the estimate; the interval includes the target"),
-    (0.88, 0.84, 0.92, "FAIL on the estimate; the interval includes the target"),
-])
-def test_verdict_for_a_lower_target(estimate, low, high, expected):
-    assert verdict(estimate, low, high, 0.90, at_most=False) == expected
+def test_verdict_against_an_upper_or_a_lower_target(target, at_most, estimate, low, high, expected):
+    assert verdict(estimate, low, high, target, at_most=at_most) == expected
 
 
 def _saved_run(path: Path, jobs1: list[float], pool2: list[float], dask2: list[float], work: str = "compare") -> Path:
