@@ -18,9 +18,13 @@ counters, sums and a :class:`WaitHistogram`.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from stratsim.economics.satisfaction import DEFAULT_TOLERANCE_H
 from stratsim.engine.histogram import WaitHistogram
+
+if TYPE_CHECKING:
+    from stratsim.engine.station import Customer
 
 
 Quote = tuple[float, float]
@@ -85,7 +89,7 @@ class Cell:
         "arrivals", "started", "served", "blocked", "balked", "reneged", "unavailable",
         "deferred", "in_system", "in_system_at_horizon", "unfinished", "wait_sum_h",
         "sla_hits", "satisfaction_sum", "cost", "promotion_cost", "waits",
-        "redirected", "complaints", "churned",
+        "redirected", "complaints", "churned", "scoring",
     )
 
     def __init__(
@@ -120,6 +124,10 @@ class Cell:
         self.complaints = 0
         self.churned = 0
         """Complaints of this cohort, and the customers of the base they cost (relationship)."""
+        self.scoring: Customer | None = None
+        """The customer whose score the station adds next: set just before it adds it, so that a
+        cell of a segment that may complain (:class:`~stratsim.engine.relationship.RelationCell`)
+        decides that customer's complaint with the customer's own uniform."""
 
     def rescore(self, before: float, after: float) -> None:
         """Replace a score already added (``before``) by ``after``: a customer held by blocking

@@ -119,9 +119,10 @@ class DemandSource:
     drain: the queue a counted customer sees is then the queue it would really see.
 
     Random streams (per replication, keyed by the pair): ``ARRIVALS`` unit exponentials,
-    ``WORK`` service durations, ``PATIENCE`` (only if the segment declares patience) and
-    ``TIER`` uniforms (only if the pair can choose between tiers). Every customer draws its
-    attributes at arrival, whatever then happens to them, so draws stay aligned across
+    ``WORK`` service durations, ``PATIENCE`` (only if the segment declares patience),
+    ``TIER`` uniforms (only if the pair can choose between tiers) and ``COMPLAINT`` uniforms
+    (only if the segment may complain: :meth:`draw_complaint_uniforms`). Every customer draws
+    its attributes at arrival, whatever then happens to them, so draws stay aligned across
     scenarios.
     """
 
@@ -163,6 +164,12 @@ class DemandSource:
         self._constant_rate = spec.rate_by_hour[0] if spec.is_constant_rate else None
         self._arrival = self._arrive   # the bound method made once, not once per customer
         self._agenda, self._ids = env._queue, env._eid   # type: ignore[attr-defined]
+        self._complaint_u: Callable[[], float] | None = None
+
+    def draw_complaint_uniforms(self, uniform: Callable[[], float]) -> None:
+        """Give every customer from now on a ``complaint_u`` drawn from ``uniform`` at its
+        arrival (a segment that may complain, :mod:`stratsim.engine.relationship`)."""
+        self._complaint_u = uniform
 
     def use_cells(self, cells: list[Cell]) -> None:
         """Count the following arrivals in ``cells`` (switched at the end of warm-up and horizon)."""
@@ -194,6 +201,8 @@ class DemandSource:
         now = self.env._now
         tier = self._single_tier if self._tier_uniform is None else self._choose_tier()   # one tier: no call
         customer = Customer(now, self._work(), self.tiers[tier].level, self.cells[tier])
+        if self._complaint_u is not None:
+            customer.complaint_u = self._complaint_u()
         patience = self._patience() if self._patience is not None else None
         if self.station.arrive(customer, now, self.balk_at) and patience is not None:
             schedule(self.env, now + patience, RENEGE, self.station.renege, customer)
@@ -280,10 +289,12 @@ class DynamicDemandSource(DemandSource):
         tier = self._choose_tier()
         customer = QuotedCustomer(now, self._work(), self.tiers[tier].level, self.cells[tier])
         customer.quote = self.quote
+        if self._complaint_u is not None:
+            customer.complaint_u = self._complaint_u()
         patience = self._patience() if self._patience is not None else None
         uniform = self._defer_uniform() if self._defer_uniform is not None else None
         if not self.station.offered:
-            self._not_offered(customer.cell, now, patience)
+            self._not_offered(customer, now, patience)
         else:
             back = self._deferred_until(now, uniform) if uniform is not None else None
             if back is not None:
@@ -313,15 +324,19 @@ class DynamicDemandSource(DemandSource):
         cell.in_system += 1  # the drain waits for it, and it counts as in the system meanwhile
         schedule(self.env, back_h, ARRIVAL, self._come_back, (customer, patience))
 
-    def _not_offered(self, cell: Cell, now: float, patience: float | None) -> None:
-        """The service is not offered: to the first offered fallback, else unavailable."""
-        if self.redirect is None or not self.redirect.send(now, self.balk_at, patience):
-            self._unavailable(cell)
+    def _not_offered(self, customer: QuotedCustomer, now: float, patience: float | None) -> None:
+        """The service is not offered: to the first offered fallback (the customer keeps its
+        complaint uniform there), else unavailable."""
+        complaint_u = customer.complaint_u if self._complaint_u is not None else None
+        if self.redirect is None or not self.redirect.send(now, self.balk_at, patience, complaint_u):
+            self._unavailable(customer)
 
-    def _unavailable(self, cell: Cell) -> None:
+    def _unavailable(self, customer: QuotedCustomer) -> None:
         self.station.advance(self.env._now)   # the arrival falls in the time series' current bin
+        cell = customer.cell
         cell.arrivals += 1
         cell.unavailable += 1
+        cell.scoring = customer
         cell.satisfaction_sum += SCORE_LOST
         self.station.arrivals_total += 1
 
@@ -334,6 +349,6 @@ class DynamicDemandSource(DemandSource):
         customer.quote = self.quote
         if not self.station.offered:
             cell.arrivals -= 1  # counted when it first arrived
-            self._not_offered(cell, now, patience)
+            self._not_offered(customer, now, patience)
         elif self.station.rearrive(customer, now, self.balk_at) and patience is not None:
             schedule(self.env, now + patience, RENEGE, self.station.renege, customer)

@@ -196,6 +196,7 @@ class DependentStation(Station):
         tolerance = cell.tolerance_h
         queued = service_end_h - customer.arrival_h - customer.work_h
         experienced = now - customer.arrival_h - customer.work_h
+        cell.scoring = customer
         cell.rescore(_score(queued, tolerance), _score(experienced, tolerance))
         self.network.finished(customer, self, now)
 

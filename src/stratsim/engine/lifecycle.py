@@ -186,18 +186,21 @@ class Router:
         u = self._tier_uniform()
         return next((tier for cumulative, tier in choice if u < cumulative), choice[-1][1])
 
-    def send(self, now: float, balk_at: int, patience: float | None) -> Cell:
-        """One customer arrives at the route's station now; returns the cell it is counted in."""
+    def send(self, now: float, balk_at: int, patience: float | None, complaint_u: float | None = None) -> Cell:
+        """One customer arrives at the route's station now; returns the cell it is counted in.
+        ``complaint_u``: the uniform the customer drew at its first arrival, kept (a segment that
+        may complain)."""
         tier = self._tier()
         station = self.station
         cell = self.book.cells(self.segment, self.route.station_index)[tier]
         customer = RoutedCustomer(now, self._work(), station.spec.tiers[tier].level, cell)
         customer.quote = FREE_QUOTE if self.free else (station.price, 1.0)
         customer.origin = self.origin
+        if complaint_u is not None:
+            customer.complaint_u = complaint_u
         if station.arrive(customer, now, balk_at) and patience is not None:
             schedule(self.env, now + patience, RENEGE, station.renege, customer)
         return cell
-
 
     def turn_away(self, now: float) -> Cell:
         """One customer finds the route's station not offered: counted there as ``unavailable``
@@ -221,11 +224,11 @@ class Redirect:
     def __init__(self, routers: list[Router]) -> None:
         self.routers = routers
 
-    def send(self, now: float, balk_at: int, patience: float | None) -> bool:
+    def send(self, now: float, balk_at: int, patience: float | None, complaint_u: float | None) -> bool:
         """Redirect a customer whose service is not offered; ``False`` if no fallback is offered."""
         for router in self.routers:
             if router.station.offered:
-                router.send(now, balk_at, patience).redirected += 1
+                router.send(now, balk_at, patience, complaint_u).redirected += 1
                 return True
         return False
 

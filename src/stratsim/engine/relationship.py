@@ -21,13 +21,18 @@ Semantics (``docs/model.md``, "Relationship"):
 
 Hook: the customer cells of such a segment are :class:`RelationCell`\\ s, whose ``satisfaction_sum`` is a
 property: every score the stations add to it is also handed to the segment's
-:class:`Relationship`. Stations are untouched, and every other cell is a plain
-:class:`~stratsim.engine.cells.Cell` with no cost at all.
+:class:`Relationship`, with the customer scored (``Cell.scoring``, which the stations set just
+before adding a score: one attribute store, the only cost to a cell of any other segment, a plain
+:class:`~stratsim.engine.cells.Cell`).
 
-Random numbers: one ``COMPLAINT`` stream per (segment, service) pair (a uniform per scored
-customer whose complaint probability is above 0), one ``CHURN`` stream per segment (a uniform
-per complaint, when it has a base), and ``DESK_WORK`` / ``DESK_TIER`` per segment for the desk
-requests.
+Random numbers: a ``COMPLAINT`` uniform per arriving customer of a segment that may complain,
+drawn at its arrival from its demand pair's stream like its other attributes, and kept when it
+is sent to a fallback service; its complaint is decided on that uniform whenever and wherever it
+is scored. So the k-th customer of a pair complains or not on the same uniform in every
+scenario, and only a customer whose own score changes can change its decision (common random
+numbers). The station tells the cell which customer it scores (``Cell.scoring``, set just
+before the score is added). One ``CHURN`` stream per segment (a uniform per complaint, when it
+has a base), and ``DESK_WORK`` / ``DESK_TIER`` per segment for the desk requests.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from stratsim.engine.cells import DRAIN, MEASURED, REQUEST_SEGMENT, WARM, Accoun
 from stratsim.engine.events import ARRIVAL, Clock, schedule
 from stratsim.engine.lifecycle import CohortBook, Router
 from stratsim.engine.model import Model, RelationshipSpec, RouteSpec, StationSpec
-from stratsim.engine.rng import Origin, Role, batched, entity_key, make_stream, pair_id
+from stratsim.engine.rng import Origin, Role, batched, entity_key, make_stream
 from stratsim.engine.station import UNLIMITED, Station
 from stratsim.scenario.models import Complaints, Scenario
 
@@ -175,11 +180,11 @@ class Relationship:
         self.remaining = spec.customers
         self.sources = [s for s in sources if s.spec.segment_index == spec.segment_index
                         and hasattr(s, "set_base_share")]
-        segment_id = model.segments[spec.segment_index].id
-        self._complaint = {
-            station.index: batched(make_stream(seed, replication, Role.COMPLAINT,
-                                               entity_key(pair_id(segment_id, station.id))).random).__next__
-            for station in model.stations}
+        if spec.complaint_probability > 0:
+            for source in sources:
+                if source.spec.segment_index == spec.segment_index:
+                    source.draw_complaint_uniforms(batched(make_stream(
+                        seed, replication, Role.COMPLAINT, source.spec.entity).random).__next__)
         self._churn = batched(make_stream(seed, replication, Role.CHURN, spec.entity).random).__next__
         self.desk: Router | None = None
         if spec.desk is not None:
@@ -189,9 +194,9 @@ class Relationship:
                                Origin.DESK, free=True)
 
     def scored(self, cell: Cell, score: float) -> None:
-        """A customer of ``cell`` got ``score``: it may complain, be heard, and churn."""
-        p = complaint_probability(score, self.spec.complaint_probability)
-        if p <= 0.0 or self._complaint[cell.station]() >= p:
+        """The customer ``cell`` is scoring (``cell.scoring``) got ``score``: it may complain,
+        be heard, and churn."""
+        if cell.scoring.complaint_u >= complaint_probability(score, self.spec.complaint_probability):
             return
         cell.complaints += 1
         if self.desk is not None:

@@ -55,9 +55,11 @@ UNLIMITED = 1 << 62
 class Customer:
     """One customer (or request) at a station, with the attributes drawn at arrival."""
 
-    __slots__ = ("arrival_h", "work_h", "level", "cell", "state", "sends")
+    __slots__ = ("arrival_h", "work_h", "level", "cell", "state", "sends", "complaint_u")
     # ``sends`` (the dependency edges it will send requests on) is set only at stations that take
     # part in dependencies (:mod:`stratsim.engine.dependencies`); elsewhere it is never read.
+    # ``complaint_u`` (the uniform deciding whether it complains) is drawn at arrival for the
+    # customers of a segment that may complain (:mod:`stratsim.engine.relationship`) only.
 
     def __init__(self, arrival_h: float, work_h: float, level: int, cell: Cell) -> None:
         self.arrival_h = arrival_h
@@ -172,10 +174,12 @@ class Station:
         waiting = self.waiting
         if waiting >= self.capacity:
             cell.blocked += 1
+            cell.scoring = customer
             cell.satisfaction_sum += SCORE_LOST
             return False
         if waiting >= balk_at:
             cell.balked += 1
+            cell.scoring = customer
             cell.satisfaction_sum += SCORE_LOST
             return False
         self.waiting = waiting + 1
@@ -193,6 +197,7 @@ class Station:
         cell = customer.cell
         cell.reneged += 1
         cell.in_system -= 1
+        cell.scoring = customer
         cell.satisfaction_sum += SCORE_LOST
 
     def set_staff(self, staff: int, surge: int = 0) -> None:
@@ -227,6 +232,7 @@ class Station:
                     cell = customer.cell
                     cell.unavailable += 1
                     cell.in_system -= 1
+                    cell.scoring = customer
                     cell.satisfaction_sum += SCORE_LOST
             queue.clear()
         self.waiting = 0
@@ -244,6 +250,7 @@ class Station:
         if wait <= cell.sla_wait_h:
             cell.sla_hits += 1
         tolerance = cell.tolerance_h
+        cell.scoring = customer
         cell.satisfaction_sum += BEST if wait <= tolerance else score_served(wait, tolerance)
         # schedule(...) written out: once per customer
         heappush(self._agenda, (now + customer.work_h, DEPARTURE, next(self._ids), self._departure, customer))
