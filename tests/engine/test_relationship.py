@@ -123,6 +123,14 @@ def test_a_customer_complains_on_its_own_uniform_whatever_the_customers_before_i
     assert whole[0] > whole[1], whole
 
 
+def test_a_score_added_without_its_customer_named_fails_instead_of_borrowing_a_uniform() -> None:
+    one = run(_first_day(3))
+    cell = next(c for c in one.replication.counted if isinstance(c, RelationCell))
+    assert cell.scoring is None   # cleared once each score's customer was read
+    with pytest.raises(AttributeError):
+        cell.satisfaction_sum += 1.0
+
+
 def test_complaints_about_a_loss_system_are_a_binomial_share_of_the_blocked_and_reach_the_desk() -> None:
     """queue_capacity 0: a customer is served at once (score 5, never complains) or blocked
     (score 1, complains with probability p), decided at arrival — so every complaint is sent to

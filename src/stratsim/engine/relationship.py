@@ -195,8 +195,10 @@ class Relationship:
 
     def scored(self, cell: Cell, score: float) -> None:
         """The customer ``cell`` is scoring (``cell.scoring``) got ``score``: it may complain,
-        be heard, and churn."""
-        if cell.scoring.complaint_u >= complaint_probability(score, self.spec.complaint_probability):
+        be heard, and churn. ``cell.scoring`` is cleared once read: a score added without its
+        customer named fails at once instead of deciding on another customer's uniform."""
+        customer, cell.scoring = cell.scoring, None
+        if customer.complaint_u >= complaint_probability(score, self.spec.complaint_probability):  # type: ignore[union-attr]
             return
         cell.complaints += 1
         if self.desk is not None:
