@@ -11,7 +11,7 @@ from strategy_testkit import run, scenario, segment, served_look, service
 from stratsim.economics.relationship import complaint_probability
 from stratsim.engine.cells import DRAIN, REQUEST_SEGMENT
 from stratsim.engine.compile import compile_scenario
-from stratsim.engine.relationship import RelationCell
+from stratsim.engine.relationship import RelationCell, Relationship
 
 SLOW = {"dist": "exponential", "mean": 0.25}
 
@@ -88,27 +88,26 @@ def test_more_dissatisfaction_means_fewer_later_arrivals_paired_over_replication
 
 
 DAYTIME = [0.0] * 8 + [2.4] * 10 + [0.0] * 6
-"""Arrivals from 08:00 to 18:00 only: the desk empties every night."""
+"""Arrivals from 08:00 to 18:00 only: the service empties every night."""
+HEARD = {"probability": 0.5}
 
 
 def _first_day(staff: int, warmup: float = 24.0):
     """Staff 3, but ``staff`` on the first day (Monday 08:00-18:00, the warm-up day): two such
-    scenarios differ only in that day's customers, and are the same system again once the desk
-    has emptied that night. Every customer may complain."""
+    scenarios differ only in that day's customers, and are the same system again once the
+    service has emptied that night. Every customer may complain."""
     return scenario([service("help", staff=3, service_time=SLOW)],
-                    [segment("g", {"help": 1.0}, rate=4.0, daily_profile=DAYTIME,
-                             complaints={"probability": 0.5}, **PATIENT)],
+                    [segment("g", {"help": 1.0}, rate=4.0, daily_profile=DAYTIME, complaints=HEARD, **PATIENT)],
                     {"pattern": {"rosters": {"help": [{"days": "mon", "from": "08:00", "to": "18:00",
                                                        "staff": staff}]}}},
                     horizon=96.0, warmup=warmup)
 
 
-def test_a_customer_complains_on_its_own_uniform_whatever_the_customers_before_it_did() -> None:
-    """Common random numbers for complaints: one staff on the first day instead of three makes
-    that day's customers wait, renege and complain far more, and changes nothing after the desk
-    empties that night. So every measured customer (from Tuesday) gets the score, and
-    must make the complaint decision, it gets with three staff: the same complaints in every
-    replication, although the customers before them complained differently."""
+def test_complaints_after_a_changed_day_do_not_depend_on_how_that_day_went() -> None:
+    """One staff on the first day instead of three makes that day's customers wait, renege and
+    complain far more, and changes nothing once the service empties that night. So every
+    measured customer (from Tuesday) gets the score it gets with three staff, and must make the
+    same complaint decision: the same complaints in every replication."""
     for replication in range(3):
         short, full = (run(_first_day(staff), replication=replication).record["segments"]
                        for staff in (1, 3))
@@ -123,12 +122,62 @@ def test_a_customer_complains_on_its_own_uniform_whatever_the_customers_before_i
     assert whole[0] > whole[1], whole
 
 
+def _decisions(sc, monkeypatch) -> dict[float, tuple[float, float, bool]]:
+    """Every scored customer of a run, by arrival time: its uniform, its score, and whether it
+    complained (read around :meth:`Relationship.scored`)."""
+    seen: dict[float, tuple[float, float, bool]] = {}
+    heard = Relationship.scored
+
+    def spy(relation: Relationship, cell, score: float) -> None:
+        customer, before = cell.scoring, cell.complaints
+        heard(relation, cell, score)
+        seen[customer.arrival_h] = (customer.complaint_u, score, cell.complaints > before)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Relationship, "scored", spy)
+        run(sc)
+    return seen
+
+
+def _retiring(retire_h: float):
+    """"help" retires at ``retire_h``; its customers go on to "annex", which has its own too."""
+    return scenario([service("help", staff=2, service_time=SLOW, retire=retire_h, fallback="annex"),
+                     service("annex", staff=3, service_time=SLOW)],
+                    [segment("g", {"help": 0.6, "annex": 0.4}, rate=8.0, complaints=HEARD, **PATIENT)],
+                    horizon=200.0, warmup=20.0)
+
+
+@pytest.mark.parametrize("pair", [(_queue(2, {**PATIENT, "complaints": HEARD}), _queue(3, {**PATIENT, "complaints": HEARD})),
+                                  (_retiring(60.0), _retiring(120.0))], ids=["staff-2-or-3", "retired-earlier"])
+def test_each_customer_complains_on_the_uniform_it_drew_at_arrival(pair, monkeypatch) -> None:
+    """Common random numbers, customer by customer: with two staff or three (customers are
+    scored in another order and with other scores), or with "help" retired at 60 h or 120 h
+    (customers between those times are redirected to "annex" in one run only), every customer
+    decides on the uniform it drew at arrival, whichever station scores it, and complains exactly
+    when that uniform is below its complaint probability."""
+    first, second = (_decisions(sc, monkeypatch) for sc in pair)
+    common = first.keys() & second.keys()
+    assert len(common) > 0.9 * max(len(first), len(second))
+    assert all(first[t][0] == second[t][0] for t in common)
+    for seen in (first, second):
+        assert all(complained == (u < complaint_probability(score, 0.5)) for u, score, complained in seen.values())
+    changed = [t for t in common if first[t][1] != second[t][1]]
+    assert changed, "the two runs score some customers differently"
+
+
 def test_a_score_added_without_its_customer_named_fails_instead_of_borrowing_a_uniform() -> None:
-    one = run(_first_day(3))
-    cell = next(c for c in one.replication.counted if isinstance(c, RelationCell))
-    assert cell.scoring is None   # cleared once each score's customer was read
-    with pytest.raises(AttributeError):
-        cell.satisfaction_sum += 1.0
+    """``Cell.scoring`` is cleared once read, also after a start that is not heard (a customer
+    held by a blocking request is heard at its completion): a score added without naming its
+    customer fails rather than decide on another customer's uniform."""
+    held = run(scenario(
+        [service("app", depends_on=[{"service": "auth", "share": 1.0, "mode": "blocking"}]),
+         service("auth", staff=1, service_time=SLOW, internal=True, price=0.0)],
+        [segment("g", {"app": 1.0}, rate=2.0, complaints=HEARD)], horizon=100.0, warmup=10.0))
+    for one in (run(_first_day(3)), held):
+        cells = [c for c in one.replication.counted if isinstance(c, RelationCell)]
+        assert cells and all(cell.scoring is None for cell in cells)
+        with pytest.raises(AttributeError, match="complaint_u"):
+            cells[0].satisfaction_sum += 1.0
 
 
 def test_complaints_about_a_loss_system_are_a_binomial_share_of_the_blocked_and_reach_the_desk() -> None:

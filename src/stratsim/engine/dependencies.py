@@ -149,6 +149,7 @@ class DependentStation(Station):
                 cell.relation = None  # type: ignore[attr-defined]
                 Station._start(self, customer, now)
                 cell.relation = relation  # type: ignore[attr-defined]
+                cell.scoring = None   # not heard: ``complete_held`` names the customer again
                 return
         Station._start(self, customer, now)
 

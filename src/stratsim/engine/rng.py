@@ -46,8 +46,8 @@ class Role(IntEnum):
     FALLBACK_TIER = 8
     """Tier uniform of a customer redirected to a fallback with several tiers for its segment."""
     COMPLAINT = 9
-    """Complaint uniforms of a (segment, service) pair's customers, one per scored customer
-    whose complaint probability is above 0."""
+    """Complaint uniforms of a (segment, service) pair's customers, one per arriving customer
+    of a segment that may complain, kept when it is sent to a fallback."""
     CHURN = 10
     """Churn uniforms of a segment, one per complaint."""
     DESK_WORK = 11
