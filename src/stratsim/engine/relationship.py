@@ -30,9 +30,8 @@ drawn at its arrival from its demand pair's stream like its other attributes, an
 is sent to a fallback service; its complaint is decided on that uniform whenever and wherever it
 is scored. So the k-th customer of a pair complains or not on the same uniform in every
 scenario, and only a customer whose own score changes can change its decision (common random
-numbers). The station tells the cell which customer it scores (``Cell.scoring``, set just
-before the score is added). One ``CHURN`` stream per segment (a uniform per complaint, when it
-has a base), and ``DESK_WORK`` / ``DESK_TIER`` per segment for the desk requests.
+numbers). One ``CHURN`` stream per segment (a uniform per complaint, when it has a base), and
+``DESK_WORK`` / ``DESK_TIER`` per segment for the desk requests.
 """
 
 from __future__ import annotations
