@@ -296,8 +296,13 @@ def main_whole(repeat: int, json_path: Path | None = None) -> None:
     print(f"same comparison.json numbers on every backend: "
           f"{'yes' if len({r['digest'] for c in WHOLE for r in runs[c]}) == 1 else 'NO'}")
     if json_path is not None:
-        json_path.write_text(json.dumps({"kind": "whole", "work": "compare", "scale": 1.0, "runs": runs,
-                                         "load": [load_before, load_after]}, indent=2))
+        save_runs(json_path, "whole", "compare", 1.0, runs, [load_before, load_after])
+
+
+def save_runs(path: Path, kind: str, work: str, scale: float, runs: dict[str, list[dict[str, Any]]],
+              load: list[Any]) -> None:
+    """A run's rounds for ``--combine``, with what was measured (``kind``, ``--work``, ``--scale``)."""
+    path.write_text(json.dumps({"kind": kind, "work": work, "scale": scale, "runs": runs, "load": load}, indent=2))
 
 
 def judge(seconds: list[dict[str, list[float]]]) -> list[str]:
@@ -415,8 +420,7 @@ def main() -> None:
           f"import distributed (not in the times above): "
           f"{statistics.median(r['import_s'] for r in runs['dask2']):.2f} s")
     if args.json:
-        args.json.write_text(json.dumps({"kind": "batch", "work": args.work, "scale": args.scale, "runs": runs,
-                                         "load": [load_before, load_after]}, indent=2))
+        save_runs(args.json, "batch", args.work, args.scale, runs, [load_before, load_after])
 
 
 if __name__ == "__main__":
