@@ -130,6 +130,43 @@ def test_missing_extra_says_how_to_install(monkeypatch):
         DaskEvaluator(1).map(square, [1])
 
 
+def test_distributed_is_imported_with_the_collector_paused_and_left_as_it_was(monkeypatch):
+    import gc
+    import importlib.abc
+    import importlib.util
+
+    from stratsim.runner.dask_backend import import_distributed
+
+    seen = []
+
+    class Recorder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        def find_spec(self, name, path, target=None):
+            return importlib.util.spec_from_loader(name, self) if name == "distributed" else None
+
+        def create_module(self, spec):
+            return None
+
+        def exec_module(self, module):
+            seen.append(gc.isenabled())
+
+    monkeypatch.delitem(sys.modules, "distributed")
+    monkeypatch.setattr(sys, "meta_path", [Recorder(), *sys.meta_path])
+    assert gc.isenabled()
+    import_distributed()
+    assert seen == [False] and gc.isenabled()
+    monkeypatch.setitem(sys.modules, "distributed", None)   # a failed import too leaves it enabled
+    with pytest.raises(BackendError):
+        import_distributed()
+    assert gc.isenabled()
+    gc.disable()   # and a caller that runs without it gets it back disabled
+    try:
+        monkeypatch.delitem(sys.modules, "distributed")
+        import_distributed()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_the_forkserver_is_forked_from_a_single_threaded_caller_and_gives_the_same_numbers(tmp_path):
     """The command line starts its cluster single-threaded: its forkserver is then forked from
     it (no fresh interpreter), and the numbers stay those of a serial run."""
@@ -144,6 +181,9 @@ def test_the_forkserver_is_forked_from_a_single_threaded_caller_and_gives_the_sa
         "from stratsim.runner.execution import ExecutionOptions, execute\n"
         "from stratsim.scenario import load_scenario_text\n"
         "from tests.conftest import SMALL_SCENARIO\n"
+        "def version_reports_cached():   # a worker's registration read the report its fork inherited\n"
+        "    from distributed.versions import _version_cached\n"
+        "    return _version_cached.cache_info().hits >= 9\n"
         "if __name__ == '__main__':\n"
         "    assert threading.active_count() == 1\n"
         "    scenario = load_scenario_text(SMALL_SCENARIO)\n"
@@ -153,12 +193,26 @@ def test_the_forkserver_is_forked_from_a_single_threaded_caller_and_gives_the_sa
         "        with open(f'/proc/{server}/cmdline', 'rb') as handle:\n"
         "            forked = b'forkserver import main' not in handle.read()   # a spawned one runs python -c\n"
         "        on_dask = execute([scenario], options, dask).results[0].records\n"
-        "    print(forked, on_dask == execute([scenario], options, SerialEvaluator()).results[0].records)\n")
+        "        warm = set(dask._client.run(version_reports_cached).values()) == {True}\n"
+        "    print(forked, on_dask == execute([scenario], options, SerialEvaluator()).results[0].records, warm)\n")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": root})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "True"], done.stderr
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr
+
+
+def test_the_forkserver_is_forked_only_once_the_workers_start_is_warmed(monkeypatch):
+    from stratsim.runner import dask_backend
+
+    steps = []
+    monkeypatch.setattr(dask_backend, "_warm_worker_start", lambda: steps.append("warm"))
+    monkeypatch.setattr(dask_backend, "_fork_server", lambda server: steps.append("fork"))
+    monkeypatch.setattr(dask_backend.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(dask_backend, "_fork_server_fits", lambda server: True)
+    dask_backend._start_forkserver()
+    assert steps == ["warm", "fork"]
+    assert "numpy.random" in dask_backend.FORKSERVER_PRELOAD   # a standard server preloads it
 
 
 def test_a_caller_running_threads_gets_the_standard_forkserver(monkeypatch):
@@ -250,3 +304,39 @@ def test_a_dask_without_the_nannys_poll_setting_is_left_alone(monkeypatch):
     monkeypatch.setattr(nanny, "WorkerProcess", Elsewhere)
     dask_backend._poll_worker_starts_promptly()
     assert not hasattr(Elsewhere, "_init_msg_interval")
+
+
+def _stream_interval(dask_worker) -> float:
+    return dask_worker.batched_stream.interval
+
+
+def test_a_local_clusters_message_streams_wait_half_a_millisecond_not_up_to_ten(dask_local):
+    """Dask batches each stream's messages for 2–10 ms; the local cluster's streams (client,
+    scheduler and, through the preload hook, every worker) for :data:`STREAM_BATCH_S`."""
+    from stratsim.runner.dask_backend import STREAM_BATCH_S
+
+    client, scheduler = dask_local._client, dask_local._cluster.scheduler
+    with pytest.raises(BackendError):   # a worker dies; its nanny starts a new one, which registers anew
+        dask_local.map(die_on_two, [2])
+    client.wait_for_workers(2, timeout=60)
+    streams = [client.scheduler_comm, *scheduler.stream_comms.values(), *scheduler.client_comms.values()]
+    assert len(streams) == 4   # the client's, one to each worker (the new one too), one to the client
+    assert {stream.interval for stream in streams} == {STREAM_BATCH_S} and STREAM_BATCH_S < 0.002
+    assert set(client.run(_stream_interval).values()) == {STREAM_BATCH_S}
+
+
+def test_streams_of_another_dask_layout_are_left_alone():
+    from stratsim.runner.dask_backend import _send_promptly, dask_setup
+
+    class Elsewhere:   # a Dask whose streams keep their interval as text, or have none
+        interval = "10ms"
+
+    client, scheduler, worker = Elsewhere(), Elsewhere(), Elsewhere()
+    client.scheduler_comm = Elsewhere()
+    scheduler.client_comms = {"client": Elsewhere()}
+    worker.batched_stream = object()
+    _send_promptly(client, scheduler)
+    dask_setup(worker)
+    assert client.scheduler_comm.interval == scheduler.client_comms["client"].interval == "10ms"
+    _send_promptly(object(), object())   # no streams at all
+    dask_setup(object())
