@@ -28,7 +28,9 @@ from pathlib import Path
 
 from bench_mm3 import user_environment   # bytecode caches on, as on a user's machine
 
-CHILD = "import sys; sys.path.insert(0, sys.argv.pop(1)); from stratsim.cli import main; main()"
+#: What the ``stratsim`` console script calls (``entry``; ``main`` in trees older than it).
+CHILD = ("import sys; sys.path.insert(0, sys.argv.pop(1)); import stratsim.cli as cli; "
+         "getattr(cli, 'entry', cli.main)()")
 
 
 def wall_seconds(source: Path, command: list[str], out: Path) -> float:

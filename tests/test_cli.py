@@ -166,6 +166,30 @@ def test_console_script_reports_without_traceback(tmp_path):
     assert not (tmp_path / "results").exists()
 
 
+def test_the_console_script_freezes_the_collector_only_as_it_exits(monkeypatch):
+    """``stratsim`` (the console script) runs :func:`main`, then freezes what the process holds
+    so that the interpreter's shutdown does not collect over it; ``main`` alone does not."""
+    import gc
+    import tomllib
+
+    from stratsim import cli
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    assert tomllib.loads(pyproject.read_text())["project"]["scripts"]["stratsim"] == "stratsim.cli:entry"
+    steps = []
+
+    def command() -> None:
+        steps.append("command")
+        raise SystemExit(3)
+
+    monkeypatch.setattr(cli, "main", command)
+    monkeypatch.setattr(gc, "freeze", lambda: steps.append("freeze"))
+    with pytest.raises(SystemExit) as exited:
+        cli.entry()
+    assert exited.value.code == 3   # the command's own status
+    assert steps == ["command", "freeze"]
+
+
 @pytest.mark.parametrize("jobs, signal_name", [("1", "SIGINT"), ("2", "SIGINT"), ("1", "SIGTERM")])
 def test_interrupted_run_stops_at_once_and_leaves_nothing(tmp_path, jobs, signal_name, start_in_own_group):
     import signal
