@@ -340,3 +340,34 @@ def test_streams_of_another_dask_layout_are_left_alone():
     assert client.scheduler_comm.interval == scheduler.client_comms["client"].interval == "10ms"
     _send_promptly(object(), object())   # no streams at all
     dask_setup(object())
+
+
+def _http_address_and_profiler(dask_worker) -> tuple[str, int, bool]:
+    import dask
+
+    return (dask_worker.http_server.address, dask_worker.http_server.port,
+            dask.config.get("distributed.worker.profile.enabled"))
+
+
+def test_a_local_clusters_http_servers_serve_no_pages_even_after_a_worker_restarts(dask_local):
+    """Dask starts an HTTP server in the scheduler and in each worker even with the dashboard
+    off; the local cluster's listen on loopback only and serve nothing (no metrics, no proxy).
+    A worker its nanny restarts after dying starts with the same settings (its nanny keeps its
+    own copy of them: Dask's global ones are back to the defaults once the cluster stands)."""
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(BackendError):
+        dask_local.map(die_on_two, [2])
+    dask_local._client.wait_for_workers(2, timeout=60)
+    scheduler = dask_local._cluster.scheduler
+    workers = list(dask_local._client.run(_http_address_and_profiler).values())
+    assert [profiler for *_, profiler in workers] == [False, False]   # a quiet diagnostic, kept too
+    servers = [(scheduler.http_server.address, scheduler.http_server.port),
+               *((host, port) for host, port, _ in workers)]
+    assert {host for host, _ in servers} == {"127.0.0.1"}
+    for host, port in servers:
+        for page in ("health", "metrics", "info/main/workers.html", "json/identity.json"):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(f"http://{host}:{port}/{page}", timeout=10)
+            assert answer.value.code == 404
