@@ -33,7 +33,8 @@ import on first use — and distributed's, whose import time is reported on its 
 ``stratsim compare`` of the baseline and three of its example variants
 (``scenarios/helpdesk-{baseline,peak-staff,premium-tier,price-cut}.yaml``), 20 replications,
 ``--no-report``, with ``--jobs 1``, ``--jobs 2`` and ``--backend dask --jobs 2``: interpreter
-start, imports, capacity checks, time series and result files included.
+start, imports, capacity checks, time series and result files included; ``--whole --report``
+lets it draw its report too, as the command does by default.
 
 Both targets are judged on the rounds' paired ratios with a 95 % interval (:func:`paired_ratio`,
 :func:`verdict`); ``--combine`` judges several runs saved with ``--json`` together, each run a
@@ -53,6 +54,7 @@ Usage (from the repository root, with ``pip install -e ".[dask]"``)::
     .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --scale 12
     .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --work bare
     .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --whole
+    .venv/bin/python benchmarks/bench_parallel.py --repeat 5 --whole --report
     .venv/bin/python benchmarks/bench_parallel.py --combine a.json b.json   # runs saved with --json
 """
 
@@ -201,6 +203,14 @@ def log_interval(logs: list[float]) -> tuple[float, float, float]:
     return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
 
 
+def interval_text(low: float, high: float, form: str) -> str:
+    """``95 % interval low–high``, each bound in ``form`` (``"{:.2f}"``), or ``no interval``
+    when there is none (a single round, or a single run)."""
+    if math.isnan(low) or math.isnan(high):
+        return "no interval"
+    return f"95 % interval {form.format(low)}–{form.format(high)}"
+
+
 def verdict(estimate: float, low: float, high: float, target: float, *, at_most: bool) -> str:
     """PASS or FAIL when the interval is on one side of the target; else the estimate's side,
     saying the interval includes the target (more rounds or a quieter machine would tell), or
@@ -249,11 +259,12 @@ WHOLE_FILES = [ROOT / "scenarios" / f"helpdesk-{name}.yaml" for name in ("baseli
 WHOLE = {"jobs1": ["--jobs", "1"], "pool2": ["--jobs", "2"], "dask2": ["--jobs", "2", "--backend", "dask"]}
 
 
-def run_whole(config: str, folder: Path) -> dict[str, Any]:
-    """One ``stratsim compare`` as a user runs it; its wall time and its numbers' digest."""
+def run_whole(config: str, folder: Path, report: bool = False) -> dict[str, Any]:
+    """One ``stratsim compare`` as a user runs it (``--no-report`` unless ``report``); its wall
+    time and its numbers' digest."""
     stratsim = Path(sys.executable).with_name("stratsim")
     command = [str(stratsim), "compare", *map(str, WHOLE_FILES), "--replications", str(REPLICATIONS),
-               "--no-report", "--force", "--out", str(folder / config), *WHOLE[config]]
+               *([] if report else ["--no-report"]), "--force", "--out", str(folder / config), *WHOLE[config]]
     before = cpu_seconds()
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
@@ -265,20 +276,21 @@ def run_whole(config: str, folder: Path) -> dict[str, Any]:
     return {"config": config, "seconds": seconds, "cpu_s": cpu_seconds() - before, "digest": digest}
 
 
-def main_whole(repeat: int, json_path: Path | None = None) -> None:
+def main_whole(repeat: int, json_path: Path | None = None, report: bool = False) -> None:
     load_before = os.getloadavg()
     runs: dict[str, list[dict[str, Any]]] = {c: [] for c in WHOLE}
     with tempfile.TemporaryDirectory(prefix="bench-parallel-") as folder:
         for round_ in range(repeat):
             for config in WHOLE:
-                result = run_whole(config, Path(folder))
+                result = run_whole(config, Path(folder), report)
                 runs[config].append(result)
                 print(f"round {round_ + 1}: {config} {result['seconds']:.2f} s", file=sys.stderr)
     load_after = os.getloadavg()
     median = {c: statistics.median(r["seconds"] for r in runs[c]) for c in WHOLE}
     cpu = {c: statistics.median(r["cpu_s"] for r in runs[c]) for c in WHOLE}
     print(f"whole command: stratsim compare of {len(WHOLE_FILES)} scenarios × {REPLICATIONS} replications, "
-          f"--no-report; median of {repeat} interleaved rounds; load average {load_before[0]:.2f} before, "
+          f"{'report drawn' if report else '--no-report'}; median of {repeat} interleaved rounds; "
+          f"load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after; CPUs {os.cpu_count()}")
     print()
     print("| command | seconds (median) | CPU seconds |")
@@ -296,7 +308,8 @@ def main_whole(repeat: int, json_path: Path | None = None) -> None:
     print(f"same comparison.json numbers on every backend: "
           f"{'yes' if len({r['digest'] for c in WHOLE for r in runs[c]}) == 1 else 'NO'}")
     if json_path is not None:
-        save_runs(json_path, "whole", "compare", 1.0, runs, [load_before, load_after])
+        save_runs(json_path, "whole", "compare and report" if report else "compare", 1.0, runs,
+                  [load_before, load_after])
 
 
 def save_runs(path: Path, kind: str, work: str, scale: float, runs: dict[str, list[dict[str, Any]]],
@@ -316,11 +329,11 @@ def judge(seconds: list[dict[str, list[float]]]) -> list[str]:
     how = "paired by round" if len(seconds) == 1 else f"over {len(seconds)} runs"
     speedup, dask = ratio("jobs1", "pool2"), ratio("dask2", "pool2")
     efficiency = tuple(x / 2 for x in speedup)
-    return [f"speed-up of 2 workers over --jobs 1, {how}: {efficiency[0]:.0%} of ideal (95 % interval "
-            f"{efficiency[1]:.0%}–{efficiency[2]:.0%}) (target ≥ {TARGET_EFFICIENCY:.0%}): "
+    return [f"speed-up of 2 workers over --jobs 1, {how}: {efficiency[0]:.0%} of ideal "
+            f"({interval_text(*efficiency[1:], '{:.0%}')}) (target ≥ {TARGET_EFFICIENCY:.0%}): "
             f"{verdict(*efficiency, TARGET_EFFICIENCY, at_most=False)}",
             f"Dask LocalCluster / process pool, cluster start included, {how}: {dask[0]:.2f} "
-            f"(95 % interval {dask[1]:.2f}–{dask[2]:.2f}) (target ≤ {TARGET_DASK_RATIO:.2f}): "
+            f"({interval_text(*dask[1:], '{:.2f}')}) (target ≤ {TARGET_DASK_RATIO:.2f}): "
             f"{verdict(*dask, TARGET_DASK_RATIO, at_most=True)}"]
 
 
@@ -338,8 +351,8 @@ def main_combine(files: list[Path]) -> None:
           f"work {work}, scale {scale:g}")
     for file, run in zip(files, seconds):
         speedup, dask = paired_ratio(run["jobs1"], run["pool2"]), paired_ratio(run["dask2"], run["pool2"])
-        print(f"  {file.name}: {speedup[0] / 2:.0%} of ideal ({speedup[1] / 2:.0%}–{speedup[2] / 2:.0%}), "
-              f"Dask / pool {dask[0]:.2f} ({dask[1]:.2f}–{dask[2]:.2f}), paired by round")
+        print(f"  {file.name}: {speedup[0] / 2:.0%} of ideal ({interval_text(speedup[1] / 2, speedup[2] / 2, '{:.0%}')}), "
+              f"Dask / pool {dask[0]:.2f} ({interval_text(*dask[1:], '{:.2f}')}), paired by round")
     for line in judge(seconds):
         print(line)
 
@@ -351,6 +364,8 @@ def main() -> None:
     parser.add_argument("--worker", choices=CONFIGS)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--whole", action="store_true", help="time the whole stratsim compare command")
+    parser.add_argument("--report", action="store_true",
+                        help="with --whole: the command draws its report, as by default (else --no-report)")
     parser.add_argument("--work", choices=("compare", "bare"), default="compare",
                         help="compare: replications write their time series parts, as in a comparison "
                              "(default); bare: they write nothing")
@@ -364,7 +379,7 @@ def main() -> None:
         print(json.dumps(worker(args.worker, args.scale, args.work)))
         return
     if args.whole:
-        main_whole(args.repeat, args.json)
+        main_whole(args.repeat, args.json, args.report)
         return
     load_before = os.getloadavg()
     runs: dict[str, list[dict[str, Any]]] = {c: [] for c in CONFIGS}

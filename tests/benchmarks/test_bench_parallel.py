@@ -72,6 +72,9 @@ def test_combine_judges_the_targets_over_the_runs(tmp_path, capsys):
     main_combine(files)
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == "2 runs (3 rounds) of the batch measurement, work compare, scale 1"
+    assert printed[1] == ("  a.json: 100% of ideal (95 % interval 100%–100%), "
+                          "Dask / pool 1.10 (95 % interval 1.10–1.10), paired by round")
+    assert printed[2] == "  b.json: 100% of ideal (no interval), Dask / pool 1.10 (no interval), paired by round"
     assert printed[-2].endswith("over 2 runs: 100% of ideal (95 % interval 100%–100%) (target ≥ 90%): PASS")
     assert printed[-1].endswith("over 2 runs: 1.10 (95 % interval 1.10–1.10) (target ≤ 1.15): PASS")
 

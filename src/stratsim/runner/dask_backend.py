@@ -18,7 +18,10 @@ Decisions, and why:
   died up to three times; our tasks are deterministic, so a task that killed its worker (out
   of memory) would only kill the next ones. The local cluster's scheduler is started with
   ``allowed-failures: 0`` and a ``KilledWorker`` becomes a :class:`~stratsim.errors.BackendError`
-  naming the task. (A remote scheduler keeps its own setting.)
+  naming the task. (A remote scheduler keeps its own setting.) The dead worker's nanny starts
+  a new one, with the cluster's settings: each nanny is given its own copy of them, since the
+  one Dask would keep shares its sections with Dask's global configuration, which is back to
+  the defaults once the cluster stands.
 * **Ctrl-C cancels the futures and closes the client and the cluster it started.** The local
   workers are forked from a server started with SIGINT ignored, like the process pool's
   workers, so only this process handles the interrupt and the workers print nothing. While
@@ -220,9 +223,7 @@ class DaskEvaluator:
                 _start_forkserver()
             _poll_worker_starts_promptly()
             try:
-                # each nanny keeps the configuration its worker starts with, which would
-                # otherwise share its sections with Dask's global one, reset as this ``with``
-                # ends: a worker restarted after dying would start without these settings
+                # each nanny its own copy of the settings (see the module docstring)
                 cluster = distributed.LocalCluster(
                     n_workers=self.jobs, threads_per_worker=1, processes=True,
                     dashboard_address=None, host="127.0.0.1", config=copy.deepcopy(dask.config.config))
