@@ -372,6 +372,8 @@ def main() -> None:
     parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
                         help="judge the targets on the runs of earlier --json files together")
     args = parser.parse_args()
+    if args.report and not args.whole:
+        parser.error("--report goes with --whole (the batch measurement draws no report)")
     if args.combine:
         main_combine(args.combine)
         return

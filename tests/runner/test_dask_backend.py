@@ -132,6 +132,7 @@ def test_missing_extra_says_how_to_install(monkeypatch):
 
 def test_distributed_is_imported_with_the_collector_paused_and_left_as_it_was(monkeypatch):
     import gc
+    import importlib
     import importlib.abc
     import importlib.util
 
@@ -149,6 +150,7 @@ def test_distributed_is_imported_with_the_collector_paused_and_left_as_it_was(mo
         def exec_module(self, module):
             seen.append(gc.isenabled())
 
+    importlib.import_module("distributed")   # the real module, put back when the test ends
     monkeypatch.delitem(sys.modules, "distributed")
     monkeypatch.setattr(sys, "meta_path", [Recorder(), *sys.meta_path])
     assert gc.isenabled()
@@ -366,8 +368,46 @@ def test_a_local_clusters_http_servers_serve_no_pages_even_after_a_worker_restar
     servers = [(scheduler.http_server.address, scheduler.http_server.port),
                *((host, port) for host, port, _ in workers)]
     assert {host for host, _ in servers} == {"127.0.0.1"}
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # never through a proxy
     for host, port in servers:
         for page in ("health", "metrics", "info/main/workers.html", "json/identity.json"):
             with pytest.raises(urllib.error.HTTPError) as answer:
-                urllib.request.urlopen(f"http://{host}:{port}/{page}", timeout=10)
+                direct.open(f"http://{host}:{port}/{page}", timeout=10)
             assert answer.value.code == 404
+
+
+@pytest.mark.parametrize("preload, argv, expected_preload, expected_argv", [
+    ([], [], ["stratsim.runner.dask_backend"], None),
+    ("mine", [], ["mine", "stratsim.runner.dask_backend"], None),   # one name, as an environment variable gives it
+    (["mine"], ["--tag", "x"], ["mine", "stratsim.runner.dask_backend"], None),   # one list for every preload
+    (["mine"], [["--tag", "x"]], ["mine", "stratsim.runner.dask_backend"], [["--tag", "x"], []]),
+    (["stratsim.runner.dask_backend"], [[]], ["stratsim.runner.dask_backend"], None),   # not twice
+    (None, None, ["stratsim.runner.dask_backend"], None),
+])
+def test_the_users_own_preloads_keep_running_beside_ours(preload, argv, expected_preload, expected_argv):
+    import dask
+
+    from stratsim.runner.dask_backend import _with_own_preload
+
+    with dask.config.set({"distributed.worker.preload": preload, "distributed.worker.preload-argv": argv}):
+        settings = _with_own_preload("worker")
+    assert settings["distributed.worker.preload"] == expected_preload
+    assert settings.get("distributed.worker.preload-argv") == expected_argv
+
+
+def test_a_local_cluster_starts_beside_a_users_preload_given_by_name_with_its_arguments(tmp_path, monkeypatch):
+    """A user's preload module, named in the environment's way (one string) with an argument
+    list of its own, runs in every worker, and so does ours."""
+    import dask
+
+    (tmp_path / "user_preload.py").write_text(
+        "def dask_setup(worker):\n    worker.user_preload_ran = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with dask.config.set({"distributed.worker.preload": "user_preload",
+                          "distributed.worker.preload-argv": [[]]}):
+        with DaskEvaluator(2, start_method="spawn") as evaluator:
+            ran = evaluator._client.run(lambda dask_worker: (getattr(dask_worker, "user_preload_ran", False),
+                                                             dask_worker.batched_stream.interval))
+    from stratsim.runner.dask_backend import STREAM_BATCH_S
+
+    assert list(ran.values()) == [(True, STREAM_BATCH_S)] * 2

@@ -19,9 +19,11 @@ Decisions, and why:
   of memory) would only kill the next ones. The local cluster's scheduler is started with
   ``allowed-failures: 0`` and a ``KilledWorker`` becomes a :class:`~stratsim.errors.BackendError`
   naming the task. (A remote scheduler keeps its own setting.) The dead worker's nanny starts
-  a new one, with the cluster's settings: each nanny is given its own copy of them, since the
+  a new one with the cluster's settings: each nanny is given its own copy of them, since the
   one Dask would keep shares its sections with Dask's global configuration, which is back to
-  the defaults once the cluster stands.
+  the defaults once the cluster stands. Dask reads the start method from that global
+  configuration, though, so the new worker is a fresh interpreter ("spawn", about half a
+  second) that does not ignore Ctrl-C; by then the run has already failed.
 * **Ctrl-C cancels the futures and closes the client and the cluster it started.** The local
   workers are forked from a server started with SIGINT ignored, like the process pool's
   workers, so only this process handles the interrupt and the workers print nothing. While
@@ -212,8 +214,7 @@ class DaskEvaluator:
                   "distributed.worker.multiprocessing-method": self.start_method,
                   **QUIET_DIAGNOSTICS, **NO_HTTP_ROUTES,
                   # dask_setup, below, runs in the scheduler and in each worker as they start
-                  **{f"distributed.{server}.preload": [*dask.config.get(f"distributed.{server}.preload", []), __name__]
-                     for server in ("scheduler", "worker")}}
+                  **_with_own_preload("scheduler"), **_with_own_preload("worker")}
         cluster = client = None
         with dask.config.set(config), warnings.catch_warnings(), _interrupts_deferred() as received:
             # the scheduler's status server moves to a free loopback port when another
@@ -330,9 +331,28 @@ def dask_setup(server: Any) -> None:
             _set_batch_interval(getattr(scheduler, "stream_comms", {}).get(worker))
 
     if isinstance(server, Scheduler):
-        server.add_plugin(PromptWorkerStreams())
+        server.add_plugin(PromptWorkerStreams(), idempotent=True)
     else:
         _set_batch_interval(getattr(server, "batched_stream", None))
+
+
+def _with_own_preload(server: str) -> dict[str, Any]:
+    """Dask's preload settings for ``server`` ("scheduler" or "worker") with this module's
+    :func:`dask_setup` added after the user's own preloads, which keep running: given as a
+    list or as one name (as an environment variable gives it), and with their arguments,
+    an argument list per preload getting an empty one for ours."""
+    import dask
+
+    preload = dask.config.get(f"distributed.{server}.preload", None) or []
+    preload = [preload] if isinstance(preload, str) else list(preload)
+    settings: dict[str, Any] = {}
+    if __name__ not in preload:
+        argv = dask.config.get(f"distributed.{server}.preload-argv", None) or []
+        if argv and not isinstance(argv[0], str):   # one argument list per preload
+            settings[f"distributed.{server}.preload-argv"] = [*argv, []]
+        preload.append(__name__)
+    settings[f"distributed.{server}.preload"] = preload
+    return settings
 
 
 def _send_promptly(client: Any, scheduler: Any) -> None:
