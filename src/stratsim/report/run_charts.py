@@ -292,6 +292,7 @@ def wait_distribution_figure(waits: Mapping[str, Mapping[str, WaitDistribution]]
         limits = [d.served_quantile(0.99) for d in tiers.values()]
         limits += [1.25 * sla[0] for sla in service_slas.values() if sla is not None]
         right = max([*limits, 1.0])
+        sla_drawn = target_drawn = False
         for colour, (tier, distribution) in zip(style.SERIES, tiers.items()):
             x, y = distribution.curve()
             keep = x <= right
@@ -312,15 +313,15 @@ def wait_distribution_figure(waits: Mapping[str, Mapping[str, WaitDistribution]]
             if sla is not None:
                 ax.axvline(wait, color=colour, linestyle="--", linewidth=1.6)
                 ax.plot([wait], [within * 100], marker="o", markersize=9, color=colour)
+                sla_drawn = True
                 if target is not None:
                     ax.axhline(target * 100, color=colour, linestyle=":", linewidth=1.8)
+                    target_drawn = True
         ax.set_xlim(0, right)
         ax.set_ylim(0, 102)
         ax.set_title(service)
         ax.set_ylabel("% started within")
-        drawn = [sla for sla in (service_slas.get(tier) for tier in tiers) if sla is not None]
-        ax.set_xlabel("wait before service starts (min)"
-                      + line_key(bool(drawn), any(target is not None for _, target in drawn)))
+        ax.set_xlabel("wait before service starts (min)" + line_key(sla_drawn, target_drawn))
         ax.legend(loc="best")
     style.set_finding(figure, findings.sla_finding(targets))
     return figure
