@@ -318,17 +318,26 @@ def save_runs(path: Path, kind: str, work: str, scale: float, runs: dict[str, li
     path.write_text(json.dumps({"kind": kind, "work": work, "scale": scale, "runs": runs, "load": load}, indent=2))
 
 
-def judge(seconds: list[dict[str, list[float]]]) -> list[str]:
-    """The two targets' lines on one run's rounds (paired by round), or on several runs (each
-    a block, see :func:`blocked_ratio`)."""
-    def ratio(numerator: str, denominator: str) -> tuple[float, float, float]:
+Estimate = tuple[float, float, float]
+"""An estimate with its 95 % interval's bounds (``nan`` when there is none)."""
+
+
+def target_estimates(seconds: list[dict[str, list[float]]]) -> tuple[Estimate, Estimate]:
+    """The two targets' measures, ``--jobs 2``'s share of ideal speed-up and Dask ÷ pool, on
+    one run's rounds (paired by round) or on several runs (each a block, see :func:`blocked_ratio`)."""
+    def ratio(numerator: str, denominator: str) -> Estimate:
         if len(seconds) == 1:
             return paired_ratio(seconds[0][numerator], seconds[0][denominator])
         return blocked_ratio([(run[numerator], run[denominator]) for run in seconds])
 
+    speedup = ratio("jobs1", "pool2")
+    return (speedup[0] / 2, speedup[1] / 2, speedup[2] / 2), ratio("dask2", "pool2")
+
+
+def judge(seconds: list[dict[str, list[float]]]) -> list[str]:
+    """The two targets' lines on one run's rounds, or on several runs (:func:`target_estimates`)."""
     how = "paired by round" if len(seconds) == 1 else f"over {len(seconds)} runs"
-    speedup, dask = ratio("jobs1", "pool2"), ratio("dask2", "pool2")
-    efficiency = tuple(x / 2 for x in speedup)
+    efficiency, dask = target_estimates(seconds)
     return [f"speed-up of 2 workers over --jobs 1, {how}: {efficiency[0]:.0%} of ideal "
             f"({interval_text(*efficiency[1:], '{:.0%}')}) (target ≥ {TARGET_EFFICIENCY:.0%}): "
             f"{verdict(*efficiency, TARGET_EFFICIENCY, at_most=False)}",
@@ -350,8 +359,8 @@ def main_combine(files: list[Path]) -> None:
     print(f"{len(files)} runs ({sum(len(s['pool2']) for s in seconds)} rounds) of the {kind} measurement, "
           f"work {work}, scale {scale:g}")
     for file, run in zip(files, seconds):
-        speedup, dask = paired_ratio(run["jobs1"], run["pool2"]), paired_ratio(run["dask2"], run["pool2"])
-        print(f"  {file.name}: {speedup[0] / 2:.0%} of ideal ({interval_text(speedup[1] / 2, speedup[2] / 2, '{:.0%}')}), "
+        efficiency, dask = target_estimates([run])
+        print(f"  {file.name}: {efficiency[0]:.0%} of ideal ({interval_text(*efficiency[1:], '{:.0%}')}), "
               f"Dask / pool {dask[0]:.2f} ({interval_text(*dask[1:], '{:.2f}')}), paired by round")
     for line in judge(seconds):
         print(line)
